@@ -1,0 +1,39 @@
+# one-shot-man developer targets. Everything installs itself into .venv on first use.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.osm-installed
+
+.PHONY: help venv test test-short lint clean
+
+help:
+	@echo "make test        set up .venv and run the whole pytest suite (threshold and leak tests included)"
+	@echo "make test-short  the same without the performance thresholds, leak checks and slow tests"
+	@echo "make lint        ruff over the library, tests and benchmarks"
+	@echo "make bench       (see docs/performance.md) full asv run of HEAD, results recorded, dashboard published"
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): $(PY) setup.cfg pyproject.toml
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+venv: $(STAMP)
+
+test: $(STAMP)
+	$(PY) -m pytest
+
+test-short: $(STAMP)
+	$(PY) -m pytest --short
+
+lint: $(STAMP)
+	$(PY) -m ruff check one_shot_man tests benchmarks
+	$(PY) -m ruff format --check one_shot_man tests benchmarks
+
+clean:
+	rm -rf $(VENV) .asv build *.egg-info .pytest_cache .ruff_cache
+
+# Benchmark targets (bench, bench-quick, history, compare, dashboard) live in mk/.
+-include mk/*.mk

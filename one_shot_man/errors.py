@@ -1,0 +1,44 @@
+"""The one error hierarchy of osm.
+
+Every error a user can cause derives from `OsmError`, so the CLI can turn it
+into a single line on stderr and exit 1 instead of showing a traceback.
+Messages name the file, line, key or session at fault.
+"""
+
+from __future__ import annotations
+
+
+class OsmError(Exception):
+    """Base of every error osm reports to a user."""
+
+
+class UsageError(OsmError):
+    """Bad command-line usage: unknown flag, missing argument, wrong count."""
+
+
+class ConfigError(OsmError):
+    """A configuration file or value is wrong; the message names file, line and key."""
+
+
+class SessionError(OsmError):
+    """Session identity could not be determined or an ID is not acceptable."""
+
+
+class StorageError(OsmError):
+    """Reading, writing, locking or archiving a session failed."""
+
+
+class SessionLockedError(StorageError):
+    """Another backend (in this or another process) holds the session's lock."""
+
+
+class ScriptError(OsmError):
+    """A JavaScript script failed: syntax error, exception, time or memory limit."""
+
+
+class CommandError(OsmError):
+    """A command failed in a way the user should see as `Error: <message>`."""
+
+
+class CommandNotFoundError(CommandError):
+    """No built-in or script command has the requested name."""
