@@ -1,0 +1,162 @@
+"""The engine's application log (the `log` JS global) and user-output channel.
+
+Scripts log structured entries that users can search later from the shell (`log`
+entries stay in a bounded ring buffer) and, with `osm script -log-file`, append as JSON
+lines to a file. User-facing text goes through `print_to_user`, which the interactive
+shell redirects into its output queue while a prompt is on screen.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections import deque
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TextIO
+
+from one_shot_man.errors import UsageError
+
+DEBUG, INFO, WARN, ERROR = -4, 0, 4, 8
+LEVEL_NAMES = {DEBUG: "DEBUG", INFO: "INFO", WARN: "WARN", ERROR: "ERROR"}
+_LEVELS_BY_NAME = {"debug": DEBUG, "info": INFO, "warn": WARN, "warning": WARN, "error": ERROR}
+DEFAULT_MAX_ENTRIES = 1000
+
+
+def parse_level(name: str) -> int:
+    """`debug|info|warn|error`, case-insensitive (the `-log-level` flag)."""
+    try:
+        return _LEVELS_BY_NAME[name.strip().lower()]
+    except KeyError:
+        raise UsageError(f"invalid log level: {name}") from None
+
+
+@dataclass(frozen=True)
+class LogEntry:
+    time: datetime
+    level: int
+    message: str
+    attrs: dict[str, str] = field(default_factory=dict)
+    source: str = ""
+
+    def to_js(self) -> dict[str, object]:
+        """The shape scripts see (`{Time, Level, Message, Attrs, Source}`, Go field names)."""
+        return {
+            "Time": self.time.isoformat(),
+            "Level": self.level,
+            "Message": self.message,
+            "Attrs": dict(self.attrs),
+            "Source": self.source,
+        }
+
+
+class Logger:
+    """Bounded in-memory log with optional JSON-lines file and a user-output sink."""
+
+    def __init__(
+        self,
+        user_writer: TextIO,
+        *,
+        json_file: TextIO | None = None,
+        max_entries: int = DEFAULT_MAX_ENTRIES,
+        min_level: int = INFO,
+    ) -> None:
+        self._user_writer = user_writer
+        self._json_file = json_file
+        self._entries: deque[LogEntry] = deque(
+            maxlen=max_entries if max_entries > 0 else DEFAULT_MAX_ENTRIES
+        )
+        self._min_level = min_level
+        self._lock = threading.Lock()
+        self._sink: Callable[[str], None] | None = None
+
+    # -- structured log -----------------------------------------------------------------
+
+    def log(self, level: int, message: str, attrs: Mapping[str, object] | None = None) -> None:
+        if level < self._min_level:
+            return
+        entry = LogEntry(
+            datetime.now(UTC).astimezone(),
+            level,
+            str(message),
+            {str(k): _attr_text(v) for k, v in (attrs or {}).items()},
+        )
+        with self._lock:
+            self._entries.append(entry)
+            if self._json_file is not None:
+                record: dict[str, object] = {
+                    "time": entry.time.isoformat(),
+                    "level": LEVEL_NAMES.get(level, str(level)),
+                    "msg": entry.message,
+                }
+                record.update(attrs or {})
+                self._json_file.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")
+                self._json_file.flush()
+
+    def debug(self, message: str, attrs: Mapping[str, object] | None = None) -> None:
+        self.log(DEBUG, message, attrs)
+
+    def info(self, message: str, attrs: Mapping[str, object] | None = None) -> None:
+        self.log(INFO, message, attrs)
+
+    def warn(self, message: str, attrs: Mapping[str, object] | None = None) -> None:
+        self.log(WARN, message, attrs)
+
+    def error(self, message: str, attrs: Mapping[str, object] | None = None) -> None:
+        self.log(ERROR, message, attrs)
+
+    def get_logs(self, n: int = 0) -> list[LogEntry]:
+        """All retained entries, or the newest `n` when 0 < n < size."""
+        with self._lock:
+            entries = list(self._entries)
+        if 0 < n < len(entries):
+            return entries[-n:]
+        return entries
+
+    def search_logs(self, query: str) -> list[LogEntry]:
+        """Entries whose message or any attribute key or value contains `query` (any case)."""
+        needle = query.lower()
+        return [
+            e
+            for e in self.get_logs()
+            if needle in e.message.lower()
+            or any(needle in k.lower() or needle in v.lower() for k, v in e.attrs.items())
+        ]
+
+    def clear_logs(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+    # -- user output --------------------------------------------------------------------
+
+    def set_sink(self, sink: Callable[[str], None] | None) -> None:
+        """Route user output to `sink` (the shell's output queue), or back to the writer."""
+        with self._lock:
+            self._sink = sink
+
+    def print_to_user(self, text: str) -> None:
+        """Write `text` with exactly one trailing newline added when it has none."""
+        if not text.endswith("\n"):
+            text += "\n"
+        with self._lock:
+            sink = self._sink
+            if sink is None:
+                self._user_writer.write(text)
+                self._user_writer.flush()
+                return
+        sink(text)
+
+
+def _attr_text(value: object) -> str:
+    if isinstance(value, str):
+        return value
+    if value is None:
+        return "<nil>"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return str(value)
