@@ -1,0 +1,142 @@
+"""Where the config file lives and how it is read from disk (spec 3.4, 3.5).
+
+`pathlib` is imported inside the functions: it pulls in `re` and `fnmatch`, which
+`osm` must not pay for before it knows it needs a path object.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+
+from one_shot_man.config.model import Config
+from one_shot_man.config.parser import parse_into
+from one_shot_man.errors import ConfigError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from pathlib import Path
+
+__all__ = [
+    "CONFIG_ENV_VAR",
+    "DEFAULT_CONFIG_DIR",
+    "LEGACY_CONFIG_DIR",
+    "ensure_config_dir",
+    "get_config_path",
+    "load",
+    "load_from_path",
+]
+
+CONFIG_ENV_VAR = "OSM_CONFIG"
+DEFAULT_CONFIG_DIR = ".osm"
+LEGACY_CONFIG_DIR = ".one-shot-man"
+_O_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+
+
+def _home_dir() -> str:
+    """The user's home as Go's os.UserHomeDir sees it: $HOME (%USERPROFILE% on Windows)."""
+    home = os.environ.get("USERPROFILE" if os.name == "nt" else "HOME", "")
+    if not home:
+        name = "%USERPROFILE%" if os.name == "nt" else "$HOME"
+        raise ConfigError(f"failed to get config path: {name} is not defined")
+    return home
+
+
+def _config_path_str() -> str:
+    explicit = os.environ.get(CONFIG_ENV_VAR)
+    if explicit:
+        return explicit
+    home = _home_dir()
+    new_dir = os.path.join(home, DEFAULT_CONFIG_DIR)
+    new_path = os.path.join(new_dir, "config")
+    if os.path.isdir(new_dir):
+        return new_path
+    legacy = os.path.join(home, LEGACY_CONFIG_DIR, "config")
+    if os.path.isfile(legacy):
+        return legacy
+    return new_path
+
+
+def get_config_path() -> Path:
+    """The config file to use: `$OSM_CONFIG` verbatim, else `~/.osm/config`.
+
+    The legacy `~/.one-shot-man/config` is used only while `~/.osm` does not exist and
+    the legacy file does, so old installs keep working until the user moves over.
+    Raises ConfigError when there is no home directory.
+    """
+    from pathlib import Path
+
+    return Path(_config_path_str())
+
+
+def ensure_config_dir() -> Path:
+    """Create the config file's directory (0755) and return the config path."""
+    from pathlib import Path
+
+    path = _config_path_str()
+    parent = os.path.dirname(path)
+    if parent:
+        try:
+            os.makedirs(parent, mode=0o755, exist_ok=True)
+        except OSError as exc:
+            raise ConfigError(
+                f"failed to create config directory {parent}: {exc.strerror or exc}"
+            ) from exc
+    return Path(path)
+
+
+def load_from_path(path: str | os.PathLike[str]) -> Config:
+    """Load the config file at `path`; a missing file gives an empty config.
+
+    A symlink as the final component is refused (a config file is trusted input, and
+    a planted link could make osm read another file); symlinked parent directories
+    are fine. A directory or unreadable file is a ConfigError naming the path.
+    """
+    from pathlib import Path
+
+    text_path = os.fspath(path)
+    cfg = _read(text_path)
+    cfg.path = Path(text_path)
+    return cfg
+
+
+def _read(path: str) -> Config:
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        cfg = Config()
+        cfg.source = path
+        return cfg
+    except (OSError, ValueError) as exc:
+        raise ConfigError(f"failed to stat config file {path}: {_reason(exc)}") from exc
+    if stat.S_ISLNK(st.st_mode):
+        raise ConfigError(f"symlink not allowed in config path: {path}")
+    if stat.S_ISDIR(st.st_mode):
+        raise ConfigError(f"error reading config {path}: is a directory")
+    try:
+        fd = os.open(path, os.O_RDONLY | _O_NOFOLLOW)
+    except OSError as exc:
+        if _O_NOFOLLOW and exc.errno == errno.ELOOP:
+            raise ConfigError(f"symlink not allowed in config path: {path}") from exc
+        raise ConfigError(f"failed to open config file {path}: {_reason(exc)}") from exc
+    try:
+        with open(fd, "rb", closefd=True) as handle:
+            data = handle.read()
+    except OSError as exc:
+        raise ConfigError(f"error reading config {path}: {_reason(exc)}") from exc
+    cfg = Config()
+    cfg.source = path
+    parse_into(cfg, data.decode("utf-8", "surrogateescape"), path)
+    return cfg
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror
+    return str(exc)
+
+
+def load() -> Config:
+    """Load the config from `get_config_path()` (what `osm` does at start-up)."""
+    return load_from_path(_config_path_str())
