@@ -1,0 +1,92 @@
+# Continuous benchmarking with asv (airspeed velocity). How to read the output: docs/performance.md.
+# Every target installs .venv (with asv) first, and everything asv writes stays under .asv/.
+#
+#   make bench              benchmark HEAD (full suite), record it, publish the dashboard
+#   make bench-quick        every benchmark once on the working tree; nothing recorded
+#   make bench-smoke        CI: `asv check` + bench-quick (suite imports, every benchmark runs)
+#   make history N=20       record the last N commits of main (commits already recorded skipped)
+#   make compare BASE=main  PR review: BASE vs HEAD side by side, Markdown table, exit 1 on a
+#                           confirmed regression (2 = a benchmark crashes on HEAD)
+#   make dashboard          publish .asv/html, vendored so it renders offline
+#   make dashboard-check    render the dashboard in headless chromium with no network, assert it
+#
+# Variables: BENCH=regex (only matching benchmarks, asv -b), ASV_MACHINE (default: hostname),
+# N, BASE, COMPARE_HEAD (default HEAD), REPORT_FACTOR (1.1), FAIL_FACTOR (1.5), ASV_ARGS (extra
+# arguments for asv run/continuous).
+
+ASV           := $(VENV)/bin/asv
+# One machine name per box (results/<machine>/ and ~/.asv-machine.json are keyed by it). asv's own
+# default is the hostname; we pass it explicitly to every command so a second entry in
+# ~/.asv-machine.json can never split the results. Set ASV_MACHINE where hostnames are not stable.
+ASV_MACHINE   ?= $(shell uname -n)
+ASV_HTML      := .asv/html
+BENCH         ?=
+N             ?= 20
+BASE          ?= main
+COMPARE_HEAD  ?= HEAD
+REPORT_FACTOR ?= 1.1
+FAIL_FACTOR   ?= 1.5
+ASV_ARGS      ?=
+BENCH_FILTER  := $(if $(BENCH),-b '$(BENCH)')
+# The working tree's interpreter: .venv has the project installed in editable mode.
+ASV_EXISTING  := -E existing:$(CURDIR)/$(PY)
+
+.PHONY: bench bench-quick bench-smoke history compare dashboard dashboard-check bench-machine
+
+# `make bench-help` lists these targets (the Makefile's own `help` points at docs/performance.md).
+.PHONY: bench-help
+bench-help:
+	@echo "make bench        full asv run of HEAD, results recorded, dashboard published"
+	@echo "make bench-quick   every benchmark once against the working tree (nothing recorded)"
+	@echo "make bench-smoke   asv check + bench-quick, what CI runs"
+	@echo "make history N=20  record the last N commits of main (skips recorded ones)"
+	@echo "make compare BASE=main  PR review: Markdown table, exit 1 on a confirmed regression"
+	@echo "make dashboard     publish .asv/html (offline-capable); preview: .venv/bin/asv preview"
+	@echo "make dashboard-check  render the dashboard in headless chromium without network"
+
+# Writes/refreshes this box's entry in ~/.asv-machine.json without questions (0.3 s).
+bench-machine: $(STAMP)
+	@$(ASV) machine --yes --machine $(ASV_MACHINE) >/dev/null
+
+# Publish the dashboard and make it offline-capable (asv publish rewrites index.html each time).
+PUBLISH = $(ASV) publish && $(PY) tools/vendor_dashboard.py && \
+	echo "Dashboard: $(CURDIR)/$(ASV_HTML)/index.html" && \
+	echo "Preview:   $(ASV) preview   (serves it on http://127.0.0.1:8080; no internet needed)"
+
+bench: bench-machine
+	@git diff --quiet HEAD -- one_shot_man setup.cfg pyproject.toml || \
+	  echo "NOTE: uncommitted library changes are NOT benchmarked (asv builds the commit); use make bench-quick"
+	@rc=0; $(ASV) run --machine $(ASV_MACHINE) --show-stderr --record-samples $(BENCH_FILTER) \
+	  $(ASV_ARGS) "HEAD^!" || rc=$$?; \
+	$(PUBLISH) || exit $$?; \
+	if [ $$rc -ne 0 ]; then echo "make bench: asv run exited $$rc (2 = a benchmark raised, 1 = build/import failed)"; fi; \
+	exit $$rc
+
+bench-quick: bench-machine
+	$(ASV) run --machine $(ASV_MACHINE) $(ASV_EXISTING) --quick --dry-run --show-stderr \
+	  --durations 5 $(BENCH_FILTER)
+
+bench-smoke: bench-machine
+	$(ASV) check $(ASV_EXISTING)
+	$(ASV) run --machine $(ASV_MACHINE) $(ASV_EXISTING) --quick --dry-run --show-stderr \
+	  --durations 5 $(BENCH_FILTER)
+
+history: bench-machine
+	@mkdir -p .asv
+	@git rev-list -n $(N) main > .asv/history-hashes
+	@rc=0; $(ASV) run --machine $(ASV_MACHINE) --show-stderr --record-samples \
+	  --skip-existing-commits $(BENCH_FILTER) $(ASV_ARGS) HASHFILE:.asv/history-hashes || rc=$$?; \
+	if [ $$rc -eq 2 ]; then \
+	  echo "make history: some benchmarks raised on some commits (expected for commits older than"; \
+	  echo "the API they measure; see the dashboard or 'asv show'); results are recorded"; rc=0; fi; \
+	[ $$rc -eq 0 ] || exit $$rc; $(PUBLISH)
+
+compare: bench-machine
+	$(PY) tools/asv_compare.py --base '$(BASE)' --head '$(COMPARE_HEAD)' --machine $(ASV_MACHINE) \
+	  --report-factor $(REPORT_FACTOR) --fail-factor $(FAIL_FACTOR) $(if $(BENCH),--bench '$(BENCH)')
+
+dashboard: $(STAMP)
+	@$(PUBLISH)
+
+dashboard-check: $(STAMP)
+	$(PY) tools/check_dashboard.py
