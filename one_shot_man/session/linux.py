@@ -1,0 +1,331 @@
+"""Linux deep anchor: identify "this terminal" by the shell process osm runs under.
+
+The anchor is the first ancestor that is not a transparent wrapper (sudo, env,
+a Python launcher, ...), plus the boot ID, PID namespace and TTY, so the ID is
+stable across runs from one shell and different for every other shell. All of it
+comes from /proc, read with raw `os.open`/`os.read` because this runs on every
+start and a buffered `open()` costs as much again.
+"""
+
+from __future__ import annotations
+
+import os
+
+from one_shot_man.session.context import SessionContext
+from one_shot_man.session.errors import AnchorError, ProcStatError
+
+__all__ = [
+    "MAX_WALK_DEPTH",
+    "PYTHON_LAUNCHERS",
+    "ROOT_BOUNDARIES",
+    "SKIP_LIST",
+    "STABLE_SHELLS",
+    "ProcStat",
+    "find_stable_anchor_linux",
+    "get_proc_stat",
+    "get_tty_name_from_fd",
+    "is_python_interpreter",
+    "is_root_boundary_truncated",
+    "is_skipped_comm",
+    "parse_proc_stat",
+    "read_boot_id",
+    "read_container_id",
+    "resolve_deep_anchor_linux",
+    "resolve_tty_name",
+]
+
+MAX_WALK_DEPTH = 100
+TASK_COMM_LEN = 15  # visible characters of a Linux process name
+
+TYPE_CHECKING = False  # typing is not imported at start-up; checkers treat this as True
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+# Transparent wrappers of the Go original: never an anchor.
+_GO_SKIP_LIST = frozenset(
+    [
+        "sudo",
+        "su",
+        "doas",
+        "setsid",
+        "time",
+        "timeout",
+        "xargs",
+        "env",
+        "osm",
+        "strace",
+        "ltrace",
+        "nohup",
+    ]
+)
+# Launchers whose process is new on every run (`uv run osm`, `pipx run ...`): anchoring
+# to them would give a new session each time. `make` is deliberately not here.
+PYTHON_LAUNCHERS = frozenset(["uv", "uvx", "pipx", "poetry", "pdm", "hatch", "pipenv", "rye"])
+SKIP_LIST = _GO_SKIP_LIST | PYTHON_LAUNCHERS
+STABLE_SHELLS = frozenset(
+    [
+        "bash",
+        "zsh",
+        "fish",
+        "sh",
+        "dash",
+        "ksh",
+        "tcsh",
+        "csh",
+        "pwsh",
+        "nu",
+        "elvish",
+        "ion",
+        "xonsh",
+        "oil",
+        "murex",
+    ]
+)
+ROOT_BOUNDARIES = frozenset(
+    [
+        "init",
+        "systemd",
+        "login",
+        "sshd",
+        "gdm-session-worker",
+        "lightdm",
+        "xinit",
+        "gnome-session",
+        "kdeinit5",
+    ]
+)
+
+_BOOT_ID_PATH = "/proc/sys/kernel/random/boot_id"
+_NS_PATH = "/proc/self/ns/pid"
+_TTY_PREFIXES = ("/dev/pts/", "/dev/tty")
+_INTERPRETER_PREFIXES = ("python", "pypy")
+
+
+class ProcStat:
+    """The fields of `/proc/<pid>/stat` the anchor walk needs."""
+
+    __slots__ = ("comm", "pid", "ppid", "sid", "start_time", "state", "tty_nr")
+
+    def __init__(
+        self,
+        pid: int,
+        comm: str,
+        state: str,
+        ppid: int,
+        sid: int,
+        tty_nr: int,
+        start_time: int,
+    ) -> None:
+        self.pid = pid
+        self.comm = comm
+        self.state = state
+        self.ppid = ppid
+        self.sid = sid
+        self.tty_nr = tty_nr
+        self.start_time = start_time  # clock ticks since boot (stat field 22)
+
+    def __repr__(self) -> str:
+        return (
+            f"ProcStat(pid={self.pid}, comm={self.comm!r}, state={self.state!r}, "
+            f"ppid={self.ppid}, sid={self.sid}, tty_nr={self.tty_nr}, "
+            f"start_time={self.start_time})"
+        )
+
+
+def _read_small(path: str) -> bytes:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        data = os.read(fd, 4096)
+        if len(data) == 4096:  # never for stat/boot_id, but do not truncate silently
+            chunks = [data]
+            while chunk := os.read(fd, 65536):
+                chunks.append(chunk)
+            data = b"".join(chunks)
+        return data
+    finally:
+        os.close(fd)
+
+
+def parse_proc_stat(data: bytes, pid: int) -> ProcStat:
+    """Parse one stat line; the name is found by the LAST `)` since it may contain any byte."""
+    last_paren = data.rfind(b")")
+    if last_paren < 2:
+        raise ProcStatError(f"malformed stat: missing closing paren for pid {pid}")
+    first_space = data.find(b" ")
+    if first_space < 0 or first_space >= last_paren:
+        raise ProcStatError(f"malformed stat: missing initial space for pid {pid}")
+    if data[first_space + 1 : first_space + 2] != b"(":
+        raise ProcStatError(f"malformed stat: expected '(' for pid {pid}")
+    try:
+        parsed = int(data[:first_space])
+    except ValueError:
+        parsed = None
+    if parsed != pid:
+        raise ProcStatError(f"pid mismatch for {pid}")
+    fields = data[last_paren + 2 :].split()
+    if len(fields) < 20:
+        raise ProcStatError(f"stat too short for pid {pid}")
+    try:
+        ppid = int(fields[1])
+        sid = int(fields[3])
+        tty_nr = int(fields[4])
+        start_time = int(fields[19])
+    except ValueError as exc:
+        raise ProcStatError(f"malformed stat for pid {pid}: {exc}") from None
+    if start_time < 0:
+        raise ProcStatError(f"malformed stat for pid {pid}: bad starttime {fields[19]!r}")
+    comm = data[first_space + 2 : last_paren].decode("utf-8", "surrogateescape")
+    return ProcStat(pid, comm, chr(fields[0][0]), ppid, sid, tty_nr, start_time)
+
+
+def get_proc_stat(pid: int) -> ProcStat:
+    """Read and parse `/proc/<pid>/stat`; raises `ProcStatError` naming the pid."""
+    path = f"/proc/{pid}/stat"
+    try:
+        data = _read_small(path)
+    except OSError as exc:
+        raise ProcStatError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    return parse_proc_stat(data, pid)
+
+
+def _lower_comm(comm: str) -> str:
+    # Go's ToLower maps KELVIN SIGN to "k" and DOTTED CAPITAL I to "i"; Python's lower()
+    # does not, and the skip-list lookup must agree with the original.
+    if not comm.isascii():
+        comm = comm.replace("\u212a", "k").replace("\u0130", "i")
+    return comm.lower()
+
+
+def is_python_interpreter(comm_lower: str) -> bool:
+    """`python`, `python3`, `python3.11`, `python3.13t`, `pypy3`: an interpreter, not a shell."""
+    for prefix in _INTERPRETER_PREFIXES:
+        if comm_lower.startswith(prefix):
+            rest = comm_lower[len(prefix) :]
+            if rest.endswith("t"):
+                rest = rest[:-1]
+            return not rest or (
+                rest[0].isdigit() and rest.isascii() and not rest.strip("0123456789.")
+            )
+    return False
+
+
+def is_skipped_comm(comm: str) -> bool:
+    """True for a process the walk passes through: a wrapper, launcher or Python interpreter."""
+    c = _lower_comm(comm)
+    return c in SKIP_LIST or is_python_interpreter(c)
+
+
+def is_root_boundary_truncated(comm_lower: str) -> bool:
+    """True for a 15-char name that is a kernel-truncated root boundary (`gdm-session-wor`)."""
+    if len(comm_lower) != TASK_COMM_LEN:
+        return False
+    return any(len(r) > TASK_COMM_LEN and r.startswith(comm_lower) for r in ROOT_BOUNDARIES)
+
+
+def _try_stat(pid: int, reader: Callable[[int], ProcStat]) -> ProcStat | None:
+    try:
+        return reader(pid)
+    except (ProcStatError, OSError):
+        return None
+
+
+def _anchor_self(pid: int, start_time: int | None) -> tuple[int, int]:
+    if start_time is None:
+        start_time = get_proc_stat(pid).start_time
+    return pid, start_time
+
+
+def find_stable_anchor_linux(
+    start_pid: int, *, stat: Callable[[int], ProcStat] | None = None
+) -> tuple[int, int]:
+    """Return `(anchor_pid, start_time)`: the first ancestor of `start_pid` not skipped.
+
+    `start_pid` itself is always skipped (osm may be renamed or run by an interpreter).
+    Each skip hop checks that the parent started no later than the child, so a recycled
+    PID never becomes the anchor; when the walk cannot go on, the anchor is
+    `start_pid` itself (the ID then changes per run, which is the honest answer).
+    `stat` replaces `get_proc_stat` in tests.
+    """
+    reader = get_proc_stat if stat is None else stat
+    start_time: int | None = None
+    if reader is get_proc_stat and start_pid == os.getpid():
+        # os.getppid() is the kernel's live answer; confirming it after reading the parent's
+        # stat proves that stat is our real parent (which cannot have started after us),
+        # so our own stat is only read when the walk ends at ourselves.
+        ppid = os.getppid()
+        if ppid in (0, 1):
+            return _anchor_self(start_pid, None)
+        curr = _try_stat(ppid, reader)
+        if curr is None or os.getppid() != ppid:
+            return _anchor_self(start_pid, None)
+    else:
+        start = reader(start_pid)
+        start_time = start.start_time
+        if start.ppid in (0, 1):
+            return start_pid, start_time
+        curr = _try_stat(start.ppid, reader)
+        if curr is None or curr.start_time > start_time:
+            return start_pid, start_time
+
+    for _ in range(MAX_WALK_DEPTH - 1):
+        if curr.pid != start_pid and not is_skipped_comm(curr.comm):
+            # Shell, root boundary, session leader or any other process: all stop here.
+            return curr.pid, curr.start_time
+        if curr.ppid in (0, 1):
+            break
+        parent = _try_stat(curr.ppid, reader)
+        if parent is None or parent.start_time > curr.start_time:
+            break
+        curr = parent
+    return _anchor_self(start_pid, start_time)
+
+
+def read_boot_id() -> str:
+    """The kernel boot ID, so an ID never survives a reboot (PIDs are reused after one)."""
+    try:
+        data = _read_small(_BOOT_ID_PATH)
+    except OSError as exc:
+        raise AnchorError(f"failed to read boot_id: {exc.strerror or exc}") from exc
+    boot_id = data.strip().decode("utf-8", "surrogateescape")
+    if not boot_id:
+        raise AnchorError("boot_id is empty")
+    return boot_id
+
+
+def read_container_id() -> str:
+    """The PID namespace link (`pid:[4026531836]`): PIDs are only unique within one."""
+    try:
+        return os.readlink(_NS_PATH)
+    except OSError:
+        return "host-fallback"
+
+
+def get_tty_name_from_fd(fd: int) -> str:
+    """The terminal device behind `fd` (`/dev/pts/3`, `/dev/tty1`), else ""."""
+    try:
+        link = os.readlink(f"/proc/self/fd/{fd}")
+    except OSError:
+        return ""
+    return link if link.startswith(_TTY_PREFIXES) else ""
+
+
+def resolve_tty_name() -> str:
+    """The first of stdin, stdout, stderr that is a terminal, by device path.
+
+    `isatty` (one ioctl) screens each fd first, so redirected streams cost no readlink.
+    """
+    for fd in (0, 1, 2):
+        if os.isatty(fd):
+            name = get_tty_name_from_fd(fd)
+            if name:
+                return name
+    return ""
+
+
+def resolve_deep_anchor_linux() -> SessionContext:
+    """Boot ID, PID namespace, TTY and stable ancestor of this process."""
+    boot_id = read_boot_id()
+    container_id = read_container_id()
+    tty_name = resolve_tty_name()
+    anchor_pid, start_time = find_stable_anchor_linux(os.getpid())
+    return SessionContext(boot_id, container_id, anchor_pid, start_time, tty_name)
