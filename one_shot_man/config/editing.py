@@ -13,7 +13,7 @@ import os
 import stat
 
 from one_shot_man.config.parser import _WS
-from one_shot_man.errors import ConfigError
+from one_shot_man.errors import ConfigError, StorageError
 
 __all__ = [
     "delete_all_global_keys_in_file",
@@ -105,7 +105,7 @@ class _File:
         data = "\n".join(self.lines).encode("utf-8", "surrogateescape")
         try:
             atomic_write_file(self.path, data, self.mode)
-        except OSError as exc:
+        except (OSError, StorageError) as exc:
             raise ConfigError(f"writing config file {self.path}: {_reason(exc)}") from exc
 
 

@@ -43,6 +43,14 @@ class SessionsConfig:
         self.auto_cleanup_enabled = auto_cleanup_enabled
         self.cleanup_interval_hours = cleanup_interval_hours
 
+    def cleaner_kwargs(self) -> dict[str, int]:
+        """The retention limits as keyword arguments for `storage.Cleaner`."""
+        return {
+            "max_age_days": self.max_age_days,
+            "max_count": self.max_count,
+            "max_size_mb": self.max_size_mb,
+        }
+
     def _astuple(self) -> tuple[int, int, int, bool, int]:
         return (
             self.max_age_days,

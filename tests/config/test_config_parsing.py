@@ -420,3 +420,8 @@ def test_fuzz_parser_never_fails_and_keeps_invariants(seed: int) -> None:
         assert name == name.lstrip("[").rstrip("]")
         for key in options:
             assert isinstance(cfg.line_of(key, name), int)
+
+
+def test_sessions_cleaner_kwargs_follow_the_file() -> None:
+    cfg = load_from_reader("[sessions]\nmaxAgeDays 7\nmaxCount 0\nmaxSizeMB 12\n")
+    assert cfg.sessions.cleaner_kwargs() == {"max_age_days": 7, "max_count": 0, "max_size_mb": 12}
