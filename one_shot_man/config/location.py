@@ -32,6 +32,7 @@ CONFIG_ENV_VAR = "OSM_CONFIG"
 DEFAULT_CONFIG_DIR = ".osm"
 LEGACY_CONFIG_DIR = ".one-shot-man"
 _O_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_BOM = b"\xef\xbb\xbf"
 
 
 def _home_dir() -> str:
@@ -120,11 +121,19 @@ def _read(path: str) -> Config:
         if _O_NOFOLLOW and exc.errno == errno.ELOOP:
             raise ConfigError(f"symlink not allowed in config path: {path}") from exc
         raise ConfigError(f"failed to open config file {path}: {_reason(exc)}") from exc
+    chunks: list[bytes] = []
     try:
-        with open(fd, "rb", closefd=True) as handle:
-            data = handle.read()
+        # Raw reads: a buffered file object costs more than the whole parse of a small file.
+        while chunk := os.read(fd, 1 << 16):
+            chunks.append(chunk)
     except OSError as exc:
         raise ConfigError(f"error reading config {path}: {_reason(exc)}") from exc
+    finally:
+        os.close(fd)
+    data = b"".join(chunks)
+    if data.startswith(_BOM):
+        # Windows editors add one; Go would make it part of the first key.
+        data = data[len(_BOM) :]
     cfg = Config()
     cfg.source = path
     parse_into(cfg, data.decode("utf-8", "surrogateescape"), path)

@@ -286,3 +286,11 @@ def test_file_with_crlf_and_invalid_utf8(tmp_path: Path) -> None:
     assert cfg.get_global_option("verbose") == "true"
     value = cfg.get_global_option("name")
     assert value is not None and value.encode("utf-8", "surrogateescape") == b"caf\xe9"
+
+
+def test_utf8_bom_is_ignored(tmp_path: Path) -> None:
+    path = tmp_path / "config"
+    path.write_bytes(b"\xef\xbb\xbfverbose true\n")
+    cfg = load_from_path(path)
+    assert cfg.global_options == {"verbose": "true"}
+    assert cfg.line_of("verbose") == 1
