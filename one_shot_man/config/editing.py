@@ -147,6 +147,11 @@ def _check_key(key: str, value: str) -> str:
         raise ConfigError(f"invalid config key {key!r}: must not start with '#' or '['")
     if "\n" in value or "\r" in value:
         raise ConfigError(f"invalid value for config key {key!r}: must be a single line")
+    if value != value.rstrip(_WS):
+        # The parser trims every line, so the value would not read back the same.
+        raise ConfigError(
+            f"invalid value for config key {key!r}: trailing whitespace cannot be stored"
+        )
     return f"{key} {value}" if value else key
 
 

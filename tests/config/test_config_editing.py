@@ -176,7 +176,17 @@ def test_refuses_directory(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("key", "value"),
-    [("", "v"), ("a b", "v"), ("a\tb", "v"), ("#k", "v"), ("[k", "v"), ("k", "a\nb"), ("k", "a\r")],
+    [
+        ("", "v"),
+        ("a b", "v"),
+        ("a\tb", "v"),
+        ("#k", "v"),
+        ("[k", "v"),
+        ("k", "a\nb"),
+        ("k", "a\r"),
+        ("k", "v "),
+        ("k", "  "),
+    ],
 )
 def test_rejects_keys_and_values_that_would_not_read_back(
     cfg_path: Path, key: str, value: str
