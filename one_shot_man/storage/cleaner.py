@@ -1,0 +1,199 @@
+"""Retention: delete old, surplus or oversized inactive sessions and orphaned locks.
+
+One cleaner runs at a time (global `cleanup.lock`). A session whose lock is held — by
+the current process or any other — is never touched: deletion itself takes the
+session's lock first, so a session cannot be opened and deleted at the same time.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from one_shot_man.storage.errors import CleanupLockedError, StorageError
+from one_shot_man.storage.inspector import SessionInfo, scan_sessions
+from one_shot_man.storage.locking import acquire_lock_handle, release_lock_handle
+from one_shot_man.storage.paths import LOCK_SUFFIX, SESSION_SUFFIX, _sessions_dir_str
+
+__all__ = ["DEFAULT_MIN_ORPHAN_AGE", "Cleaner", "CleanupReport"]
+
+#: Grace period for a lock file with no session: its creator may not have saved yet.
+DEFAULT_MIN_ORPHAN_AGE = 5.0
+
+
+@dataclass
+class CleanupReport:
+    """Session IDs removed (or, in a dry run, that would be) and skipped."""
+
+    removed: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Cleaner:
+    """Cleanup policies; zero or negative disables a policy.
+
+    `min_orphan_age` is in seconds (0 or less means the 5 s default). `purge` marks
+    every inactive session; `dry_run` reports without touching anything.
+    """
+
+    max_age_days: int = 0
+    max_count: int = 0
+    max_size_mb: int = 0
+    min_orphan_age: float = DEFAULT_MIN_ORPHAN_AGE
+    dry_run: bool = False
+    purge: bool = False
+    sessions_dir: str | os.PathLike[str] | None = None
+
+    def execute_cleanup(self, exclude_id: str = "") -> CleanupReport:
+        """Apply the policies once; `exclude_id` (e.g. the current session) is kept.
+
+        Raises `CleanupLockedError` when another cleanup is running, `StorageError`
+        when the sessions directory cannot be read.
+        """
+        directory = _sessions_dir_str(self.sessions_dir)
+        lock_path = os.path.join(os.path.dirname(os.path.abspath(directory)), "cleanup.lock")
+        try:
+            os.makedirs(os.path.dirname(lock_path), 0o755, exist_ok=True)
+        except OSError:
+            pass  # acquiring below reports the real problem
+        try:
+            handle = acquire_lock_handle(lock_path)
+        except StorageError as exc:
+            raise StorageError(f"failed to acquire global cleanup lock: {exc}") from exc
+        if handle is None:
+            raise CleanupLockedError(
+                f"failed to acquire global cleanup lock: another cleanup is running "
+                f"(lock file {lock_path})"
+            )
+        try:
+            return self._run(directory, exclude_id)
+        finally:
+            try:
+                release_lock_handle(handle)
+            except StorageError:
+                pass
+
+    def _select(self, candidates: list[SessionInfo]) -> set[str]:
+        marked: set[str] = set()
+        now = datetime.now(UTC)
+        if self.max_age_days > 0:
+            cutoff = now - timedelta(days=self.max_age_days)
+            marked.update(c.id for c in candidates if c.update_time < cutoff)
+        if self.purge:
+            marked.update(c.id for c in candidates)
+        if self.max_count > 0:
+            newest_first = sorted(candidates, key=lambda c: c.update_time, reverse=True)
+            marked.update(c.id for c in newest_first[self.max_count :])
+        if self.max_size_mb > 0:
+            limit = self.max_size_mb * 1024 * 1024
+            total = sum(c.size for c in candidates)
+            if total > limit:
+                for info in sorted(candidates, key=lambda c: c.update_time):
+                    if total <= limit:
+                        break
+                    marked.add(info.id)
+                    total -= info.size
+        return marked
+
+    def _run(self, directory: str, exclude_id: str) -> CleanupReport:
+        report = CleanupReport()
+        sessions = scan_sessions(directory)
+        candidates: list[SessionInfo] = []
+        for info in sessions:
+            if info.id == exclude_id or info.active:
+                report.skipped.append(info.id)
+            else:
+                candidates.append(info)
+
+        marked = self._select(candidates)
+        for info in candidates:  # scan (name) order, so reports are deterministic
+            if info.id not in marked:
+                continue
+            if self.dry_run:
+                report.removed.append(info.id)
+                continue
+            self._delete(info, report)
+
+        self._sweep_orphan_locks(directory, report)
+        return report
+
+    def _delete(self, info: SessionInfo, report: CleanupReport) -> None:
+        try:
+            handle = acquire_lock_handle(info.lock_path)
+        except StorageError:
+            handle = None
+        if handle is None:
+            report.skipped.append(info.id)
+            return
+        try:
+            os.remove(info.path)
+        except FileNotFoundError:
+            pass
+        except OSError:
+            handle.close()  # keep the lock file: the session file is still there
+            report.skipped.append(info.id)
+            return
+        try:
+            release_lock_handle(handle)
+        except StorageError:
+            pass
+        report.removed.append(info.id)
+
+    def _sweep_orphan_locks(self, directory: str, report: CleanupReport) -> None:
+        try:
+            with os.scandir(directory) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except FileNotFoundError:
+            return
+        except OSError as exc:
+            raise StorageError(
+                f'failed to read sessions directory "{directory}": {exc.strerror or exc}'
+            ) from exc
+        min_age = self.min_orphan_age if self.min_orphan_age > 0 else DEFAULT_MIN_ORPHAN_AGE
+        for entry in entries:
+            name = entry.name
+            if not name.endswith(LOCK_SUFFIX):
+                continue
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    continue
+            except OSError:
+                continue
+            base = name[: -len(LOCK_SUFFIX)]
+            try:
+                os.stat(os.path.join(directory, base + SESSION_SUFFIX))
+            except FileNotFoundError:
+                pass
+            except OSError:
+                report.skipped.append(base)
+                continue
+            else:
+                report.skipped.append(base)  # the session exists: the lock is not orphaned
+                continue
+            try:
+                age = time.time() - entry.stat(follow_symlinks=False).st_mtime
+            except OSError:
+                report.skipped.append(base)
+                continue
+            if age < min_age:
+                report.skipped.append(base)
+                continue
+            if self.dry_run:
+                report.removed.append(base)
+                continue
+            try:
+                handle = acquire_lock_handle(entry.path, create=False)
+            except StorageError:
+                handle = None
+            if handle is None:
+                report.skipped.append(base)
+                continue
+            try:
+                release_lock_handle(handle)
+            except StorageError:
+                report.skipped.append(base)
+                continue
+            report.removed.append(base)

@@ -1,0 +1,290 @@
+"""The filesystem backend: one JSON file per session, guarded by a per-session lock.
+
+The lock is taken when the backend is created and held until `close()`, so at most one
+backend (in any process) owns a session at a time, and every read-modify-write through
+it is safe. Writes go through `atomic_write_file`, so a crash at any instant leaves the
+old file or the new one. A file this code cannot read (corrupt, mistyped, or written by
+a newer schema) is never overwritten.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from types import TracebackType
+
+from one_shot_man.errors import SessionLockedError
+from one_shot_man.storage.atomic import atomic_write_file
+from one_shot_man.storage.codec import decode_session, encode_session
+from one_shot_man.storage.errors import (
+    ArchiveExistsError,
+    SessionIDMismatchError,
+    StorageError,
+)
+from one_shot_man.storage.locking import LockHandle, acquire_lock_handle, release_lock_handle
+from one_shot_man.storage.paths import (
+    LOCK_SUFFIX,
+    SESSION_SUFFIX,
+    _sessions_dir_str,
+    validate_session_id,
+)
+from one_shot_man.storage.schema import CURRENT_SCHEMA_VERSION, Session, utc_now
+
+__all__ = ["FileSystemBackend"]
+
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0)
+_ARCHIVE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+
+# What the backend knows about the file on disk (it holds the lock, so nobody else
+# can change it): not yet looked at, safe to overwrite, or must not be overwritten.
+_UNKNOWN, _WRITABLE, _PROTECTED = 0, 1, 2
+
+
+def _read_file(path: str) -> bytes:
+    fd = os.open(path, _READ_FLAGS)
+    try:
+        size = os.fstat(fd).st_size
+        chunks = []
+        while True:
+            chunk = os.read(fd, max(size, 65536))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size = 65536
+        return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
+class FileSystemBackend:
+    """Persistent backend for one session, holding its lock for its whole lifetime.
+
+    Raises `SessionLockedError` at construction when another backend (in this or any
+    other process) has the session.
+    """
+
+    def __init__(
+        self, session_id: str, *, sessions_dir: str | os.PathLike[str] | None = None
+    ) -> None:
+        validate_session_id(session_id)
+        directory = _sessions_dir_str(sessions_dir)
+        self._session_id = session_id
+        self._dir = directory
+        self._path = os.path.join(directory, session_id + SESSION_SUFFIX)
+        self._lock_path = os.path.join(directory, session_id + LOCK_SUFFIX)
+        self._state = _UNKNOWN
+        self._protected_error: StorageError | None = None
+        self._mutex = threading.Lock()
+        self._handle: LockHandle | None = None
+        try:
+            handle = acquire_lock_handle(self._lock_path)
+        except StorageError:
+            try:
+                os.makedirs(directory, 0o755, exist_ok=True)
+            except OSError as exc:
+                raise StorageError(
+                    f"failed to create session directory {directory}: {exc.strerror or exc}"
+                ) from exc
+            handle = acquire_lock_handle(self._lock_path)
+        if handle is None:
+            raise SessionLockedError(
+                f"session {session_id!r} is locked by another osm process "
+                f"(lock file {self._lock_path})"
+            )
+        self._handle = handle
+
+    @property
+    def session_id(self) -> str:
+        return self._session_id
+
+    @property
+    def path(self) -> str:
+        """The session file this backend reads and writes."""
+        return self._path
+
+    @property
+    def lock_path(self) -> str:
+        return self._lock_path
+
+    @property
+    def closed(self) -> bool:
+        return self._handle is None
+
+    def _check_id(self, session_id: str, what: str) -> None:
+        if session_id != self._session_id:
+            raise SessionIDMismatchError(
+                f"session ID mismatch: backend is locked for {self._session_id!r}, "
+                f"{what} {session_id!r}"
+            )
+
+    def _read(self) -> Session | None:
+        """Read and decode the file, recording whether it may be overwritten."""
+        try:
+            data = _read_file(self._path)
+        except FileNotFoundError:
+            self._state = _WRITABLE
+            return None
+        except OSError as exc:
+            raise StorageError(
+                f"failed to read session file {self._path}: {exc.strerror or exc}"
+            ) from exc
+        try:
+            session = decode_session(data, source=self._path)
+        except StorageError as exc:
+            self._state = _PROTECTED
+            self._protected_error = exc
+            raise
+        self._state = _WRITABLE
+        return session
+
+    def load_session(self, session_id: str) -> Session | None:
+        """The stored session, or None when there is none yet.
+
+        Raises `SessionDecodeError` (corrupt, truncated, empty, mistyped) or
+        `UnsupportedSchemaVersionError` (newer schema); the file is left untouched and
+        later saves through this backend refuse to overwrite it.
+        """
+        self._check_id(session_id, "requested")
+        return self._read()
+
+    def save_session(self, session: Session) -> None:
+        """Write `session` atomically; sets its `version` and `update_time` first.
+
+        Refuses (raising the original read error) to replace a file that could not be
+        read, so bad input never costs data.
+        """
+        self._check_id(session.id, "session has")
+        if self._handle is None:
+            raise StorageError(f"session {self._session_id!r}: backend is closed")
+        if self._state != _WRITABLE:
+            if self._state == _UNKNOWN:
+                try:
+                    self._read()
+                except StorageError:
+                    pass
+            if self._state == _PROTECTED:
+                error = self._protected_error
+                self._state = _UNKNOWN  # re-check next time: the user may fix the file
+                raise StorageError(
+                    f"refusing to overwrite session file {self._path}: {error}"
+                ) from error
+        session.version = CURRENT_SCHEMA_VERSION
+        session.update_time = utc_now()
+        data = encode_session(session, indent=True)
+        atomic_write_file(self._path, data, 0o644)
+        self._state = _WRITABLE
+
+    def archive_session(self, session_id: str, dest: str | os.PathLike[str]) -> None:
+        """Move the session file to `dest` (no-op if there is none).
+
+        Raises `ArchiveExistsError` (a `FileExistsError`) when `dest` exists, so the
+        caller retries with the next counter; the exclusive create makes exactly one
+        of several concurrent archivers win. The source is removed only after the copy
+        is durable; the session lock is not touched.
+        """
+        with self._mutex:
+            self._check_id(session_id, "requested")
+            dest_path = os.fspath(dest)
+            if not dest_path:
+                raise StorageError("destPath cannot be empty")
+            try:
+                os.stat(self._path)
+            except FileNotFoundError:
+                if os.path.lexists(dest_path):
+                    raise ArchiveExistsError(dest_path) from None
+                return
+            except OSError as exc:
+                raise StorageError(
+                    f"failed to stat session file {self._path}: {exc.strerror or exc}"
+                ) from exc
+            try:
+                os.makedirs(os.path.dirname(dest_path) or ".", 0o755, exist_ok=True)
+            except OSError as exc:
+                raise StorageError(
+                    f"failed to create archive directory for {dest_path}: {exc.strerror or exc}"
+                ) from exc
+            try:
+                os.lstat(dest_path)
+            except FileNotFoundError:
+                pass
+            except OSError as exc:
+                raise StorageError(
+                    f"failed to stat destination {dest_path}: {exc.strerror or exc}"
+                ) from exc
+            else:
+                raise ArchiveExistsError(dest_path)
+            try:
+                data = _read_file(self._path)
+            except OSError as exc:
+                raise StorageError(
+                    f"failed to read session {self._path} for archive: {exc.strerror or exc}"
+                ) from exc
+            try:
+                fd = os.open(dest_path, _ARCHIVE_FLAGS, 0o644)
+            except FileExistsError:
+                raise ArchiveExistsError(dest_path) from None
+            except OSError as exc:
+                raise StorageError(
+                    f"failed to create archive destination {dest_path}: {exc.strerror or exc}"
+                ) from exc
+            try:
+                try:
+                    view = memoryview(data)
+                    while view:
+                        view = view[os.write(fd, view) :]
+                    os.fsync(fd)
+                finally:
+                    os.close(fd)
+            except OSError as exc:
+                try:
+                    os.unlink(dest_path)
+                except OSError:
+                    pass
+                raise StorageError(
+                    f"failed to write archive destination {dest_path}: {exc.strerror or exc}"
+                ) from exc
+            try:
+                os.unlink(self._path)
+            except FileNotFoundError:
+                pass
+            except OSError as exc:
+                raise StorageError(
+                    f"failed to remove original session {self._path} after archive "
+                    f"(the archive {dest_path} is kept): {exc.strerror or exc}"
+                ) from exc
+            self._state = _WRITABLE
+
+    def close(self) -> None:
+        """Release the lock and delete the lock file; later calls do nothing."""
+        handle, self._handle = self._handle, None
+        if handle is None:
+            return
+        try:
+            release_lock_handle(handle)
+        except StorageError as exc:
+            raise StorageError(f"failed to release session lock: {exc}") from exc
+
+    def __enter__(self) -> FileSystemBackend:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def __del__(self) -> None:
+        # A forgotten backend must not keep its session locked for the process lifetime.
+        handle = getattr(self, "_handle", None)
+        if handle is not None:
+            self._handle = None
+            try:
+                release_lock_handle(handle)
+            except Exception:
+                pass
+
+    def __repr__(self) -> str:
+        state = "closed" if self._handle is None else "locked"
+        return f"FileSystemBackend({self._session_id!r}, {state}, path={self._path!r})"
