@@ -1,0 +1,271 @@
+"""The state manager: a session's script and shared state, history and persistence.
+
+Workflows keep what the user gathered (context items, phases, notes) in a session so
+that the next `osm code-review` in the same terminal finds it again. This is the one
+place that maps state keys onto the stored `Session`, keeps the command history ring,
+and decides when the session is written.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from one_shot_man.errors import StorageError
+
+HISTORY_LIMIT = 200
+ARCHIVE_ATTEMPTS_MAX = 1000
+
+Listener = Callable[[str], None]
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).astimezone()
+
+
+class StateManager:
+    """One session's state, bound to one storage backend for its lifetime."""
+
+    def __init__(
+        self,
+        backend: Any,
+        session_id: str,
+        *,
+        warn: Callable[[str], None] | None = None,
+    ) -> None:
+        from one_shot_man import storage
+
+        if backend is None:
+            raise StorageError("backend cannot be nil")
+        if not session_id:
+            raise StorageError("sessionID cannot be empty")
+        self._storage = storage
+        self._backend = backend
+        self._session_id = session_id
+        self._warn = warn or (lambda _msg: None)
+        self._lock = threading.RLock()
+        self._listeners: dict[int, Listener] = {}
+        self._next_listener_id = 1
+        self._closed = False
+
+        try:
+            session = backend.load_session(session_id)
+        except StorageError as exc:
+            raise StorageError(f"failed to load session: {exc}") from exc
+        fresh = session is None
+        if session is not None and session.version != storage.CURRENT_SCHEMA_VERSION:
+            # The Go original discarded such a session; here the old file is archived
+            # first so that nothing the user gathered is lost.
+            archived = self._archive(session_id)
+            where = f" The old session was archived to {archived}." if archived else ""
+            self._warn(
+                "WARNING: Session schema version mismatch. Expected "
+                f"{storage.CURRENT_SCHEMA_VERSION}, got {session.version}. "
+                f"Starting fresh session.{where}"
+            )
+            session = None
+            fresh = True
+        if session is None:
+            session = storage.Session(id=session_id)
+        self._session = session
+        self._history: deque[Any] = deque(session.history or [], maxlen=HISTORY_LIMIT)
+        if session.script_state is None:
+            session.script_state = {}
+        if session.shared_state is None:
+            session.shared_state = {}
+        if fresh:
+            try:
+                self.persist_session()
+            except StorageError as exc:
+                raise StorageError(f"failed to persist new session: {exc}") from exc
+
+    @property
+    def session_id(self) -> str:
+        return self._session_id
+
+    @property
+    def session(self) -> Any:
+        """The live session object (read it; change state through `set_state`)."""
+        return self._session
+
+    # -- state -----------------------------------------------------------------------------
+
+    def get_state(self, key: str) -> tuple[Any, bool]:
+        """The value under `key` and whether it exists (`cmd:key` or a shared key)."""
+        with self._lock:
+            command, sep, local = key.partition(":")
+            if not sep:
+                shared = self._session.shared_state
+                return (shared[key], True) if key in shared else (None, False)
+            bucket = self._session.script_state.get(command)
+            if bucket is None or local not in bucket:
+                return None, False
+            return bucket[local], True
+
+    def set_state(self, key: str, value: Any) -> None:
+        with self._lock:
+            command, sep, local = key.partition(":")
+            if not sep:
+                self._session.shared_state[key] = value
+            else:
+                self._session.script_state.setdefault(command, {})[local] = value
+            self._session.update_time = _now()
+            listeners = list(self._listeners.values())
+        for listener in listeners:
+            listener(key)
+
+    def serialize_complete_state(self) -> dict[str, Any]:
+        """`{"script": ..., "shared": ...}`: what a history snapshot records."""
+        import copy
+
+        with self._lock:
+            return {
+                "script": copy.deepcopy(self._session.script_state),
+                "shared": copy.deepcopy(self._session.shared_state),
+            }
+
+    def clear_all_state(self) -> None:
+        with self._lock:
+            self._session.script_state = {}
+            self._session.shared_state = {}
+
+    # -- history ---------------------------------------------------------------------------
+
+    def capture_snapshot(self, mode_id: str, command: str, final_state: Any) -> None:
+        entry = self._storage.HistoryEntry(
+            entry_id=str(time.time_ns()),
+            mode_id=mode_id,
+            command=command,
+            read_time=_now(),
+            final_state=final_state,
+        )
+        with self._lock:
+            self._history.append(entry)
+
+    def history(self) -> list[Any]:
+        """Entries oldest first (at most the newest 200)."""
+        with self._lock:
+            return list(self._history)
+
+    # -- persistence -----------------------------------------------------------------------
+
+    def persist_session(self) -> None:
+        with self._lock:
+            self._session.history = list(self._history)
+            self._backend.save_session(self._session)
+
+    def archive_and_reset(self) -> str:
+        """Archive the session file, then start over with empty state; returns the archive path.
+
+        The path is empty for backends that keep nothing on disk (memory).
+        """
+        with self._lock:
+            self.persist_session()
+            archived = self._archive(self._session_id)
+            now = _now()
+            self._session.script_state = {}
+            self._session.shared_state = {}
+            self._session.create_time = now
+            self._session.update_time = now
+            self._history.clear()
+            self.persist_session()
+            return archived
+
+    def _archive(self, session_id: str) -> str:
+        import os
+
+        session_path = getattr(self._backend, "path", None)
+        if not session_path:
+            return ""  # in-memory backends keep nothing on disk to archive
+        sessions_dir = os.path.dirname(session_path)
+        stamp = datetime.now(UTC)
+        for counter in range(ARCHIVE_ATTEMPTS_MAX):
+            dest = self._storage.archive_session_file_path(
+                session_id, stamp, counter, sessions_dir=sessions_dir
+            )
+            try:
+                self._backend.archive_session(session_id, dest)
+            except FileExistsError:
+                continue
+            except OSError as exc:
+                raise StorageError(f"failed to archive session: {exc}") from exc
+            return str(dest)
+        raise StorageError(f"failed to archive session after {ARCHIVE_ATTEMPTS_MAX} attempts")
+
+    # -- listeners -------------------------------------------------------------------------
+
+    def add_listener(self, listener: Listener) -> int:
+        with self._lock:
+            listener_id = self._next_listener_id
+            self._next_listener_id += 1
+            self._listeners[listener_id] = listener
+            return listener_id
+
+    def remove_listener(self, listener_id: int) -> None:
+        with self._lock:
+            self._listeners.pop(listener_id, None)
+
+    # -- lifecycle -------------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Persist, then release the backend (its lock). Idempotent."""
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+            persist_error: Exception | None = None
+            try:
+                self.persist_session()
+            except StorageError as exc:
+                persist_error = exc
+            try:
+                self._backend.close()
+            except StorageError:
+                if persist_error is None:
+                    raise
+            if persist_error is not None:
+                raise persist_error
+
+
+def resolve_store_name(flag_value: str | None, config_value: str | None = None) -> str:
+    """`--store` flag, else `OSM_STORE`, else the config's `store` key, else `fs`."""
+    import os
+
+    for candidate in (flag_value, os.environ.get("OSM_STORE"), config_value):
+        if candidate:
+            return candidate
+    return "fs"
+
+
+def open_state_manager(
+    session_id: str,
+    store: str,
+    *,
+    warn: Callable[[str], None],
+) -> StateManager:
+    """A state manager on the chosen backend, falling back to memory with a warning.
+
+    A locked or unreadable session must not stop the user from working: the engine
+    runs on an in-memory session and says so, and the file on disk stays untouched.
+    """
+    from one_shot_man.storage import get_backend
+
+    try:
+        backend = get_backend(store, session_id)
+    except StorageError as exc:
+        if store == "memory":
+            raise
+        warn(f'Warning: Failed to initialize state persistence (session "{session_id}"): {exc}')
+        return StateManager(get_backend("memory", session_id), session_id, warn=warn)
+    try:
+        return StateManager(backend, session_id, warn=warn)
+    except StorageError as exc:
+        backend.close()
+        if store == "memory":
+            raise
+        warn(f'Warning: Failed to initialize state persistence (session "{session_id}"): {exc}')
+        return StateManager(get_backend("memory", session_id), session_id, warn=warn)
