@@ -162,7 +162,7 @@ def parse_proc_stat(data: bytes, pid: int) -> ProcStat:
         parsed = None
     if parsed != pid:
         raise ProcStatError(f"pid mismatch for {pid}")
-    fields = data[last_paren + 2 :].split()
+    fields = data[last_paren + 2 :].split(None, 20)  # starttime is [19]; rest unsplit
     if len(fields) < 20:
         raise ProcStatError(f"stat too short for pid {pid}")
     try:

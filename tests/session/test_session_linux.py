@@ -315,7 +315,8 @@ def test_anchor_is_never_self_and_matches_its_stat() -> None:
     assert get_proc_stat(pid).start_time == start_time
     assert not is_skipped_comm(get_proc_stat(pid).comm)
     # The fast path (own PID) and the generic path agree.
-    assert find_stable_anchor_linux(os.getpid(), stat=get_proc_stat) == (pid, start_time)
+    generic = find_stable_anchor_linux(os.getpid(), stat=lambda p: get_proc_stat(p))
+    assert generic == (pid, start_time)
 
 
 @linux_only
