@@ -1,0 +1,125 @@
+"""Configuration loading (the seed's ConfigLoading group) and a growth curve.
+
+`time_config_validation` really validates (the Go benchmark of that name only set
+three options); the Go case is kept as `time_config_set_session_options`.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+
+from benchmarks.common import CONFIG_FOUR_LINES, TempDirBenchmark, config_text
+
+try:
+    from one_shot_man.config import Config, get_config_path, load_from_reader
+except ImportError:
+    Config = None
+
+TEN_LINE_CONFIG = (
+    "# osm configuration\n"
+    "verbose false\n"
+    "color auto\n"
+    "script.autodiscovery true\n"
+    "goal.paths ~/goals\n"
+    "[help]\n"
+    "pager less\n"
+    "[sessions]\n"
+    "maxAgeDays 30\n"
+    "maxCount 50\n"
+)
+
+
+def _require_library() -> None:
+    if Config is None:
+        raise NotImplementedError("this commit has no config module")
+
+
+class ConfigLoading(TempDirBenchmark):
+    version = "1"
+
+    def setup(self) -> None:
+        _require_library()
+        super().setup()
+        self.config = Config()
+        self.config.set_global_option("test-key", "test-value")
+        self.config.set_command_option("test-command", "flag", "value")
+        self.reader = io.StringIO(CONFIG_FOUR_LINES)
+        self.ten_lines = TEN_LINE_CONFIG
+        self.to_validate = load_from_reader(TEN_LINE_CONFIG + "verbos true\n[help]\npagr x\n")
+        os.environ["OSM_CONFIG"] = str(self.tmpdir / "config")
+
+    def _get(self) -> None:
+        self.config.get_global_option("test-key")
+        self.config.get_command_option("test-command", "flag")
+
+    def _set(self) -> None:
+        Config().set_global_option("key", "value")
+
+    def _load_from_reader(self) -> None:
+        self.reader.seek(0)
+        load_from_reader(self.reader)
+
+    def time_new_config(self) -> None:
+        Config()
+
+    def peakmem_new_config(self) -> None:
+        Config()
+
+    def time_config_option_get(self) -> None:
+        self._get()
+
+    def peakmem_config_option_get(self) -> None:
+        self._get()
+
+    def time_config_option_set(self) -> None:
+        self._set()
+
+    def peakmem_config_option_set(self) -> None:
+        self._set()
+
+    def time_config_load_from_reader(self) -> None:
+        self._load_from_reader()
+
+    def peakmem_config_load_from_reader(self) -> None:
+        self._load_from_reader()
+
+    def time_config_load_ten_lines(self) -> None:
+        load_from_reader(self.ten_lines)
+
+    def time_config_path_resolution(self) -> None:
+        get_config_path()
+
+    def peakmem_config_path_resolution(self) -> None:
+        get_config_path()
+
+    def time_config_validation(self) -> None:
+        self.to_validate.validate()
+
+    def peakmem_config_validation(self) -> None:
+        self.to_validate.validate()
+
+    def time_config_set_session_options(self) -> None:
+        config = Config()
+        config.set_global_option("max-age-days", "90")
+        config.set_global_option("max-count", "100")
+        config.set_global_option("auto-cleanup-enabled", "true")
+
+
+class ConfigGrowth(TempDirBenchmark):
+    """Parsing cost per config size: global options, plus sections of ten options each."""
+
+    version = "1"
+    params = [10, 100, 1000]
+    param_names = ["lines"]
+
+    def setup(self, lines: int) -> None:
+        _require_library()
+        super().setup(lines)
+        self.text = config_text(lines // 2, lines // 20, 10)
+
+    def time_load_from_reader(self, lines: int) -> None:
+        load_from_reader(self.text)
+
+    def time_validate(self, lines: int) -> None:
+        load_from_reader(self.text).validate()
