@@ -12,15 +12,19 @@ import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+from one_shot_man.storage.atomic import TEMP_PREFIX
 from one_shot_man.storage.errors import CleanupLockedError, StorageError
 from one_shot_man.storage.inspector import SessionInfo, scan_sessions
 from one_shot_man.storage.locking import acquire_lock_handle, release_lock_handle
 from one_shot_man.storage.paths import LOCK_SUFFIX, SESSION_SUFFIX, _sessions_dir_str
 
-__all__ = ["DEFAULT_MIN_ORPHAN_AGE", "Cleaner", "CleanupReport"]
+__all__ = ["DEFAULT_MIN_ORPHAN_AGE", "STALE_TEMP_AGE", "Cleaner", "CleanupReport"]
 
 #: Grace period for a lock file with no session: its creator may not have saved yet.
 DEFAULT_MIN_ORPHAN_AGE = 5.0
+#: A temp file this old belongs to a writer that died mid-save (a live one renames it
+#: within milliseconds); the Go original never removes these.
+STALE_TEMP_AGE = 3600.0
 
 
 @dataclass
@@ -29,6 +33,8 @@ class CleanupReport:
 
     removed: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    #: Names of stale `.tmp-session-*` files deleted (or, in a dry run, that would be).
+    removed_temp_files: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -155,6 +161,9 @@ class Cleaner:
         min_age = self.min_orphan_age if self.min_orphan_age > 0 else DEFAULT_MIN_ORPHAN_AGE
         for entry in entries:
             name = entry.name
+            if name.startswith(TEMP_PREFIX):
+                self._remove_stale_temp(entry, report)
+                continue
             if not name.endswith(LOCK_SUFFIX):
                 continue
             try:
@@ -197,3 +206,15 @@ class Cleaner:
                 report.skipped.append(base)
                 continue
             report.removed.append(base)
+
+    def _remove_stale_temp(self, entry: os.DirEntry[str], report: CleanupReport) -> None:
+        try:
+            if not entry.is_file(follow_symlinks=False):
+                return
+            if time.time() - entry.stat(follow_symlinks=False).st_mtime < STALE_TEMP_AGE:
+                return
+            if not self.dry_run:
+                os.unlink(entry.path)
+        except OSError:
+            return
+        report.removed_temp_files.append(entry.name)

@@ -327,3 +327,19 @@ def test_cleanup_prints_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[st
     Cleaner(sessions_dir=tmp_path).execute_cleanup()
     captured = capsys.readouterr()
     assert captured.out == "" and captured.err == ""
+
+
+def test_stale_temp_files_removed_fresh_ones_kept(tmp_path: Path) -> None:
+    tmp_path.mkdir(exist_ok=True)
+    stale = tmp_path / ".tmp-session-stale"
+    fresh = tmp_path / ".tmp-session-fresh"
+    stale.write_bytes(b"{")
+    fresh.write_bytes(b"{")
+    old = time.time() - 2 * 3600
+    os.utime(stale, (old, old))
+    dry = Cleaner(dry_run=True, sessions_dir=tmp_path).execute_cleanup()
+    assert dry.removed_temp_files == [stale.name] and stale.exists()
+    report = Cleaner(sessions_dir=tmp_path).execute_cleanup()
+    assert report.removed_temp_files == [stale.name]
+    assert report.removed == [] and report.skipped == []
+    assert not stale.exists() and fresh.exists()
