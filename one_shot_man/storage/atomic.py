@@ -31,11 +31,11 @@ class AtomicWriteError(StorageError):
         self.step = step
 
 
-def _open_temp(directory: str) -> tuple[int, str]:
+def _open_temp(directory: str, mode: int) -> tuple[int, str]:
     for _ in range(100):
         tmp = os.path.join(directory, TEMP_PREFIX + os.urandom(6).hex())
         try:
-            return os.open(tmp, _CREATE_FLAGS, 0o600), tmp
+            return os.open(tmp, _CREATE_FLAGS, mode & 0o777), tmp
         except FileExistsError:
             continue
     raise FileExistsError(errno.EEXIST, "could not find a free temp file name", directory)
@@ -59,18 +59,19 @@ def _sync_directory(directory: str) -> None:
 def atomic_write_file(path: str | os.PathLike[str], data: bytes, mode: int = 0o644) -> None:
     """Replace `path` with `data` atomically and durably; final permissions are `mode`.
 
-    Steps: temp file in the same directory, write, fsync, chmod (exactly `mode`, not
-    masked by the umask), close, rename over the target, fsync the directory. Missing
+    Steps: temp file in the same directory (created with `mode`, never more open than
+    the result), write, fsync, chmod if the umask changed the mode (the final mode is
+    exactly `mode`), close, rename over the target, fsync the directory. Missing
     parent directories are created (0755). On any failure the temp file is removed.
     """
     target = os.fspath(path)
     directory = os.path.dirname(target) or "."
     try:
-        fd, tmp = _open_temp(directory)
+        fd, tmp = _open_temp(directory, mode)
     except FileNotFoundError:
         try:
             os.makedirs(directory, 0o755, exist_ok=True)
-            fd, tmp = _open_temp(directory)
+            fd, tmp = _open_temp(directory, mode)
         except OSError as exc:
             raise AtomicWriteError(target, "failed to create directory or temp file", exc) from exc
     except OSError as exc:
@@ -86,7 +87,8 @@ def atomic_write_file(path: str | os.PathLike[str], data: bytes, mode: int = 0o6
             step = "failed to sync temp file"
             os.fsync(fd)
             step = "failed to chmod temp file"
-            os.fchmod(fd, mode)
+            if os.fstat(fd).st_mode & 0o7777 != mode:  # the umask took bits away
+                os.fchmod(fd, mode)
         except BaseException:
             try:
                 os.close(fd)

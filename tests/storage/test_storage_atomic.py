@@ -138,11 +138,31 @@ def test_injected_failures_leave_target_and_no_temp(
         raise OSError(5, f"injected {failing} failure")
 
     monkeypatch.setattr(os, failing, boom)
-    with pytest.raises(AtomicWriteError, match=f"injected {failing} failure"):
-        atomic_write_file(target, b"new contents")
+    old_umask = os.umask(0o077)  # so the mode must be fixed up with fchmod
+    try:
+        with pytest.raises(AtomicWriteError, match=f"injected {failing} failure"):
+            atomic_write_file(target, b"new contents")
+    finally:
+        os.umask(old_umask)
     monkeypatch.undo()
     assert target.read_bytes() == b"original"
     assert _temps(tmp_path) == []
+
+
+def test_temp_file_never_more_open_than_the_result(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    modes: list[int] = []
+    real_fsync = os.fsync
+
+    def spy(fd: int) -> None:
+        if not os.path.isdir(f"/proc/self/fd/{fd}"):
+            modes.append(os.fstat(fd).st_mode & 0o777)
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", spy)
+    atomic_write_file(tmp_path / "secret", b"x", 0o600)
+    assert modes == [0o600]
 
 
 def test_directory_is_fsynced_after_rename(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -22,6 +22,7 @@ from one_shot_man.storage import (
     SessionIDMismatchError,
     UnsupportedSchemaVersionError,
     archive_session_file_path,
+    is_locked,
 )
 from one_shot_man.storage.atomic import TEMP_PREFIX
 
@@ -68,6 +69,20 @@ def test_close_removes_lock_and_is_idempotent(tmp_path: Path) -> None:
     assert not (tmp_path / "abc.session.lock").exists()
     assert backend.closed
     backend.close()
+
+
+def test_close_keeps_unlocked_lock_file_while_session_exists(tmp_path: Path) -> None:
+    backend = FileSystemBackend("abc", sessions_dir=tmp_path)
+    backend.save_session(Session(id="abc"))
+    backend.close()
+    lock = tmp_path / "abc.session.lock"
+    assert lock.exists()
+    assert not is_locked(lock)  # a companion file, not a lock
+    again = FileSystemBackend("abc", sessions_dir=tmp_path)
+    assert is_locked(lock)
+    again.archive_session("abc", tmp_path / "archive" / "a.session.json")
+    again.close()
+    assert not lock.exists()  # no session left: the lock file goes too
 
 
 def test_save_after_close_is_refused(tmp_path: Path) -> None:
@@ -238,7 +253,7 @@ def test_no_temp_files_left_after_many_saves(tmp_path: Path) -> None:
             session.history.append(_entry(i))
             backend.save_session(session)
     names = sorted(p.name for p in tmp_path.iterdir())
-    assert names == ["abc.session.json"]
+    assert names == ["abc.session.json", "abc.session.lock"]
 
 
 # --- archive -------------------------------------------------------------------------

@@ -119,7 +119,8 @@ def test_concurrent_processes_lose_no_update(tmp_path: Path) -> None:
     for w in range(workers):
         mine = [e.final_state["i"] for e in session.history if e.final_state["worker"] == f"w{w}"]
         assert mine == list(range(updates))  # each worker's updates in order
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["shared.session.json"]
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names == ["shared.session.json", "shared.session.lock"]  # no temp files
 
 
 def _check_intact(sessions_dir: Path, minimum: int, maximum: int) -> int:
