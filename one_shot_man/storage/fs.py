@@ -82,6 +82,7 @@ class FileSystemBackend:
         self._state = _UNKNOWN
         self._protected_error: StorageError | None = None
         self._mutex = threading.Lock()
+        self._pid = os.getpid()
         self._handle: LockHandle | None = None
         try:
             handle = acquire_lock_handle(self._lock_path)
@@ -132,9 +133,10 @@ class FileSystemBackend:
             self._state = _WRITABLE
             return None
         except OSError as exc:
-            raise StorageError(
-                f"failed to read session file {self._path}: {exc.strerror or exc}"
-            ) from exc
+            error = StorageError(f"failed to read session file {self._path}: {exc.strerror or exc}")
+            self._state = _PROTECTED
+            self._protected_error = error
+            raise error from exc
         try:
             session = decode_session(data, source=self._path)
         except StorageError as exc:
@@ -152,7 +154,8 @@ class FileSystemBackend:
         later saves through this backend refuse to overwrite it.
         """
         self._check_id(session_id, "requested")
-        return self._read()
+        with self._mutex:
+            return self._read()
 
     def save_session(self, session: Session) -> None:
         """Write `session` atomically; sets its `version` and `update_time` first.
@@ -161,25 +164,26 @@ class FileSystemBackend:
         read, so bad input never costs data.
         """
         self._check_id(session.id, "session has")
-        if self._handle is None:
-            raise StorageError(f"session {self._session_id!r}: backend is closed")
-        if self._state != _WRITABLE:
-            if self._state == _UNKNOWN:
-                try:
-                    self._read()
-                except StorageError:
-                    pass
-            if self._state == _PROTECTED:
-                error = self._protected_error
-                self._state = _UNKNOWN  # re-check next time: the user may fix the file
-                raise StorageError(
-                    f"refusing to overwrite session file {self._path}: {error}"
-                ) from error
-        session.version = CURRENT_SCHEMA_VERSION
-        session.update_time = utc_now()
-        data = encode_session(session, indent=True)
-        atomic_write_file(self._path, data, 0o644)
-        self._state = _WRITABLE
+        with self._mutex:
+            if self._handle is None:
+                raise StorageError(f"session {self._session_id!r}: backend is closed")
+            if self._state != _WRITABLE:
+                if self._state == _UNKNOWN:
+                    try:
+                        self._read()
+                    except StorageError:
+                        pass
+                if self._state == _PROTECTED:
+                    error = self._protected_error
+                    self._state = _UNKNOWN  # re-check next time: the user may fix the file
+                    raise StorageError(
+                        f"refusing to overwrite session file {self._path}: {error}"
+                    ) from error
+            session.version = CURRENT_SCHEMA_VERSION
+            session.update_time = utc_now()
+            data = encode_session(session, indent=True)
+            atomic_write_file(self._path, data, 0o644)
+            self._state = _WRITABLE
 
     def archive_session(self, session_id: str, dest: str | os.PathLike[str]) -> None:
         """Move the session file to `dest` (no-op if there is none).
@@ -273,12 +277,18 @@ class FileSystemBackend:
         if handle is None:
             return
         try:
-            if os.path.exists(self._path):
-                handle.close()
-            else:
-                release_lock_handle(handle)
+            self._release(handle)
         except (OSError, StorageError) as exc:
             raise StorageError(f"failed to release session lock {self._lock_path}: {exc}") from exc
+
+    def _release(self, handle: LockHandle) -> None:
+        if os.getpid() != self._pid:
+            # A forked child shares the parent's lock: drop our descriptor, nothing more.
+            handle.close()
+        elif os.path.exists(self._path):
+            handle.close()
+        else:
+            release_lock_handle(handle)
 
     def __enter__(self) -> FileSystemBackend:
         return self
@@ -297,7 +307,7 @@ class FileSystemBackend:
         if handle is not None:
             self._handle = None
             try:
-                release_lock_handle(handle)
+                self._release(handle)
             except Exception:
                 pass
 

@@ -453,3 +453,43 @@ def test_forgotten_backend_releases_its_lock_when_collected(tmp_path: Path) -> N
     backend = FileSystemBackend("gc", sessions_dir=tmp_path)
     del backend
     FileSystemBackend("gc", sessions_dir=tmp_path).close()
+
+
+def test_unreadable_file_is_not_overwritten(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import one_shot_man.storage.fs as fs_module
+
+    path = tmp_path / "abc.session.json"
+    path.write_bytes(b'{"id": "abc"}')
+
+    def denied(p: str) -> bytes:
+        raise PermissionError(13, "Permission denied", p)
+
+    with FileSystemBackend("abc", sessions_dir=tmp_path) as backend:
+        monkeypatch.setattr(fs_module, "_read_file", denied)
+        with pytest.raises(StorageError, match=r"refusing to overwrite.*Permission denied"):
+            backend.save_session(Session(id="abc"))
+        monkeypatch.undo()
+    assert path.read_bytes() == b'{"id": "abc"}'
+
+
+def test_forked_child_closing_does_not_release_parents_lock(tmp_path: Path) -> None:
+    backend = FileSystemBackend("forky", sessions_dir=tmp_path)
+    lock = tmp_path / "forky.session.lock"
+    pid = os.fork()
+    if pid == 0:  # child: close (and drop) its inherited copy, then leave
+        code = 0
+        try:
+            backend.close()
+        except BaseException:
+            code = 1
+        os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert lock.exists()
+    assert is_locked(lock)
+    with pytest.raises(SessionLockedError):
+        FileSystemBackend("forky", sessions_dir=tmp_path)
+    backend.close()
+    assert not lock.exists()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import random
 import unicodedata
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
@@ -195,3 +196,31 @@ def test_sanitize_filename_invariants(raw: str) -> None:
     reserved = {"CON", "PRN", "AUX", "NUL"} | {f"COM{i}" for i in range(1, 10)}
     reserved |= {f"LPT{i}" for i in range(1, 10)}
     assert stem not in reserved
+
+
+def _random_text(rng: random.Random) -> str:
+    alphabet = 'ab./\\:*?"<>|\x00 _-é日\u0301ﬁCONnulLPT1'
+    return "".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 24)))
+
+
+def test_sanitize_filename_fuzz_invariants() -> None:
+    rng = random.Random(4242)
+    for _ in range(3000):
+        test_sanitize_filename_invariants(_random_text(rng))
+
+
+def test_accepted_ids_always_stay_inside_the_sessions_dir(tmp_path: Path) -> None:
+    rng = random.Random(777)
+    accepted = 0
+    for _ in range(3000):
+        candidate = _random_text(rng)
+        try:
+            validate_session_id(candidate)
+        except InvalidSessionIDError:
+            continue
+        accepted += 1
+        for fn in (session_file_path, lock_file_path):
+            path = fn(candidate, sessions_dir=tmp_path)
+            assert path.parent == tmp_path
+            assert os.path.realpath(path).startswith(str(tmp_path.resolve()) + os.sep)
+    assert accepted > 100
