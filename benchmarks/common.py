@@ -14,6 +14,7 @@ new argument value) instead, and leave the old ones exactly as they are.
 from __future__ import annotations
 
 import functools
+import importlib
 import os
 import random
 import shutil
@@ -72,6 +73,28 @@ class TempDirBenchmark(Benchmark):
     def teardown(self, *params: Any) -> None:
         restore_environ(self._saved_environ)
         remove_tree(self.tmpdir)
+
+
+def require(module: str, *names: str) -> Any:
+    """Import ``module`` for a benchmark, or skip the benchmark on commits that predate it.
+
+    asv runs today's benchmarks against old commits (``make history``). Raising
+    NotImplementedError in ``setup`` makes asv record "skipped" (n/a) instead of "failed", so the
+    history of older commits stays readable. Only a missing module or attribute skips: any other
+    error (a SyntaxError, an ImportError inside the module) still fails the benchmark, loudly.
+
+    Usage, in ``setup``: ``self.storage = require("one_shot_man.storage", "InMemoryBackend")``.
+    """
+    try:
+        mod = importlib.import_module(module)
+    except ModuleNotFoundError as exc:
+        if exc.name and (module == exc.name or module.startswith(exc.name + ".")):
+            raise NotImplementedError(f"{module} does not exist at this commit") from exc
+        raise
+    missing = [name for name in names if not hasattr(mod, name)]
+    if missing:
+        raise NotImplementedError(f"{module} has no {', '.join(missing)} at this commit")
+    return mod
 
 
 def make_temp_dir(prefix: str = "osm-bench-") -> Path:

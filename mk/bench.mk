@@ -82,7 +82,7 @@ history: bench-machine
 	[ $$rc -eq 0 ] || exit $$rc; $(PUBLISH)
 
 compare: bench-machine
-	$(PY) tools/asv_compare.py --base '$(BASE)' --head '$(COMPARE_HEAD)' --machine $(ASV_MACHINE) \
+	@$(PY) tools/asv_compare.py --base '$(BASE)' --head '$(COMPARE_HEAD)' --machine $(ASV_MACHINE) \
 	  --report-factor $(REPORT_FACTOR) --fail-factor $(FAIL_FACTOR) $(if $(BENCH),--bench '$(BENCH)')
 
 dashboard: $(STAMP)

@@ -1,0 +1,342 @@
+#!/usr/bin/env python3
+"""PR review gate: benchmark BASE and HEAD side by side, print a Markdown table, fail on a
+confirmed regression only.
+
+Why not plain `asv continuous`: on our shared 2-core boxes one run of identical code can show a
+benchmark 1.3-1.5x "slower" (shared/asv-guide.md 1.6), and asv cannot tell a crash (exit 2) from
+a regression (exit 1) in a way a build script sees without care. So:
+
+1. `asv continuous --factor REPORT BASE HEAD` runs both commits, interleaving rounds so load hits
+   both alike; every change beyond REPORT (default 1.1) goes in the table.
+2. Rows slower by FAIL (default 1.5) or more, significant or not, are candidates. Only those are
+   re-run (`-b` with their exact names, more rounds); a candidate is a regression only if the
+   re-run flags it again (asv's significance test and ratio >= FAIL). Noise rarely repeats.
+3. The table goes to stdout (paste it into the PR) and to .asv/compare.md; asv's own log goes to
+   stderr.
+
+Exit status: 0 no confirmed regression; 1 confirmed regression; 2 a benchmark fails (raises) on
+HEAD; 3 nothing could be compared (unknown commit, build or import failure: see the asv log).
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import math
+import re
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from asvconf import ROOT, conf_path
+
+OK, REGRESSION, CRASH, BROKEN = 0, 1, 2, 3
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of `asv compare`'s table."""
+
+    mark: str  # asv: + slower, - faster, ! newly failing, * fixed, x not comparable, " " same
+    before: str  # value with error, "failed" (raised) or "n/a" (skipped / not run)
+    after: str
+    ratio_text: str  # "2.00", "~1.60" (beyond factor, not significant) or "n/a"
+    name: str  # benchmark name with parameters, as asv's -b regex sees it
+
+    @property
+    def ratio(self) -> float | None:
+        try:
+            return float(self.ratio_text.lstrip("~"))
+        except ValueError:
+            return None
+
+    @property
+    def significant(self) -> bool:
+        return not self.ratio_text.startswith("~")
+
+    @property
+    def changed(self) -> bool:
+        """Worth a line in the PR table."""
+        return self.mark.strip() != "" or not self.significant or self.after == "failed"
+
+
+def parse_table(text: str) -> list[Row]:
+    """Rows of asv's GitHub-style compare table (header and separator lines skipped)."""
+    rows = []
+    for line in text.splitlines():
+        line = line.strip()
+        if not line.startswith("|"):
+            continue
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        if len(cells) < 5 or cells[0] == "Change" or set("".join(cells[:4])) <= set("-: "):
+            continue
+        name = re.sub(r" \[[^\]]*\]$", "", "|".join(cells[4:]).strip())  # drop " [machine/env]"
+        rows.append(Row(cells[0] or " ", cells[1], cells[2], cells[3], name))
+    return rows
+
+
+@dataclass(frozen=True)
+class Measured:
+    """What the results file holds for one benchmark (parameter combination) of one commit."""
+
+    value: float | None  # asv's reported value (median of samples for time_*), None = failed
+    samples: tuple[float, ...]  # raw samples of every round (empty for peakmem_/track_)
+
+    @property
+    def best(self) -> float | None:
+        """Minimum sample: the statistic that stays put under load (asv-guide 4.1)."""
+        good = [x for x in self.samples if x is not None and not math.isnan(x)]
+        return min(good) if good else self.value
+
+
+def load_results(results_dir: Path, machine: str | None, sha: str) -> dict[str, Measured]:
+    """Every benchmark value and raw samples recorded for one commit, keyed like `asv compare`."""
+    pattern = f"{machine or '*'}/{sha[:8]}-*.json"
+    out: dict[str, Measured] = {}
+    for path in sorted(results_dir.glob(pattern)):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        cols = data["result_columns"]
+        for key, row in data["results"].items():
+            fields = dict(zip(cols, row))
+            values = fields.get("result") or [None]
+            params = fields.get("params") or []
+            samples = fields.get("samples") or [None] * len(values)
+            combos = list(itertools.product(*params)) if params else [()]
+            for combo, value, smp in zip(combos, values, samples):
+                name = f"{key}({', '.join(combo)})" if combo else key
+                out[name] = Measured(value, tuple(smp or ()))
+    return out
+
+
+def ratio(before: Measured | None, after: Measured | None, *, best: bool) -> float | None:
+    """after/before on the minimum (best=True) or on asv's value; None when either is missing."""
+    if before is None or after is None:
+        return None
+    a, b = (before.best, after.best) if best else (before.value, after.value)
+    if a is None or b is None or a <= 0 or math.isnan(a) or math.isnan(b):
+        return None
+    return b / a
+
+
+def worst_ratio(before: Measured | None, after: Measured | None) -> float:
+    """The larger of the value ratio and the best-sample ratio (0 when unknown)."""
+    return max(ratio(before, after, best=False) or 0.0, ratio(before, after, best=True) or 0.0)
+
+
+class Asv:
+    """Runs asv from the project root with one machine name; its log goes to stderr."""
+
+    def __init__(self, exe: str, machine: str | None) -> None:
+        self.exe = exe
+        self.machine_args = ["--machine", machine] if machine else []
+
+    def continuous(self, base: str, head: str, factor: float, extra: list[str]) -> int:
+        argv = [self.exe, "continuous", *self.machine_args, "--factor", str(factor)]
+        argv += ["--show-stderr", *extra, base, head]
+        print("+ " + " ".join(argv), file=sys.stderr, flush=True)
+        return subprocess.run(argv, cwd=ROOT, stdout=sys.stderr, check=False).returncode
+
+    def compare(self, base: str, head: str, factor: float) -> list[Row] | None:
+        argv = [self.exe, "compare", *self.machine_args, "--factor", str(factor), base, head]
+        proc = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, check=False)
+        if proc.returncode != 0:
+            sys.stderr.write(proc.stdout + proc.stderr)
+            return None
+        return parse_table(proc.stdout)
+
+
+def rev_parse(ref: str) -> str | None:
+    proc = subprocess.run(
+        ["git", "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return proc.stdout.strip() or None
+
+
+def exact_regex(names: list[str]) -> str:
+    """asv -b regex that selects exactly these benchmarks (parameter combinations included)."""
+    return "^(?:" + "|".join(re.escape(n) for n in names) + ")$"
+
+
+@dataclass(frozen=True)
+class Confirmation:
+    """The re-run of one candidate: ratios of asv's value and of the minimum sample."""
+
+    value_ratio: float | None
+    best_ratio: float | None
+
+    def confirmed(self, fail: float) -> bool:
+        """A regression only if the fastest HEAD run is still >= fail x the fastest BASE run.
+
+        The minimum over many interleaved processes is what load cannot inflate on both sides
+        alike; benchmarks without samples (peakmem_, track_) fall back to asv's value.
+        """
+        r = self.best_ratio if self.best_ratio is not None else self.value_ratio
+        return r is not None and r >= fail
+
+
+def fmt(r: float | None) -> str:
+    return "n/a" if r is None else f"{r:.2f}"
+
+
+def verdict(row: Row, fail: float, confirm: dict[str, Confirmation]) -> str:
+    """Human reading of one row for the PR table."""
+    if row.after == "failed":
+        return "**fails on HEAD**" if row.before != "failed" else "**fails on both**"
+    if row.mark == "x":
+        return "not comparable (benchmark changed; new series)"
+    if row.mark == "*":
+        return "fixed (failed before)"
+    if row.name in confirm:
+        c = confirm[row.name]
+        again = f"re-run: ratio {fmt(c.value_ratio)}, best-of-runs ratio {fmt(c.best_ratio)}"
+        if c.confirmed(fail):
+            return f"**regression, confirmed** ({again})"
+        return f"not confirmed ({again}): noise"
+    if not row.significant:
+        return "not significant (noise)"
+    if row.mark == "-":
+        return "faster"
+    if row.mark == "+":
+        return f"slower, below the fail factor {fail:g}"
+    return ""
+
+
+def markdown(
+    rows: list[Row],
+    refs: tuple[str, str],
+    shas: tuple[str, str],
+    factors: tuple[float, float],
+    confirm: dict[str, Confirmation],
+    status: int,
+) -> str:
+    """The PR comment: verdict line, table of the rows worth a look, legend."""
+    report, fail = factors
+    listed = [r for r in rows if r.changed or r.name in confirm]
+    listed.sort(key=lambda r: (r.after != "failed", -(r.ratio or 0)))  # failures, then slowest
+    crashed = sum(1 for r in rows if r.after == "failed")
+    title = {
+        OK: "OK: no confirmed regression",
+        REGRESSION: f"FAIL: confirmed regression (>= {fail:g}x slower in a re-run)",
+        CRASH: f"FAIL: {crashed} benchmark(s) fail on HEAD"
+        + (
+            " (all of them: HEAD does not build/install or the suite does not import; see the asv log)"
+            if crashed == len(rows)
+            else ""
+        ),
+    }[status]
+    out = [
+        f"### Benchmarks: `{refs[0]}` ({shas[0][:8]}) vs `{refs[1]}` ({shas[1][:8]})",
+        "",
+        f"**{title}.** {len(rows)} benchmarks compared; listed: changes beyond {report:g}x. "
+        f"A failure needs >= {fail:g}x, confirmed by re-running that benchmark.",
+        "",
+    ]
+    if not listed:
+        out.append("No benchmark changed by more than the report factor.")
+        return "\n".join(out) + "\n"
+    out += [
+        "| Change | Before | After | Ratio | Benchmark | Verdict |",
+        "|:---:|---:|---:|---:|:---|:---|",
+    ]
+    for r in listed:
+        out.append(
+            f"| {r.mark.strip()} | {r.before} | {r.after} | {r.ratio_text} | `{r.name}` | "
+            f"{verdict(r, fail, confirm)} |"
+        )
+    out += [
+        "",
+        "Change: `+` slower, `-` faster, `!` newly failing, `*` fixed, `x` not comparable; "
+        "`~` = beyond the factor but not statistically significant. Ratio = After/Before "
+        "(asv's median). Best-of-runs ratio = fastest HEAD sample / fastest BASE sample.",
+    ]
+    return "\n".join(out) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--base", default="main", help="reference commit/branch (default main)")
+    parser.add_argument("--head", default="HEAD", help="commit under review (default HEAD)")
+    parser.add_argument("--machine", default=None, help="asv machine name (default: asv's)")
+    parser.add_argument("--report-factor", type=float, default=1.1)
+    parser.add_argument("--fail-factor", type=float, default=1.5)
+    parser.add_argument(
+        "--confirm-rounds", type=int, default=6, help="asv rounds for the re-run of candidates"
+    )
+    parser.add_argument("--bench", default=None, help="only benchmarks matching this regex")
+    parser.add_argument("--asv", default=str(ROOT / ".venv" / "bin" / "asv"))
+    parser.add_argument("--output", type=Path, default=ROOT / ".asv" / "compare.md")
+    args = parser.parse_args(argv)
+    fail = args.fail_factor
+
+    base, head = rev_parse(args.base), rev_parse(args.head)
+    if base is None or head is None:
+        bad = args.base if base is None else args.head
+        print(
+            f"asv_compare: unknown commit {bad!r} (a shallow clone or a missing branch? "
+            "git fetch --unshallow origin main)",
+            file=sys.stderr,
+        )
+        return BROKEN
+    asv = Asv(args.asv, args.machine)
+    results_dir = conf_path("results_dir", "results")
+
+    # Pass 1: both commits side by side, the table for the PR.
+    rc = asv.continuous(base, head, args.report_factor, ["-b", args.bench] if args.bench else [])
+    rows = asv.compare(base, head, args.report_factor)
+    if rc not in (0, 1, 2) or rows is None or (rc == 1 and not any(r.mark == "+" for r in rows)):
+        print(
+            f"asv_compare: asv continuous exited {rc} without a comparison: the project or the "
+            "benchmark suite did not build/import for one of the commits (see the log above)",
+            file=sys.stderr,
+        )
+        return BROKEN
+
+    # Candidates: >= fail on asv's value or on the best sample, whether significant or not.
+    before = load_results(results_dir, args.machine, base)
+    after = load_results(results_dir, args.machine, head)
+    candidates = [
+        r.name
+        for r in rows
+        if r.after != "failed"
+        and r.mark not in ("x", "*", "!")
+        and worst_ratio(before.get(r.name), after.get(r.name)) >= fail
+    ]
+
+    # Pass 2: re-run only the candidates, more rounds, and judge on the re-run alone.
+    confirm: dict[str, Confirmation] = {}
+    if candidates:
+        print(
+            f"asv_compare: {len(candidates)} benchmark(s) >= {fail:g}x slower; re-running only "
+            f"those ({args.confirm_rounds} rounds) to confirm: {', '.join(candidates)}",
+            file=sys.stderr,
+        )
+        extra = ["-a", f"rounds={args.confirm_rounds}", "-b", exact_regex(candidates)]
+        asv.continuous(base, head, fail, extra)
+        before = load_results(results_dir, args.machine, base)
+        after = load_results(results_dir, args.machine, head)
+        for name in candidates:
+            b, a = before.get(name), after.get(name)
+            confirm[name] = Confirmation(ratio(b, a, best=False), ratio(b, a, best=True))
+
+    confirmed = [n for n, c in confirm.items() if c.confirmed(fail)]
+    crashed = [r.name for r in rows if r.after == "failed"]
+    status = REGRESSION if confirmed else CRASH if crashed else OK
+
+    text = markdown(
+        rows, (args.base, args.head), (base, head), (args.report_factor, fail), confirm, status
+    )
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(text, encoding="utf-8")
+    sys.stdout.write(text)
+    print(f"asv_compare: table also in {args.output}; exit {status}", file=sys.stderr)
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())
