@@ -16,6 +16,7 @@ from one_shot_man.storage.errors import (
     SessionDecodeError,
     StorageError,
     UnsupportedSchemaVersionError,
+    quote,
 )
 from one_shot_man.storage.schema import Session, is_newer_version
 
@@ -31,7 +32,7 @@ def encode_session(session: Session, *, indent: bool = False) -> bytes:
     try:
         data = _encoder.encode(session)
     except (TypeError, ValueError, OverflowError, msgspec.EncodeError) as exc:
-        raise StorageError(f"failed to encode session {session.id!r}: {exc}") from exc
+        raise StorageError(f"failed to encode session {quote(session.id)}: {exc}") from exc
     if indent:
         return _format(data, indent=2)
     return data

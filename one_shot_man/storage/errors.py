@@ -8,6 +8,7 @@ destination that is taken) without parsing messages.
 from __future__ import annotations
 
 import errno
+import json
 
 from one_shot_man.errors import SessionError, SessionLockedError, StorageError
 
@@ -21,6 +22,11 @@ __all__ = [
     "StorageError",
     "UnsupportedSchemaVersionError",
 ]
+
+
+def quote(text: str) -> str:
+    """Double-quote `text` the way Go's `%q` does for the IDs and names in messages."""
+    return json.dumps(text, ensure_ascii=False)
 
 
 class InvalidSessionIDError(SessionError, StorageError):
@@ -49,7 +55,7 @@ class UnsupportedSchemaVersionError(StorageError):
 
     def __init__(self, source: str, version: str) -> None:
         super().__init__(
-            f"session file {source}: schema version {version!r} is newer than this osm "
+            f"session file {source}: schema version {quote(version)} is newer than this osm "
             f"supports; upgrade osm (the file was left untouched)"
         )
         self.source = source

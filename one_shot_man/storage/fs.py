@@ -20,6 +20,7 @@ from one_shot_man.storage.errors import (
     ArchiveExistsError,
     SessionIDMismatchError,
     StorageError,
+    quote,
 )
 from one_shot_man.storage.locking import LockHandle, acquire_lock_handle, release_lock_handle
 from one_shot_man.storage.paths import (
@@ -96,7 +97,7 @@ class FileSystemBackend:
             handle = acquire_lock_handle(self._lock_path)
         if handle is None:
             raise SessionLockedError(
-                f"session {session_id!r} is locked by another osm process "
+                f"session {quote(session_id)} is locked by another osm process "
                 f"(lock file {self._lock_path})"
             )
         self._handle = handle
@@ -121,8 +122,8 @@ class FileSystemBackend:
     def _check_id(self, session_id: str, what: str) -> None:
         if session_id != self._session_id:
             raise SessionIDMismatchError(
-                f"session ID mismatch: backend is locked for {self._session_id!r}, "
-                f"{what} {session_id!r}"
+                f"session ID mismatch: backend is locked for {quote(self._session_id)}, "
+                f"{what} {quote(session_id)}"
             )
 
     def _read(self) -> Session | None:
@@ -166,7 +167,7 @@ class FileSystemBackend:
         self._check_id(session.id, "session has")
         with self._mutex:
             if self._handle is None:
-                raise StorageError(f"session {self._session_id!r}: backend is closed")
+                raise StorageError(f"session {quote(self._session_id)}: backend is closed")
             if self._state != _WRITABLE:
                 if self._state == _UNKNOWN:
                     try:

@@ -12,7 +12,7 @@ import threading
 from types import TracebackType
 
 from one_shot_man.storage.codec import decode_session_unchecked, encode_session
-from one_shot_man.storage.errors import InvalidSessionIDError, SessionIDMismatchError
+from one_shot_man.storage.errors import InvalidSessionIDError, SessionIDMismatchError, quote
 from one_shot_man.storage.schema import Session
 
 __all__ = ["InMemoryBackend", "clear_all_in_memory_sessions"]
@@ -50,8 +50,8 @@ class InMemoryBackend:
         """A deep copy of the stored session, or None when nothing was saved."""
         if session_id != self._session_id:
             raise SessionIDMismatchError(
-                f"session ID mismatch: backend is for {self._session_id!r}, "
-                f"requested {session_id!r}"
+                f"session ID mismatch: backend is for {quote(self._session_id)}, "
+                f"requested {quote(session_id)}"
             )
         data = _store.get(session_id)
         if data is None:
@@ -62,8 +62,8 @@ class InMemoryBackend:
         """Store a deep copy; later changes to `session` are not seen by loads."""
         if session.id != self._session_id:
             raise SessionIDMismatchError(
-                f"session ID mismatch: backend is for {self._session_id!r}, "
-                f"session has {session.id!r}"
+                f"session ID mismatch: backend is for {quote(self._session_id)}, "
+                f"session has {quote(session.id)}"
             )
         _store[session.id] = encode_session(session)
 
@@ -71,8 +71,8 @@ class InMemoryBackend:
         """A no-op (nothing is on disk), after the usual ID check."""
         if session_id != self._session_id:
             raise SessionIDMismatchError(
-                f"session ID mismatch: backend is for {self._session_id!r}, "
-                f"requested {session_id!r}"
+                f"session ID mismatch: backend is for {quote(self._session_id)}, "
+                f"requested {quote(session_id)}"
             )
 
     def close(self) -> None:

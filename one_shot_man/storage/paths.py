@@ -16,7 +16,7 @@ import unicodedata
 from datetime import UTC, datetime
 from pathlib import Path
 
-from one_shot_man.storage.errors import InvalidSessionIDError
+from one_shot_man.storage.errors import InvalidSessionIDError, quote
 
 __all__ = [
     "ARCHIVE_DIR_NAME",
@@ -71,7 +71,7 @@ def validate_session_id(session_id: str) -> str:
                 problem = f"is too long ({size} bytes, at most {MAX_SESSION_ID_BYTES})"
     if problem is not None:
         shown = session_id if len(session_id) <= 80 else session_id[:77] + "..."
-        raise InvalidSessionIDError(f"invalid session ID {shown!r}: {problem}")
+        raise InvalidSessionIDError(f"invalid session ID {quote(shown)}: {problem}")
     return session_id
 
 

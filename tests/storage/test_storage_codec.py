@@ -250,7 +250,7 @@ def test_newer_schema_version_is_refused(version: str) -> None:
         decode_session(data, source="/x/v.session.json")
     assert info.value.version == version
     assert "/x/v.session.json" in str(info.value)
-    assert repr(version) in str(info.value)
+    assert f'"{version}"' in str(info.value)
     assert is_newer_version(version)
 
 
@@ -263,5 +263,5 @@ def test_older_or_unknown_versions_load_as_is(version: str) -> None:
 
 def test_unencodable_value_is_a_storage_error() -> None:
     session = Session(id="bad", shared_state={"x": object()})
-    with pytest.raises(StorageError, match="failed to encode session 'bad'"):
+    with pytest.raises(StorageError, match='failed to encode session "bad"'):
         encode_session(session)

@@ -57,7 +57,7 @@ def test_second_backend_for_locked_id_fails(tmp_path: Path) -> None:
     with pytest.raises(SessionLockedError) as info:
         FileSystemBackend("abc", sessions_dir=tmp_path)
     lock = tmp_path / "abc.session.lock"
-    assert str(info.value) == (f"session 'abc' is locked by another osm process (lock file {lock})")
+    assert str(info.value) == (f'session "abc" is locked by another osm process (lock file {lock})')
     assert isinstance(info.value, StorageError)
     first.close()
     FileSystemBackend("abc", sessions_dir=tmp_path).close()
@@ -133,9 +133,9 @@ def test_missing_file_loads_none(tmp_path: Path) -> None:
 
 def test_id_mismatch_on_load_save_archive(tmp_path: Path) -> None:
     with FileSystemBackend("abc", sessions_dir=tmp_path) as backend:
-        with pytest.raises(SessionIDMismatchError, match="locked for 'abc', requested 'x'"):
+        with pytest.raises(SessionIDMismatchError, match='locked for "abc", requested "x"'):
             backend.load_session("x")
-        with pytest.raises(SessionIDMismatchError, match="locked for 'abc', session has 'x'"):
+        with pytest.raises(SessionIDMismatchError, match='locked for "abc", session has "x"'):
             backend.save_session(Session(id="x"))
         with pytest.raises(SessionIDMismatchError):
             backend.archive_session("x", tmp_path / "dest")

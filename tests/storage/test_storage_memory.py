@@ -83,9 +83,9 @@ def test_times_survive_the_copy_with_their_offset() -> None:
 
 def test_id_mismatch_errors() -> None:
     backend = InMemoryBackend("a")
-    with pytest.raises(SessionIDMismatchError, match="backend is for 'a', requested 'b'"):
+    with pytest.raises(SessionIDMismatchError, match='backend is for "a", requested "b"'):
         backend.load_session("b")
-    with pytest.raises(SessionIDMismatchError, match="session has 'b'"):
+    with pytest.raises(SessionIDMismatchError, match='session has "b"'):
         backend.save_session(Session(id="b"))
     with pytest.raises(SessionIDMismatchError):
         backend.archive_session("b", "/tmp/x")

@@ -115,7 +115,7 @@ def test_invalid_ids_are_rejected_by_every_path_function(bad: str, tmp_path: Pat
 def test_invalid_id_messages_are_clear() -> None:
     with pytest.raises(InvalidSessionIDError, match="sessionID cannot be empty"):
         validate_session_id("")
-    with pytest.raises(InvalidSessionIDError, match=r"'\.\./x'.*path separator"):
+    with pytest.raises(InvalidSessionIDError, match=r'"\.\./x".*path separator'):
         validate_session_id("../x")
     with pytest.raises(InvalidSessionIDError, match="too long"):
         validate_session_id("x" * 201)
