@@ -44,14 +44,25 @@ _ARCHIVE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC",
 # can change it): not yet looked at, safe to overwrite, or must not be overwritten.
 _UNKNOWN, _WRITABLE, _PROTECTED = 0, 1, 2
 
+# Files this process last wrote or read successfully, by path: identity, size and times.
+# A backend that saves without loading first must make sure it is not replacing a file
+# it cannot read; when the file is exactly as this process left it, a stat is proof
+# enough and the read+decode (a few percent of a write cycle) is skipped.
+_known_good: dict[str, tuple[int, int, int, int, int]] = {}
 
-def _read_file(path: str) -> bytes:
+
+def _fingerprint(st: os.stat_result) -> tuple[int, int, int, int, int]:
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+
+def _read_file(path: str) -> tuple[bytes, os.stat_result]:
     try:
         fd = os.open(path, _READ_FLAGS | _NOATIME)
     except PermissionError:
         fd = os.open(path, _READ_FLAGS)
     try:
-        size = os.fstat(fd).st_size
+        st = os.fstat(fd)
+        size = st.st_size
         chunks = []
         while True:
             chunk = os.read(fd, max(size, 65536))
@@ -59,7 +70,7 @@ def _read_file(path: str) -> bytes:
                 break
             chunks.append(chunk)
             size = 65536
-        return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+        return (chunks[0] if len(chunks) == 1 else b"".join(chunks)), st
     finally:
         os.close(fd)
 
@@ -129,7 +140,7 @@ class FileSystemBackend:
     def _read(self) -> Session | None:
         """Read and decode the file, recording whether it may be overwritten."""
         try:
-            data = _read_file(self._path)
+            data, st = _read_file(self._path)
         except FileNotFoundError:
             self._state = _WRITABLE
             return None
@@ -145,6 +156,7 @@ class FileSystemBackend:
             self._protected_error = exc
             raise
         self._state = _WRITABLE
+        _known_good[self._path] = _fingerprint(st)
         return session
 
     def load_session(self, session_id: str) -> Session | None:
@@ -169,7 +181,7 @@ class FileSystemBackend:
             if self._handle is None:
                 raise StorageError(f"session {quote(self._session_id)}: backend is closed")
             if self._state != _WRITABLE:
-                if self._state == _UNKNOWN:
+                if self._state == _UNKNOWN and not self._unchanged_since_last_seen():
                     try:
                         self._read()
                     except StorageError:
@@ -185,6 +197,24 @@ class FileSystemBackend:
             data = encode_session(session, indent=True)
             atomic_write_file(self._path, data, 0o644)
             self._state = _WRITABLE
+            try:
+                _known_good[self._path] = _fingerprint(os.stat(self._path))
+            except OSError:
+                _known_good.pop(self._path, None)
+
+    def _unchanged_since_last_seen(self) -> bool:
+        known = _known_good.get(self._path)
+        try:
+            st = os.stat(self._path)
+        except FileNotFoundError:
+            self._state = _WRITABLE
+            return True
+        except OSError:
+            return False
+        if known is not None and known == _fingerprint(st):
+            self._state = _WRITABLE
+            return True
+        return False
 
     def archive_session(self, session_id: str, dest: str | os.PathLike[str]) -> None:
         """Move the session file to `dest` (no-op if there is none).
@@ -226,7 +256,7 @@ class FileSystemBackend:
             else:
                 raise ArchiveExistsError(dest_path)
             try:
-                data = _read_file(self._path)
+                data, _ = _read_file(self._path)
             except OSError as exc:
                 raise StorageError(
                     f"failed to read session {self._path} for archive: {exc.strerror or exc}"
@@ -255,6 +285,7 @@ class FileSystemBackend:
                 raise StorageError(
                     f"failed to write archive destination {dest_path}: {exc.strerror or exc}"
                 ) from exc
+            _known_good.pop(self._path, None)
             try:
                 os.unlink(self._path)
             except FileNotFoundError:

@@ -493,3 +493,27 @@ def test_forked_child_closing_does_not_release_parents_lock(tmp_path: Path) -> N
         FileSystemBackend("forky", sessions_dir=tmp_path)
     backend.close()
     assert not lock.exists()
+
+
+def test_file_changed_behind_our_back_is_probed_again(tmp_path: Path) -> None:
+    """The skip-the-probe shortcut only applies to a file exactly as this process left it."""
+    with FileSystemBackend("abc", sessions_dir=tmp_path) as backend:
+        backend.save_session(Session(id="abc"))
+    path = tmp_path / "abc.session.json"
+    size = path.stat().st_size
+    garbage = b"x" * size  # same size, in place (same inode)
+    time.sleep(0.02)  # past any coarse timestamp granularity
+    with open(path, "r+b") as handle:
+        handle.write(garbage)
+    with FileSystemBackend("abc", sessions_dir=tmp_path) as backend:
+        with pytest.raises(StorageError, match="refusing to overwrite"):
+            backend.save_session(Session(id="abc"))
+    assert path.read_bytes() == garbage
+
+
+def test_repeated_save_without_load_keeps_working(tmp_path: Path) -> None:
+    for i in range(5):
+        with FileSystemBackend("abc", sessions_dir=tmp_path) as backend:
+            backend.save_session(Session(id="abc", shared_state={"i": i}))
+    with FileSystemBackend("abc", sessions_dir=tmp_path) as backend:
+        assert backend.load_session("abc").shared_state == {"i": 4}
