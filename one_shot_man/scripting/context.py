@@ -1,0 +1,634 @@
+"""The context manager: which files and directories a prompt shows (spec §6, JS `context`).
+
+A user adds files and directories while building a prompt; the prompt always shows their
+*current* content, so `to_txtar` re-reads every tracked file. Ownership is counted: a file
+added on its own and also found inside an added directory stays until both are removed.
+
+Keys are the user's words: `.` for the base directory, base-relative paths inside it,
+absolute paths outside it. Every entry also remembers where it lives on disk, so the
+content can be found again whatever the process cwd is later.
+
+Text decoding: file bytes are decoded as UTF-8 with invalid sequences replaced by U+FFFD
+(what the Go original shows once its strings reach JavaScript); `size` is the byte count.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import stat as _stat
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from one_shot_man.errors import ScriptError
+from one_shot_man.scripting.txtar import parse_txtar
+
+__all__ = ["ContextError", "ContextManager", "ContextPath", "go_ext"]
+
+_SEP = os.sep
+_O_READ = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0)
+_CHUNK = 1 << 16
+
+
+class ContextError(ScriptError):
+    """A context operation failed; the message names the path (thrown to JS as is)."""
+
+
+@dataclass(slots=True)
+class ContextPath:
+    """One tracked key: a file (with the content read at add time) or a directory."""
+
+    path: str
+    type: str
+    abs_path: str
+    content: str = ""
+    size: int = 0
+    extension: str = ""
+    children: list[str] | None = None
+    update_time: float = 0.0
+    # Came from `from_txtar`: its archive content stands in when no file is on disk.
+    from_archive: bool = False
+    _extra: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JS view (`context.getPath`), with the Go original's field names."""
+        meta = {"size": str(self.size), "extension": self.extension} if self.type == "file" else {}
+        return {
+            "Path": self.path,
+            "Type": self.type,
+            "Content": self.content,
+            "Metadata": meta,
+            "Children": list(self.children) if self.children is not None else None,
+            "UpdateTime": _rfc3339(self.update_time),
+        }
+
+
+def go_ext(path: str) -> str:
+    """Go's `filepath.Ext`: from the last `.` of the final element (`.bashrc` keeps it)."""
+    dot = path.rfind(".")
+    if dot < 0 or dot < path.rfind(_SEP):
+        return ""
+    return path[dot:]
+
+
+def _rfc3339(ts: float) -> str | None:
+    if not ts:
+        return None
+    from datetime import datetime
+
+    return datetime.fromtimestamp(ts).astimezone().isoformat()
+
+
+def _os_error_text(exc: OSError, op: str, path: str) -> str:
+    """An OS error in Go's words: `lstat /x/y: no such file or directory`."""
+    text = exc.strerror or str(exc)
+    if text[:1].isupper() and text[1:2].islower():
+        text = text[0].lower() + text[1:]
+    return f"{op} {path}: {text}"
+
+
+def _read_bytes(path: str) -> tuple[bytes, os.stat_result]:
+    """Whole file and its stat in four system calls (open, fstat, read, close)."""
+    fd = os.open(path, _O_READ)
+    try:
+        st = os.fstat(fd)
+        if _stat.S_ISDIR(st.st_mode):
+            raise IsADirectoryError(21, "Is a directory", path)
+        want = st.st_size + 1
+        data = os.read(fd, want)
+        if len(data) < want and st.st_size > 0:
+            return data, st  # short read of a regular file: end of file
+        chunks = [data]
+        while True:
+            chunk = os.read(fd, _CHUNK)
+            if not chunk:
+                break
+            chunks.append(chunk)
+        return b"".join(chunks), st
+    finally:
+        os.close(fd)
+
+
+def _decode(data: bytes) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("utf-8", "replace")
+
+
+def _byte_len(text: str) -> int:
+    if text.isascii():
+        return len(text)
+    return len(text.encode("utf-8", "surrogatepass"))
+
+
+@dataclass(slots=True)
+class _Found:
+    logical: str
+    abs_path: str
+    content: str
+    size: int
+    mtime: float
+
+
+class ContextManager:
+    """Tracks files and directories for prompts; all keys and lists come back sorted."""
+
+    def __init__(self, base_path: str | os.PathLike[str]) -> None:
+        self.base_path: str = os.path.abspath(os.fspath(base_path))
+        self._base_prefix = (
+            self.base_path if self.base_path.endswith(_SEP) else self.base_path + _SEP
+        )
+        self._lock = threading.RLock()
+        self._paths: dict[str, ContextPath] = {}
+        self._owner_files: dict[str, dict[str, None]] = {}
+        self._file_owners: dict[str, int] = {}
+        self._sorted: list[str] | None = None
+        self._joined: str | None = None
+        self._stats: dict[str, int] | None = None
+
+    # ------------------------------------------------------------------ keys
+    def owner_key(self, abs_path: str) -> str:
+        """Key of an absolute path: `.`, base-relative inside the base, else the path itself."""
+        if abs_path == self.base_path:
+            return "."
+        if abs_path.startswith(self._base_prefix):
+            return abs_path[len(self._base_prefix) :]
+        return abs_path
+
+    def absolute_path(self, key: str) -> str:
+        """Where a key lives on disk (relative keys are relative to the base path)."""
+        if key == ".":
+            return self.base_path
+        if os.path.isabs(key):
+            return os.path.abspath(key)
+        return os.path.abspath(os.path.join(self.base_path, key))
+
+    def _changed(self) -> None:
+        self._sorted = None
+        self._joined = None
+        self._stats = None
+
+    # ------------------------------------------------------------------ adding
+    def add_path(self, path: str | os.PathLike[str]) -> None:
+        """Track a file or directory; relative paths are taken from the process cwd."""
+        given = os.fspath(path)
+        abs_path = os.path.abspath(given)
+        with self._lock:
+            try:
+                st = os.lstat(abs_path)
+            except OSError as exc:
+                raise ContextError(
+                    f"failed to stat path {given}: {_os_error_text(exc, 'lstat', abs_path)}"
+                ) from exc
+            self._add_with_owner(abs_path, self.owner_key(abs_path), st)
+
+    def add_relative_path(self, label: str, fallback_abs: str | None = None) -> str:
+        """Register a stored label (rehydration): relative to the base path, not the cwd.
+
+        Returns the normalised owner key. `fallback_abs` is tried when the label does not
+        resolve, so a session resumed from another directory keeps files it recorded
+        absolutely (spec §13 item 9).
+        """
+        abs_path = self.absolute_path(label)
+        with self._lock:
+            try:
+                st = os.lstat(abs_path)
+            except OSError as exc:
+                alt = os.path.abspath(fallback_abs) if fallback_abs else None
+                if alt is None or alt == abs_path or not os.path.lexists(alt):
+                    raise ContextError(
+                        f"failed to stat path {label}: {_os_error_text(exc, 'lstat', abs_path)}"
+                    ) from exc
+                abs_path = alt
+                st = os.lstat(abs_path)
+            owner = self.owner_key(abs_path)
+            self._add_with_owner(abs_path, owner, st)
+            return owner
+
+    def refresh_path(self, path: str) -> None:
+        """Re-read an owner key from disk (new directory files appear, content updates)."""
+        with self._lock:
+            if path not in self._owner_files:
+                raise ContextError(f"path {path} is not a tracked owner")
+            abs_path = self.absolute_path(path)
+            try:
+                st = os.lstat(abs_path)
+            except OSError as exc:
+                raise ContextError(
+                    f"failed to stat path {path}: {_os_error_text(exc, 'lstat', abs_path)}"
+                ) from exc
+            self._add_with_owner(abs_path, path, st)
+
+    def _add_with_owner(self, abs_path: str, owner: str, st: os.stat_result) -> None:
+        if _stat.S_ISLNK(st.st_mode):
+            try:
+                st = os.stat(abs_path)
+            except OSError as exc:
+                raise ContextError(
+                    f"failed to resolve symlink {abs_path}: {_os_error_text(exc, 'stat', abs_path)}"
+                ) from exc
+        # Read everything first: a failed re-add leaves the previous registration intact.
+        if _stat.S_ISDIR(st.st_mode):
+            found: list[_Found] = []
+            try:
+                self._walk(abs_path, owner, found, set())
+            except ContextError as exc:
+                raise ContextError(f"failed to scan directory {abs_path}: {exc}") from exc
+            self._remove_owner(owner)
+            owned = self._owner_files.setdefault(owner, {})
+            children: dict[str, None] = {}
+            for item in found:
+                self._commit_file(item, owner, owned)
+                children[item.logical] = None
+            self._paths[owner] = ContextPath(
+                path=owner,
+                type="directory",
+                abs_path=abs_path,
+                children=list(children),
+                update_time=st.st_mtime,
+            )
+        elif _stat.S_ISREG(st.st_mode):
+            item = self._read_found(abs_path, owner)
+            self._remove_owner(owner)
+            self._commit_file(item, owner, self._owner_files.setdefault(owner, {}))
+        else:
+            raise ContextError(f"unsupported path type: {abs_path}")
+        self._changed()
+
+    @staticmethod
+    def _read_found(abs_path: str, logical: str) -> _Found:
+        try:
+            data, st = _read_bytes(abs_path)
+        except OSError as exc:
+            raise ContextError(
+                f"failed to read file {abs_path}: {_os_error_text(exc, 'open', abs_path)}"
+            ) from exc
+        return _Found(logical, abs_path, _decode(data), len(data), st.st_mtime)
+
+    def _walk(self, abs_dir: str, logical_dir: str, out: list[_Found], seen: set) -> None:
+        try:
+            st = os.stat(abs_dir)
+            ident = (st.st_dev, st.st_ino)
+        except OSError:
+            ident = abs_dir
+        if ident in seen:  # each real directory once: symlink loops end here
+            return
+        seen.add(ident)
+        try:
+            with os.scandir(abs_dir) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError as exc:
+            raise ContextError(
+                f"failed to read directory {abs_dir}: {_os_error_text(exc, 'open', abs_dir)}"
+            ) from exc
+        prefix = "" if logical_dir == "." else logical_dir + _SEP
+        for entry in entries:
+            child_abs = entry.path
+            child_logical = prefix + entry.name
+            try:
+                if entry.is_symlink():
+                    try:
+                        target = os.stat(child_abs)
+                    except OSError as exc:
+                        raise ContextError(
+                            f"failed to resolve symlink {child_abs}: "
+                            f"{_os_error_text(exc, 'stat', child_abs)}"
+                        ) from exc
+                    if _stat.S_ISDIR(target.st_mode):
+                        self._walk(child_abs, child_logical, out, seen)
+                    elif _stat.S_ISREG(target.st_mode):
+                        out.append(self._read_found(child_abs, child_logical))
+                elif entry.is_dir(follow_symlinks=False):
+                    self._walk(child_abs, child_logical, out, seen)
+                elif entry.is_file(follow_symlinks=False):
+                    out.append(self._read_found(child_abs, child_logical))
+            except OSError as exc:
+                raise ContextError(_os_error_text(exc, "lstat", child_abs)) from exc
+
+    def _commit_file(self, item: _Found, owner: str, owned: dict[str, None]) -> None:
+        entry = self._paths.get(item.logical)
+        if entry is None or entry.type != "file":
+            entry = ContextPath(path=item.logical, type="file", abs_path=item.abs_path)
+            self._paths[item.logical] = entry
+        entry.abs_path = item.abs_path
+        entry.content = item.content
+        entry.size = item.size
+        entry.extension = go_ext(item.logical)
+        entry.update_time = item.mtime
+        entry.from_archive = False
+        if item.logical not in owned:
+            owned[item.logical] = None
+            self._file_owners[item.logical] = self._file_owners.get(item.logical, 0) + 1
+
+    # ------------------------------------------------------------------ removing
+    def _remove_owner(self, owner: str) -> bool:
+        removed = False
+        files = self._owner_files.pop(owner, None)
+        if files is not None:
+            for key in files:
+                count = self._file_owners.get(key, 0)
+                if count <= 1:
+                    self._file_owners.pop(key, None)
+                    self._paths.pop(key, None)
+                else:
+                    self._file_owners[key] = count - 1
+            removed = True
+        entry = self._paths.get(owner)
+        if entry is not None and entry.type == "directory":
+            del self._paths[owner]
+            removed = True
+        if removed:
+            self._changed()
+        return removed
+
+    def remove_path(self, path: str) -> None:
+        """Stop tracking an owner key, a path naming one, or a unique basename (idempotent)."""
+        with self._lock:
+            if self._remove_owner(path):
+                return
+            if path:
+                joined = path if os.path.isabs(path) else os.path.join(self.base_path, path)
+                abs_path = os.path.abspath(joined)
+                rel = self.owner_key(abs_path)
+                if rel != path and self._remove_owner(rel):
+                    return
+                if abs_path != path and self._remove_owner(abs_path):
+                    return
+            if not path or _SEP in path or (os.altsep and os.altsep in path):
+                return
+            matches = [k for k in self._paths if k.rpartition(_SEP)[2] == path]
+            if len(matches) > 1:
+                raise ContextError(f"ambiguous path: {path}")
+            if not matches:
+                return
+            key = matches[0]
+            if self._remove_owner(key):
+                return
+            self._drop_file(key)
+
+    def _drop_file(self, key: str) -> None:
+        """Remove one file key from every owner (a file found inside a directory)."""
+        self._paths.pop(key, None)
+        for owner in list(self._owner_files):
+            owned = self._owner_files[owner]
+            if key in owned:
+                del owned[key]
+                if not owned:
+                    del self._owner_files[owner]
+                parent = self._paths.get(owner)
+                if parent is not None and parent.type == "directory" and parent.children:
+                    parent.children = [c for c in parent.children if c != key]
+        self._file_owners.pop(key, None)
+        self._changed()
+
+    def clear(self) -> None:
+        """Forget everything (used by `reset`)."""
+        with self._lock:
+            self._paths = {}
+            self._owner_files = {}
+            self._file_owners = {}
+            self._changed()
+
+    # ------------------------------------------------------------------ queries
+    def list_paths(self) -> list[str]:
+        """Every key (files and directories), sorted."""
+        with self._lock:
+            if self._sorted is None:
+                self._sorted = sorted(self._paths)
+            return list(self._sorted)
+
+    def get_path(self, key: str) -> dict[str, Any] | None:
+        """The JS view of one key (Go field names), or None."""
+        entry = self._paths.get(key)
+        return entry.to_dict() if entry is not None else None
+
+    def get_entry(self, key: str) -> ContextPath | None:
+        """The entry object itself (Python callers)."""
+        return self._paths.get(key)
+
+    def owners(self) -> list[str]:
+        """Every owner key (what `refresh_path` accepts), sorted."""
+        with self._lock:
+            return sorted(self._owner_files)
+
+    def get_stats(self) -> dict[str, int]:
+        """`{totalPaths, files, directories, totalSize}` (size as recorded at add time)."""
+        with self._lock:
+            stats = self._stats
+            if stats is None:
+                files = 0
+                size = 0
+                for entry in self._paths.values():
+                    if entry.type == "file":
+                        files += 1
+                        size += entry.size
+                stats = self._stats = {
+                    "totalPaths": len(self._paths),
+                    "files": files,
+                    "directories": len(self._paths) - files,
+                    "totalSize": size,
+                }
+            return dict(stats)
+
+    def filter_paths(self, pattern: str) -> list[str]:
+        """Keys matching a Go `filepath.Match` glob (`*`/`?` stop at separators), sorted."""
+        regex = _compile_glob(pattern)
+        with self._lock:
+            if self._sorted is None:
+                self._sorted = sorted(self._paths)
+            keys = self._sorted
+            if not keys:
+                return []
+            if self._joined is None:
+                # One regex scan over all keys; "" marks keys that cannot be joined safely.
+                self._joined = "" if any("\n" in k for k in keys) else "\n".join(keys)
+            if self._joined and "\n" not in pattern:
+                return regex.findall(self._joined)
+            return [k for k in keys if regex.fullmatch(k)]
+
+    def get_files_by_ext(self, ext: str) -> list[str]:
+        """File keys ending with `ext` (a leading `.` is added when missing), sorted."""
+        if not ext.startswith("."):
+            ext = "." + ext
+        with self._lock:
+            return sorted(k for k, e in self._paths.items() if e.type == "file" and k.endswith(ext))
+
+    def __len__(self) -> int:
+        return len(self._paths)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.list_paths())
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._paths
+
+    # ------------------------------------------------------------------ txtar
+    def to_txtar_files(self) -> list[tuple[str, str]]:
+        """`(name, content)` of every file as it is on disk now, named and sorted for export."""
+        with self._lock:
+            entries = [e for e in self._paths.values() if e.type == "file"]
+        found: list[tuple[ContextPath, str]] = []
+        for entry in entries:
+            try:
+                data, _ = _read_bytes(entry.abs_path)
+            except OSError:
+                if entry.from_archive:  # keep archive-only files (spec §13 item 10)
+                    found.append((entry, entry.content))
+                continue  # a file deleted since it was added drops out
+            found.append((entry, _decode(data)))
+        names = _export_names([e.path for e, _ in found])
+        out = [(names[i], content) for i, (_, content) in enumerate(found)]
+        out.sort(key=lambda pair: pair[0])
+        return out
+
+    def to_txtar(self) -> str:
+        """The txtar archive of every tracked file's current content (`""` when none)."""
+        parts: list[str] = []
+        for name, data in self.to_txtar_files():
+            parts.append(f"-- {name} --\n")
+            if data:
+                parts.append(data if data[-1] == "\n" else data + "\n")
+        return "".join(parts)
+
+    get_txtar_string = to_txtar
+
+    def from_txtar(self, text: str) -> None:
+        """Replace all tracking by the archive's files, each its own owner."""
+        _, files = parse_txtar(text)
+        with self._lock:
+            self._paths = {}
+            self._owner_files = {}
+            self._file_owners = {}
+            for name, data in files:
+                self._paths[name] = ContextPath(
+                    path=name,
+                    type="file",
+                    abs_path=self.absolute_path(name),
+                    content=data,
+                    size=_byte_len(data),
+                    extension=go_ext(name),
+                    from_archive=True,
+                )
+                self._owner_files[name] = {name: None}
+                self._file_owners[name] = 1
+            self._changed()
+
+    load_from_txtar_string = from_txtar
+
+
+def _export_names(paths: list[str]) -> list[str]:
+    """Archive names: a key, or the shortest distinguishing suffix among same-named files."""
+    groups: dict[str, list[int]] = {}
+    for i, p in enumerate(paths):
+        groups.setdefault(p.rpartition(_SEP)[2], []).append(i)
+    names = [""] * len(paths)
+    for members in groups.values():
+        if len(members) == 1:
+            i = members[0]
+            p = paths[i]
+            name = p.rpartition(_SEP)[2] if os.path.isabs(p) else p
+            names[i] = name.replace(_SEP, "/") if _SEP != "/" else name
+            continue
+        parts = [os.path.normpath(paths[i]).split(_SEP) for i in members]
+        deepest = max(len(x) for x in parts)
+        chosen = None
+        for depth in range(1, deepest + 1):
+            suffixes = [_SEP.join(x[-depth:]) for x in parts]
+            if len(set(suffixes)) == len(suffixes):
+                chosen = suffixes
+                break
+        if chosen is None:
+            chosen = [_SEP.join(x) for x in parts]
+        for i, name in zip(members, chosen):
+            names[i] = name.replace(_SEP, "/") if _SEP != "/" else name
+    return names
+
+
+# ---------------------------------------------------------------------- globbing
+_GLOB_CACHE: dict[str, re.Pattern[str]] = {}
+_ANY_SEG = "[^/\\n]" if _SEP == "/" else "[^" + re.escape(_SEP) + "\\n]"
+
+
+def _compile_glob(pattern: str) -> re.Pattern[str]:
+    """Go `filepath.Match` as a multi-line regex over newline-joined keys (cached)."""
+    compiled = _GLOB_CACHE.get(pattern)
+    if compiled is None:
+        compiled = re.compile("^" + _translate(pattern) + "$", re.MULTILINE)
+        if len(_GLOB_CACHE) > 256:
+            _GLOB_CACHE.clear()
+        _GLOB_CACHE[pattern] = compiled
+    return compiled
+
+
+def _bad(pattern: str) -> ContextError:
+    return ContextError(f"invalid pattern {pattern}: syntax error in pattern")
+
+
+def _translate(pattern: str) -> str:
+    out: list[str] = []
+    i = 0
+    n = len(pattern)
+    while i < n:
+        ch = pattern[i]
+        if ch == "*":
+            out.append(_ANY_SEG + "*")
+            i += 1
+        elif ch == "?":
+            out.append(_ANY_SEG)
+            i += 1
+        elif ch == "\\" and _SEP != "\\":
+            if i + 1 >= n:
+                raise _bad(pattern)
+            out.append(re.escape(pattern[i + 1]))
+            i += 2
+        elif ch == "[":
+            i = _translate_class(pattern, i + 1, out)
+        else:
+            out.append(re.escape(ch))
+            i += 1
+    return "".join(out)
+
+
+def _class_char(pattern: str, i: int) -> tuple[str, int]:
+    n = len(pattern)
+    if i >= n or pattern[i] in "-]":
+        raise _bad(pattern)
+    if pattern[i] == "\\" and _SEP != "\\":
+        i += 1
+        if i >= n:
+            raise _bad(pattern)
+    ch = pattern[i]
+    i += 1
+    if i >= n:
+        raise _bad(pattern)  # a class must be closed
+    return ch, i
+
+
+def _translate_class(pattern: str, i: int, out: list[str]) -> int:
+    negated = i < len(pattern) and pattern[i] == "^"
+    if negated:
+        i += 1
+    ranges: list[str] = []
+    count = 0
+    while True:
+        if i < len(pattern) and pattern[i] == "]" and count > 0:
+            i += 1
+            break
+        lo, i = _class_char(pattern, i)
+        hi = lo
+        if pattern[i] == "-":
+            hi, i = _class_char(pattern, i + 1)
+        if lo <= hi:  # Go accepts an inverted range; it just never matches
+            ranges.append(re.escape(lo) + ("-" + re.escape(hi) if hi != lo else ""))
+        count += 1
+    body = "".join(ranges)
+    if negated:
+        out.append("[^" + body + "\\n]")
+    elif body:
+        out.append("[" + body + "]")
+    else:
+        out.append("(?!)")
+    return i

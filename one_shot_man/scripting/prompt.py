@@ -1,0 +1,283 @@
+"""Prompt assembly: `buildContext(items, options)` of `osm:ctxutil` (spec §7).
+
+Every workflow's prompt ends with this text, and users paste it into an LLM, so the layout
+is reproduced byte for byte: one `### <title>` block per note or diff, fenced diffs, then
+the txtar file section. Lazy diffs run `git diff` each time the prompt is built; whatever
+goes wrong becomes a `Diff Error` block and the rest of the prompt is still produced.
+
+Also here: the small pure helpers of the REPL command factory `contextManager` (spec §8)
+that do not need JavaScript (labels, editor parsing, list lines).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from one_shot_man.scripting.gofmt import go_type_name
+
+__all__ = [
+    "DEFAULT_DIFF_LABEL",
+    "MIN_FENCE",
+    "build_context",
+    "diff_item_label",
+    "fence_for",
+    "format_list_line",
+    "js_string",
+    "longest_backtick_run",
+    "parse_editor_paths",
+    "payload_argv",
+    "resolve_lazy_diff",
+]
+
+MIN_FENCE = 5
+DEFAULT_DIFF_LABEL = "git diff (default: HEAD)"
+_TICKS = "`" * MIN_FENCE
+
+
+# ---------------------------------------------------------------------- JS coercion
+def js_string(value: object) -> str:
+    """JavaScript's `String(value)` for the Python forms of JS values (None → `null`)."""
+    if isinstance(value, str):
+        return value
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if math.isnan(value):
+            return "NaN"
+        if math.isinf(value):
+            return "Infinity" if value > 0 else "-Infinity"
+        if value.is_integer() and abs(value) < 1e21:
+            return str(int(value))
+        return repr(value)
+    if isinstance(value, (list, tuple)):
+        return ",".join("" if v is None else js_string(v) for v in value)
+    if isinstance(value, Mapping):
+        return "[object Object]"
+    return str(value)
+
+
+def _text(value: object) -> str:
+    """A payload or label as text: missing (None) is empty."""
+    return "" if value is None else js_string(value)
+
+
+# ---------------------------------------------------------------------- fences
+def longest_backtick_run(text: str) -> int:
+    """Length of the longest run of consecutive backticks in `text`."""
+    if "`" not in text:
+        return 0
+    best = 0
+    i = text.find("`")
+    n = len(text)
+    while i >= 0:
+        j = i + 1
+        while j < n and text[j] == "`":
+            j += 1
+        if j - i > best:
+            best = j - i
+        i = text.find("`", j)
+    return best
+
+
+def fence_for(contents: Sequence[str]) -> str:
+    """The code fence: one backtick more than the longest run in `contents`, at least five."""
+    longest = 0
+    for text in contents:
+        if _TICKS in text:  # only runs of five or more can lengthen the fence
+            longest = max(longest, longest_backtick_run(text))
+    return "`" * max(MIN_FENCE, longest + 1)
+
+
+# ---------------------------------------------------------------------- lazy diffs
+DiffRunner = Callable[[list[str]], str]
+DefaultArgs = Callable[[], list[str]]
+
+
+class PayloadError(ValueError):
+    """A lazy-diff payload is not a string or a list of strings."""
+
+
+def payload_argv(payload: object) -> list[str] | None:
+    """The argv a lazy-diff payload asks for; None = use the runtime default.
+
+    Raises `PayloadError` with the spec's `Invalid payload: ...` message.
+    """
+    if payload is None:
+        return None
+    if isinstance(payload, str):
+        from one_shot_man.scripting.argv import parse_argv
+
+        return parse_argv(payload)
+    if isinstance(payload, (list, tuple)):
+        for i, item in enumerate(payload):
+            if not isinstance(item, str):
+                kind = "undefined" if item is None else go_type_name(item)
+                raise PayloadError(
+                    "Invalid payload: expected a string array, but found non-string element "
+                    f"at index {i} (type '{kind}')"
+                )
+        return list(payload)
+    raise PayloadError(
+        "Invalid payload: expected a string or string array, "
+        f"but got type '{go_type_name(payload)}'"
+    )
+
+
+def resolve_lazy_diff(
+    label: str,
+    payload: object,
+    *,
+    run_diff: DiffRunner | None = None,
+    default_args: DefaultArgs | None = None,
+    cwd: str | os.PathLike[str] | None = None,
+    timeout: float | None = None,
+) -> tuple[str, str, bool]:
+    """Run one lazy diff → (block title, body, ok). Never raises for git or payload trouble."""
+    from one_shot_man.scripting import gitdiff
+
+    kwargs: dict[str, Any] = {"cwd": cwd}
+    if timeout is not None:
+        kwargs["timeout"] = timeout
+    args: list[str] = []
+    try:
+        argv = payload_argv(payload)
+        if not argv:
+            argv = (
+                default_args() if default_args is not None else gitdiff.default_diff_args(**kwargs)
+            )
+        args = list(argv)
+        output = run_diff(args) if run_diff is not None else gitdiff.run_git_diff(args, **kwargs)
+    except (PayloadError, gitdiff.GitDiffError) as exc:
+        title = label or "git diff " + " ".join(args).strip()
+        return "Diff Error: " + title, "Error executing git diff: " + str(exc), False
+    title = label or ("git diff " + " ".join(args).strip())
+    return "Diff: " + title, output, True
+
+
+# ---------------------------------------------------------------------- buildContext
+def build_context(items: object, options: Mapping[str, Any] | None = None) -> str:
+    """The context section of a prompt from context items (spec §7 layout, exact).
+
+    `items`: a list of `{type, label?, payload?}` mappings (`note`, `diff`, `diff-error`,
+    `lazy-diff`; others, including `file`, are skipped: files arrive through txtar).
+    `options`: `toTxtar` (callable returning the txtar text; its errors are ignored), and
+    for the host: `cwd` and `git_timeout` for git, `run_git_diff(args) -> str` and
+    `default_diff_args() -> list[str]` to replace git (tests, benchmarks).
+    """
+    if not isinstance(items, (list, tuple)):
+        return ""
+    opts = options if isinstance(options, Mapping) else {}
+    run_diff = opts.get("run_git_diff")
+    default_args = opts.get("default_diff_args")
+    cwd = opts.get("cwd")
+    timeout = opts.get("git_timeout")
+
+    # Stage 1: blocks in item order; `fenced` marks bodies that go in code fences.
+    titles: list[str] = []
+    bodies: list[str] = []
+    fenced: list[bool] = []
+    for item in items:
+        if not isinstance(item, Mapping):
+            continue
+        kind = item.get("type")
+        if kind is None:
+            continue
+        kind = js_string(kind)
+        label = _text(item.get("label"))
+        if kind == "note":
+            titles.append("Note: " + (label or "note"))
+            bodies.append(_text(item.get("payload")))
+            fenced.append(False)
+        elif kind == "diff":
+            titles.append("Diff: " + (label or "git diff"))
+            bodies.append(_text(item.get("payload")))
+            fenced.append(True)
+        elif kind == "diff-error":
+            titles.append("Diff Error: " + (label or "git diff"))
+            bodies.append(_text(item.get("payload")))
+            fenced.append(False)
+        elif kind == "lazy-diff":
+            title, body, ok = resolve_lazy_diff(
+                label,
+                item.get("payload"),
+                run_diff=run_diff,
+                default_args=default_args,
+                cwd=cwd,
+                timeout=timeout,
+            )
+            titles.append(title)
+            bodies.append(body)
+            fenced.append(ok)
+
+    txtar = ""
+    to_txtar = opts.get("toTxtar", opts.get("to_txtar"))
+    if callable(to_txtar):
+        try:
+            result = to_txtar()
+        except Exception:
+            result = None
+        if result is not None:
+            txtar = js_string(result)
+
+    # Stage 2: one fence for every code block.
+    code = [b for b, f in zip(bodies, fenced) if f]
+    if txtar:
+        code.append(txtar)
+    fence = fence_for(code)
+
+    # Stage 3: render.
+    out: list[str] = []
+    open_diff = fence + "diff\n"
+    close_diff = "\n" + fence + "\n\n---\n"
+    for title, body, is_code in zip(titles, bodies, fenced):
+        out.append("### " + title + "\n\n")
+        if is_code:
+            out.append(open_diff)
+            out.append(body)
+            out.append(close_diff)
+        else:
+            out.append(body)
+            out.append("\n\n---\n")
+    if txtar:
+        out.append(fence + "txtar\n")
+        out.append(txtar)
+        out.append("\n" + fence)
+    return "".join(out)
+
+
+# ---------------------------------------------------------------------- REPL helpers (§8)
+def diff_item_label(argv: Sequence[str] | None) -> str:
+    """Label of a `lazy-diff` item: `git diff <formatArgv(argv)>` or the default label."""
+    if not argv:
+        return DEFAULT_DIFF_LABEL
+    from one_shot_man.scripting.argv import format_argv
+
+    return "git diff " + format_argv(list(argv))
+
+
+def parse_editor_paths(text: str) -> list[str]:
+    """Paths from the `add` editor buffer: trimmed non-empty lines not starting with `#`."""
+    out = []
+    for line in text.split("\n"):
+        line = line.strip()
+        if line and not line.startswith("#"):
+            out.append(line)
+    return out
+
+
+def format_list_line(item: Mapping[str, Any], file_exists: Callable[[str], bool]) -> str:
+    """One `list` line: `[<id>] [<type>] <label>`, plus ` (missing)` for absent files."""
+    label = item.get("label") or ""
+    line = f"[{_text(item.get('id'))}] [{_text(item.get('type'))}] {_text(label)}"
+    if item.get("type") == "file" and label and not file_exists(js_string(label)):
+        line += " (missing)"
+    return line
