@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import re
 import sys
-import tempfile
 import threading
 import unicodedata
 from datetime import UTC, datetime
@@ -106,6 +105,8 @@ def _fallback_directory() -> str:
     global _fallback_dir
     with _fallback_lock:
         if _fallback_dir is None:
+            import tempfile  # rarely needed; keep it off the start-up path
+
             _fallback_dir = tempfile.mkdtemp(prefix="osm-sessions-")
         return _fallback_dir
 
