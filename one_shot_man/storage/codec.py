@@ -80,6 +80,8 @@ def _validation_error(exc: msgspec.ValidationError, source: str) -> SessionDecod
 def _syntax_error(exc: msgspec.DecodeError, data: bytes, source: str) -> SessionDecodeError:
     text = str(exc)
     where = _describe(source)
+    if isinstance(data, str):
+        data = data.encode("utf-8", "surrogatepass")
     if not data.strip():
         return SessionDecodeError(f"{where}: file is empty (no JSON)", source=source)
     if "truncated" in text:

@@ -265,3 +265,9 @@ def test_unencodable_value_is_a_storage_error() -> None:
     session = Session(id="bad", shared_state={"x": object()})
     with pytest.raises(StorageError, match='failed to encode session "bad"'):
         encode_session(session)
+
+
+def test_str_input_is_accepted_and_errors_still_locate() -> None:
+    assert decode_session('{"id": "s"}').id == "s"
+    with pytest.raises(SessionDecodeError, match="line 2"):
+        decode_session("{\n  x}", source="/x/c.session.json")
