@@ -435,7 +435,7 @@ class ContextManager:
 
     def filter_paths(self, pattern: str) -> list[str]:
         """Keys matching a Go `filepath.Match` glob (`*`/`?` stop at separators), sorted."""
-        regex = _compile_glob(pattern)
+        regex = _compile_glob(pattern)  # also validates the pattern
         with self._lock:
             if self._sorted is None:
                 self._sorted = sorted(self._paths)
@@ -447,7 +447,8 @@ class ContextManager:
                 self._joined = "" if any("\n" in k for k in keys) else "\n".join(keys)
             if self._joined and "\n" not in pattern:
                 return regex.findall(self._joined)
-            return [k for k in keys if regex.fullmatch(k)]
+            single = _compile_glob(pattern, joined=False)
+            return [k for k in keys if single.fullmatch(k)]
 
     def get_files_by_ext(self, ext: str) -> list[str]:
         """File keys ending with `ext` (a leading `.` is added when missing), sorted."""
@@ -548,18 +549,25 @@ def _export_names(paths: list[str]) -> list[str]:
 
 
 # ---------------------------------------------------------------------- globbing
-_GLOB_CACHE: dict[str, re.Pattern[str]] = {}
-_ANY_SEG = "[^/\\n]" if _SEP == "/" else "[^" + re.escape(_SEP) + "\\n]"
+_GLOB_CACHE: dict[tuple[str, bool], re.Pattern[str]] = {}
 
 
-def _compile_glob(pattern: str) -> re.Pattern[str]:
-    """Go `filepath.Match` as a multi-line regex over newline-joined keys (cached)."""
-    compiled = _GLOB_CACHE.get(pattern)
+def _compile_glob(pattern: str, joined: bool = True) -> re.Pattern[str]:
+    """Go `filepath.Match` as a regex (cached).
+
+    `joined`: for a multi-line scan over newline-joined keys (no class may match `\\n`);
+    otherwise for one key at a time with `fullmatch`.
+    """
+    compiled = _GLOB_CACHE.get((pattern, joined))
     if compiled is None:
-        compiled = re.compile("^" + _translate(pattern) + "$", re.MULTILINE)
+        body = _translate(pattern, "\\n" if joined else "")
+        if joined:
+            compiled = re.compile("^" + body + "$", re.MULTILINE)
+        else:
+            compiled = re.compile(body, re.DOTALL)
         if len(_GLOB_CACHE) > 256:
             _GLOB_CACHE.clear()
-        _GLOB_CACHE[pattern] = compiled
+        _GLOB_CACHE[(pattern, joined)] = compiled
     return compiled
 
 
@@ -567,17 +575,18 @@ def _bad(pattern: str) -> ContextError:
     return ContextError(f"invalid pattern {pattern}: syntax error in pattern")
 
 
-def _translate(pattern: str) -> str:
+def _translate(pattern: str, nl: str) -> str:
+    any_seg = "[^" + re.escape(_SEP) + nl + "]"
     out: list[str] = []
     i = 0
     n = len(pattern)
     while i < n:
         ch = pattern[i]
         if ch == "*":
-            out.append(_ANY_SEG + "*")
+            out.append(any_seg + "*")
             i += 1
         elif ch == "?":
-            out.append(_ANY_SEG)
+            out.append(any_seg)
             i += 1
         elif ch == "\\" and _SEP != "\\":
             if i + 1 >= n:
@@ -585,7 +594,7 @@ def _translate(pattern: str) -> str:
             out.append(re.escape(pattern[i + 1]))
             i += 2
         elif ch == "[":
-            i = _translate_class(pattern, i + 1, out)
+            i = _translate_class(pattern, i + 1, out, nl)
         else:
             out.append(re.escape(ch))
             i += 1
@@ -607,7 +616,7 @@ def _class_char(pattern: str, i: int) -> tuple[str, int]:
     return ch, i
 
 
-def _translate_class(pattern: str, i: int, out: list[str]) -> int:
+def _translate_class(pattern: str, i: int, out: list[str], nl: str) -> int:
     negated = i < len(pattern) and pattern[i] == "^"
     if negated:
         i += 1
@@ -626,7 +635,7 @@ def _translate_class(pattern: str, i: int, out: list[str]) -> int:
         count += 1
     body = "".join(ranges)
     if negated:
-        out.append("[^" + body + "\\n]")
+        out.append("[^" + body + nl + "]" if body or nl else "(?s:.)")
     elif body:
         out.append("[" + body + "]")
     else:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from typing import Any
 
 from one_shot_man.errors import ScriptError
 
@@ -44,26 +45,39 @@ def run_git(
     import subprocess
 
     try:
-        proc = subprocess.run(
+        # Own process group, so a time-out also ends whatever git started (hooks, helpers).
+        proc = subprocess.Popen(
             ["git", *args],
             cwd=cwd,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT if combine else subprocess.PIPE,
-            timeout=timeout,
-            check=False,
+            start_new_session=True,
         )
     except FileNotFoundError as exc:
         if cwd is not None and not os.path.isdir(cwd):
             raise GitDiffError(f"chdir {os.fspath(cwd)}: no such file or directory") from exc
         raise GitDiffError('exec: "git": executable file not found in $PATH') from exc
-    except subprocess.TimeoutExpired as exc:
-        raise GitDiffError(f"git {' '.join(args)}: timed out after {timeout:g}s") from exc
     except OSError as exc:
         raise GitDiffError(f"git {' '.join(args)}: {exc.strerror or exc}") from exc
-    out = proc.stdout.decode("utf-8", "replace")
-    err = "" if combine else proc.stderr.decode("utf-8", "replace")
+    try:
+        stdout, stderr = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired as exc:
+        _kill_group(proc)
+        raise GitDiffError(f"git {' '.join(args)}: timed out after {timeout:g}s") from exc
+    out = stdout.decode("utf-8", "replace")
+    err = "" if combine or stderr is None else stderr.decode("utf-8", "replace")
     return proc.returncode, out, err
+
+
+def _kill_group(proc: Any) -> None:
+    import signal
+
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except OSError:
+        proc.kill()
+    proc.communicate()
 
 
 def _exit_text(code: int) -> str:
@@ -74,9 +88,10 @@ def _signal_name(num: int) -> str:
     import signal
 
     try:
-        return signal.Signals(num).name.removeprefix("SIG").lower()
+        text = signal.strsignal(num) or str(num)
     except ValueError:
         return str(num)
+    return text[0].lower() + text[1:]  # Go's wording: "signal: killed"
 
 
 def run_git_diff(
