@@ -28,7 +28,8 @@ from one_shot_man.scripting.txtar import parse_txtar
 __all__ = ["ContextError", "ContextManager", "ContextPath", "go_ext"]
 
 _SEP = os.sep
-_O_READ = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0)
+# O_NONBLOCK: a FIFO put where a tracked file was must not hang prompt assembly.
+_O_READ = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NONBLOCK", 0)
 _CHUNK = 1 << 16
 
 
@@ -90,25 +91,37 @@ def _os_error_text(exc: OSError, op: str, path: str) -> str:
 
 
 def _read_bytes(path: str) -> tuple[bytes, os.stat_result]:
-    """Whole file and its stat in four system calls (open, fstat, read, close)."""
+    """Whole file and its stat (open, fstat, read, close)."""
     fd = os.open(path, _O_READ)
     try:
         st = os.fstat(fd)
         if _stat.S_ISDIR(st.st_mode):
             raise IsADirectoryError(21, "Is a directory", path)
-        want = st.st_size + 1
-        data = os.read(fd, want)
-        if len(data) < want and st.st_size > 0:
-            return data, st  # short read of a regular file: end of file
-        chunks = [data]
-        while True:
-            chunk = os.read(fd, _CHUNK)
-            if not chunk:
-                break
-            chunks.append(chunk)
-        return b"".join(chunks), st
+        return _read_fd(fd, st.st_size), st
     finally:
         os.close(fd)
+
+
+def _read_file(path: str, size_hint: int) -> bytes:
+    """Whole file without a stat: the size recorded at add time sizes the first read."""
+    fd = os.open(path, _O_READ)
+    try:
+        return _read_fd(fd, size_hint)
+    finally:
+        os.close(fd)
+
+
+def _read_fd(fd: int, size_hint: int) -> bytes:
+    want = size_hint + 1
+    data = os.read(fd, want)
+    if len(data) < want:
+        return data  # a short read of a regular file is its end
+    chunks = [data]
+    while True:
+        chunk = os.read(fd, _CHUNK)
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
 
 
 def _decode(data: bytes) -> str:
@@ -148,6 +161,8 @@ class ContextManager:
         self._sorted: list[str] | None = None
         self._joined: str | None = None
         self._stats: dict[str, int] | None = None
+        # Export names of the last to_txtar, keyed by the files it could read.
+        self._names: tuple[tuple[str, ...], list[str]] | None = None
 
     # ------------------------------------------------------------------ keys
     def owner_key(self, abs_path: str) -> str:
@@ -474,13 +489,19 @@ class ContextManager:
         found: list[tuple[ContextPath, str]] = []
         for entry in entries:
             try:
-                data, _ = _read_bytes(entry.abs_path)
+                data = _read_file(entry.abs_path, entry.size)
             except OSError:
                 if entry.from_archive:  # keep archive-only files (spec §13 item 10)
                     found.append((entry, entry.content))
                 continue  # a file deleted since it was added drops out
             found.append((entry, _decode(data)))
-        names = _export_names([e.path for e, _ in found])
+        keys = tuple(e.path for e, _ in found)
+        cached = self._names
+        if cached is not None and cached[0] == keys:
+            names = cached[1]
+        else:
+            names = _export_names(list(keys))
+            self._names = (keys, names)
         out = [(names[i], content) for i, (_, content) in enumerate(found)]
         out.sort(key=lambda pair: pair[0])
         return out

@@ -92,7 +92,7 @@ def fence_for(contents: Sequence[str]) -> str:
     """The code fence: one backtick more than the longest run in `contents`, at least five."""
     longest = 0
     for text in contents:
-        if _TICKS in text:  # only runs of five or more can lengthen the fence
+        if "`" in text and _TICKS in text:  # only runs of five or more can lengthen the fence
             longest = max(longest, longest_backtick_run(text))
     return "`" * max(MIN_FENCE, longest + 1)
 
@@ -186,12 +186,13 @@ def build_context(items: object, options: Mapping[str, Any] | None = None) -> st
     bodies: list[str] = []
     fenced: list[bool] = []
     for item in items:
-        if not isinstance(item, Mapping):
+        if type(item) is not dict and not isinstance(item, Mapping):
             continue
         kind = item.get("type")
-        if kind is None:
+        if kind is None or kind == "file":  # files reach the prompt through txtar only
             continue
-        kind = js_string(kind)
+        if type(kind) is not str:
+            kind = js_string(kind)
         label = _text(item.get("label"))
         if kind == "note":
             titles.append("Note: " + (label or "note"))
