@@ -18,7 +18,7 @@ import os
 import re
 import stat as _stat
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -448,8 +448,14 @@ class ContextManager:
                 }
             return dict(stats)
 
-    def filter_paths(self, pattern: str) -> list[str]:
-        """Keys matching a Go `filepath.Match` glob (`*`/`?` stop at separators), sorted."""
+    def filter_paths(self, pattern: str | Callable[[str], object]) -> list[str]:
+        """Keys matching a Go `filepath.Match` glob (`*`/`?` stop at separators), sorted.
+
+        A callable is accepted too and used as a predicate on each key (the osm docs
+        describe `filterPaths(fn)`; the Go original only takes a glob).
+        """
+        if callable(pattern):
+            return [k for k in self.list_paths() if pattern(k)]
         regex = _compile_glob(pattern)  # also validates the pattern
         with self._lock:
             if self._sorted is None:
@@ -552,7 +558,7 @@ def _export_names(paths: list[str]) -> list[str]:
             i = members[0]
             p = paths[i]
             name = p.rpartition(_SEP)[2] if os.path.isabs(p) else p
-            names[i] = name.replace(_SEP, "/") if _SEP != "/" else name
+            names[i] = _display_name(name)
             continue
         parts = [os.path.normpath(paths[i]).split(_SEP) for i in members]
         deepest = max(len(x) for x in parts)
@@ -565,8 +571,20 @@ def _export_names(paths: list[str]) -> list[str]:
         if chosen is None:
             chosen = [_SEP.join(x) for x in parts]
         for i, name in zip(members, chosen):
-            names[i] = name.replace(_SEP, "/") if _SEP != "/" else name
+            names[i] = _display_name(name)
     return names
+
+
+def _display_name(name: str) -> str:
+    """`/` separators, and undecodable file-name bytes (surrogate escapes) shown as U+FFFD."""
+    if _SEP != "/":
+        name = name.replace(_SEP, "/")
+    if not name.isascii():
+        try:
+            name.encode("utf-8")
+        except UnicodeEncodeError:
+            name = name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    return name
 
 
 # ---------------------------------------------------------------------- globbing

@@ -610,3 +610,51 @@ def test_absolute_path_of_keys(base: Path) -> None:
     assert cm.absolute_path("/x/../y") == "/y"
     assert cm.owner_key(str(base)) == "."
     assert cm.owner_key(str(base) + "x/y") == str(base) + "x/y"  # sibling with shared prefix
+
+
+def test_filter_paths_accepts_predicate(base: Path) -> None:
+    for n in ["a.go", "b.md"]:
+        write(base / n)
+    cm = ContextManager(base)
+    cm.add_path(".")
+    assert cm.filter_paths(lambda k: k.endswith(".md")) == ["b.md"]
+
+
+def test_undecodable_file_name(base: Path) -> None:
+    raw = os.fsencode(str(base)) + b"/bad\xff.txt"
+    with open(raw, "wb") as f:
+        f.write(b"content\n")
+    cm = ContextManager(base)
+    cm.add_path(".")
+    assert cm.list_paths() == [".", os.fsdecode(b"bad\xff.txt")]
+    txt = cm.to_txtar()
+    assert txt == "-- bad\ufffd.txt --\ncontent\n"
+    txt.encode("utf-8")  # printable, copyable
+
+
+def test_concurrent_add_remove_export(base: Path) -> None:
+    import threading
+
+    for i in range(20):
+        write(base / "d" / f"f{i}.txt", f"{i}\n")
+    cm = ContextManager(base)
+    errors: list[BaseException] = []
+
+    def churn(n: int) -> None:
+        try:
+            for _ in range(30):
+                cm.add_path(f"d/f{n}.txt")
+                cm.to_txtar()
+                cm.get_stats()
+                cm.remove_path(f"d/f{n}.txt")
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=churn, args=(i,)) for i in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert cm.list_paths() == []
+    assert cm.get_stats() == {"totalPaths": 0, "files": 0, "directories": 0, "totalSize": 0}
