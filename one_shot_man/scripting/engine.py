@@ -1,0 +1,404 @@
+"""The scripting Engine: a Runtime plus everything osm's scripts can use.
+
+`osm script`, the workflows and (later) the interactive shell all run JavaScript through
+an Engine: it owns the Runtime (one thread runs all JS), the application log, the session
+state, the context manager and the host globals (`output`, `log`, `console`, `ctx`,
+`context`, `tui`, `require`). Creating one must be cheap (the benchmark budget is 500 us
+with the memory store), so everything a script may never use is set up on first use.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+from collections.abc import Callable
+from typing import Any, TextIO
+
+from one_shot_man.errors import ScriptError
+from one_shot_man.scripting.bridge import HostBridge
+from one_shot_man.scripting.execution_context import CONTEXT_FAILED, CTX_JS, ctx_ops
+from one_shot_man.scripting.logger import INFO, Logger
+
+__all__ = ["Engine", "ScriptPanicError", "format_js_error"]
+
+_LOCATION = re.compile(r"<input>:(\d+):(\d+)")
+_FRAME = re.compile(r"^\s*at (?:(\S+) \()?<input>:(\d+):(\d+)", re.MULTILINE)
+_FATAL_PREFIX = "OsmFatal: test failed"
+
+
+class ScriptPanicError(ScriptError):
+    """`ctx.fatal` escaped every `ctx.run`: the Go original's script panic."""
+
+
+def format_js_error(text: str, name: str) -> str:
+    """One line for a JS exception: `Error: boom at <script>:<line>:<col>`.
+
+    QuickJS names every evaluated source `<input>`; the engine knows the script's name.
+    """
+    stripped = text.strip()
+    head = stripped.splitlines()[0] if stripped else "unknown error"
+    frames = _FRAME.findall(stripped)
+    user = [f for f in frames if not f[0].startswith("osm$")]
+    frame = user[0] if user else (frames[0] if frames else None)
+    if frame is not None and "<input>" not in head:
+        return f"{head} at {name}:{frame[1]}:{frame[2]}"
+    return _LOCATION.sub(lambda m: f"{name}:{m.group(1)}:{m.group(2)}", head)
+
+
+def _config_value(config: Any, key: str) -> str | None:
+    if config is None:
+        return None
+    getter = getattr(config, "get_global_option", None)
+    if getter is None:
+        return None
+    try:
+        return getter(key)
+    except Exception:
+        return None
+
+
+def _duration_seconds(text: str | None, default: float | None) -> float | None:
+    if not text:
+        return default
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*", text)
+    if not match:
+        return default
+    value = float(match.group(1))
+    scale = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0}[match.group(2) or "s"]
+    seconds = value * scale
+    return seconds if seconds > 0 else None
+
+
+class Engine:
+    """A JavaScript engine with osm's API, bound to one session (spec §4.2)."""
+
+    def __init__(
+        self,
+        stdout: TextIO | None = None,
+        stderr: TextIO | None = None,
+        *,
+        session_id: str | None = None,
+        store: str | None = None,
+        config: Any = None,
+        log_file: TextIO | str | os.PathLike[str] | None = None,
+        log_buffer: int = 1000,
+        log_level: int = INFO,
+        test_mode: bool = False,
+    ) -> None:
+        from one_shot_man.scripting.runtime import Runtime
+
+        self._stdout = stdout if stdout is not None else sys.stdout
+        self._stderr = stderr if stderr is not None else sys.stderr
+        self.test_mode = test_mode
+        self._closed = False
+        self._config = config
+        try:
+            self.base_path = os.getcwd()
+        except OSError:
+            self.base_path = os.path.abspath(".")
+        self._context_manager: Any = None
+        self._owned_log: TextIO | None = None
+        json_file: TextIO | None = None
+        if isinstance(log_file, (str, os.PathLike)):
+            json_file = self._owned_log = open(log_file, "a", encoding="utf-8")  # noqa: SIM115
+        else:
+            json_file = log_file
+        self.logger = Logger(
+            self._stdout, json_file=json_file, max_entries=log_buffer, min_level=log_level
+        )
+        self.scripts: list[str] = []
+        self._close_hooks: list[Callable[[], None]] = []
+        #: Per-engine state of native modules (e.g. template handles), by module name.
+        self.module_state: dict[str, Any] = {}
+        self.bridge = HostBridge()
+        self._register_host()
+        eval_timeout = _duration_seconds(_config_value(config, "script.eval-timeout"), 30.0)
+        memory = _config_value(config, "script.memory-limit-mb")
+        memory_mb = int(memory) if memory and memory.strip().isdigit() else 512
+        self._runtime = Runtime(eval_timeout=eval_timeout, memory_limit_mb=memory_mb or None)
+        self.state_manager: Any = None
+        try:
+            self._runtime.run_on_loop(self._install)
+            self.state_manager = self._open_state(session_id, store, config)
+        except BaseException:
+            self._runtime.close()
+            self._close_log()
+            raise
+
+    # -- construction ----------------------------------------------------------------------
+
+    def _open_state(self, session_id: str | None, store: str | None, config: Any) -> Any:
+        from one_shot_man.scripting.state import open_state_manager, resolve_store_name
+        from one_shot_man.session import get_session_id
+
+        sid, _source = get_session_id(session_id or None)
+        store_name = resolve_store_name(store, _config_value(config, "store"))
+        return open_state_manager(sid, store_name, warn=self._warn)
+
+    def _register_host(self) -> None:
+        from one_shot_man.scripting.modules import _globals
+
+        bridge = self.bridge
+        bridge.register_many(ctx_ops(lambda: self._stdout, lambda: self._stderr, self._test_mode))
+        bridge.register_many(_globals.output_ops(self.print_to_user))
+        bridge.register_many(_globals.log_ops(self.logger))
+        bridge.register_many(_globals.console_ops(lambda: self._stdout, lambda: self._stderr))
+        bridge.register("require.resolve", self._require_resolve)
+        bridge.register("require.native", self._require_native)
+        bridge.add_piece("ctx", lambda: CTX_JS)
+        bridge.add_piece("output", lambda: _globals.OUTPUT_JS)
+        bridge.add_piece("log", lambda: _globals.LOG_JS)
+        bridge.add_piece("console", lambda: _globals.CONSOLE_JS)
+        bridge.add_piece("tui", self._tui_piece)
+        bridge.add_piece("context", self._context_piece)
+        bridge.add_piece("require", self._require_piece)
+
+    def _install(self, js: Any = None) -> None:
+        if js is None:
+            js = self._runtime.context
+        self.bridge.install(js)
+
+    def _tui_piece(self) -> str:
+        from one_shot_man.scripting.modules import _tui
+
+        self.bridge.register_many(_tui.tui_ops(self))
+        return _tui.TUI_JS
+
+    def _context_piece(self) -> str:
+        from one_shot_man.scripting.modules import _context
+
+        self.bridge.register_many(_context.context_ops(self))
+        return _context.CONTEXT_JS
+
+    def _require_piece(self) -> str:
+        from one_shot_man.scripting.require import REQUIRE_JS
+
+        return REQUIRE_JS
+
+    def _require_resolve(self, module_id: str, base_dir: str) -> Any:
+        from one_shot_man.scripting.require import require_ops
+
+        ops = require_ops(self._require_native)
+        self.bridge.register_many(ops)
+        return ops["require.resolve"](module_id, base_dir)
+
+    def _require_native(self, name: str) -> str:
+        from one_shot_man.scripting.modules import load_native
+
+        return load_native(name, self)
+
+    def _test_mode(self) -> bool:
+        return self.test_mode
+
+    def _warn(self, message: str) -> None:
+        self._stderr.write(message.rstrip("\n") + "\n")
+        self._stderr.flush()
+
+    # -- accessors -------------------------------------------------------------------------
+
+    @property
+    def stdout(self) -> TextIO:
+        return self._stdout
+
+    @property
+    def stderr(self) -> TextIO:
+        return self._stderr
+
+    @property
+    def runtime(self) -> Any:
+        return self._runtime
+
+    @property
+    def session_id(self) -> str:
+        return self.state_manager.session_id
+
+    @property
+    def context_manager(self) -> Any:
+        """The files/diffs tracker behind the `context` global, created on first use."""
+        if self._context_manager is None:
+            from one_shot_man.scripting.context import ContextManager
+
+            self._context_manager = ContextManager(self.base_path)
+        return self._context_manager
+
+    def clear_context(self) -> None:
+        """Forget every tracked path (after a successful reset)."""
+        if self._context_manager is not None:
+            clear = getattr(self._context_manager, "clear", None)
+            if clear is not None:
+                clear()
+            else:
+                self._context_manager = None
+
+    def config_option(self, key: str) -> str | None:
+        """A global option of the engine's config (None without a config or key)."""
+        return _config_value(self._config, key)
+
+    def on_close(self, hook: Callable[[], None]) -> None:
+        """Run `hook` on the JS thread at close (to drop references to JS objects there)."""
+        self._close_hooks.append(hook)
+
+    def set_test_mode(self, enabled: bool) -> None:
+        """Echo `ctx.log` lines to stdout (`osm script -test`)."""
+        self.test_mode = enabled
+
+    def print_to_user(self, text: str) -> None:
+        """User-facing output (`output.print`): exactly one trailing newline."""
+        self.logger.print_to_user(text)
+
+    # -- running JavaScript ----------------------------------------------------------------
+
+    def _on_loop(self, fn: Callable[[Any], Any], timeout: float | None = None) -> Any:
+        if self._closed:
+            raise ScriptError("engine is closed")
+        return self._runtime.run_sync(lambda *_a: fn(self._runtime.context), timeout=timeout)
+
+    def set_global(self, name: str, value: Any) -> None:
+        """Set a global to a JSON-like value (str, int, float, bool, None, list, dict)."""
+        code = f"globalThis[{json.dumps(name)}] = {json.dumps(value, ensure_ascii=False)};"
+        self._on_loop(lambda js: js.eval(code))
+
+    def get_global(self, name: str) -> Any:
+        """A global's value as JSON-like Python data; None for undefined/null/functions."""
+        code = f"JSON.stringify(globalThis[{json.dumps(name)}])"
+        text = self._on_loop(lambda js: js.eval(code))
+        return None if text is None else json.loads(text)
+
+    def execute_script(self, name: str, source: str, *, path: str | None = None) -> None:
+        """Run `source` as a classic script named `name` with a fresh `ctx` (spec §4.2).
+
+        Raises ScriptError: `script execution failed: <error>`, `test context failed`, or
+        both combined. `path` (a file script) makes relative `require` start at its folder.
+        """
+        from _quickjs import JSException
+
+        self.scripts.append(name)
+        directory = os.path.dirname(os.path.abspath(path)) if path else self.base_path
+        if source.startswith("#!"):
+            source = "//" + source[2:]
+        begin = f"__osm.beginScript({json.dumps(name)}, {json.dumps(directory)})"
+
+        def job(js: Any) -> tuple[str | None, bool]:
+            js.eval(begin)
+            error: str | None = None
+            try:
+                js.eval(source)
+            except JSException as exc:
+                error = str(exc)
+            try:
+                failed = js.eval("__osm.endScript()") == "failed"
+            except JSException as exc:
+                failed = True
+                error = error or str(exc)
+            return error, failed
+
+        error, failed = self._on_loop(job)
+        if error is not None and error.startswith(_FATAL_PREFIX):
+            self._stderr.write(f'\n[PANIC] Script execution panic in "{name}":\n  test failed\n')
+            self._stderr.flush()
+            raise ScriptPanicError(f'script "{name}" panicked: test failed')
+        exec_error = f"script execution failed: {format_js_error(error, name)}" if error else None
+        if exec_error and failed:
+            raise ScriptError(f"execution error: {exec_error}; deferred error: {CONTEXT_FAILED}")
+        if exec_error:
+            raise ScriptError(exec_error)
+        if failed:
+            raise ScriptError(CONTEXT_FAILED)
+
+    def execute_file(self, path: str) -> None:
+        """Read and run a script file; its name is the file's basename."""
+        try:
+            with open(path, encoding="utf-8") as fh:
+                source = fh.read()
+        except (OSError, UnicodeDecodeError) as exc:
+            name = os.path.basename(path)
+            raise ScriptError(f"failed to read script {name}: {exc}") from exc
+        self.execute_script(os.path.basename(path), source, path=path)
+
+    def wait(self, timeout: float | None = None) -> None:
+        """Run pending timers and promise jobs until none is left (Node's exit rule)."""
+        if not self._closed:
+            self._runtime.run_until_idle(timeout=timeout)
+
+    # -- tui (for the interactive shell) ---------------------------------------------------
+
+    def tui_info(self) -> dict[str, Any]:
+        """Modes, their commands and the global commands, in registration order."""
+        return json.loads(self._on_loop(lambda js: js.eval("void tui; __osm.tuiInfo()")))
+
+    def switch_mode(self, name: str) -> None:
+        """`tui.switchMode(name)` from the host; raises ScriptError for an unknown mode."""
+        from _quickjs import JSException
+
+        code = f"tui.switchMode({json.dumps(name)})"
+
+        def job(js: Any) -> str | None:
+            try:
+                js.eval(code)
+            except JSException as exc:
+                return str(exc).strip().splitlines()[0].removeprefix("Error: ")
+            return None
+
+        error = self._on_loop(job)
+        if error:
+            raise ScriptError(error)
+
+    def execute_command(self, name: str, args: list[str]) -> bool:
+        """Run a registered mode/global command; False when no command has that name.
+
+        A failing handler raises ScriptError with its message.
+        """
+        code = f"void tui; __osm.tuiExecute({json.dumps(name)}, {json.dumps(json.dumps(args))})"
+        result = json.loads(self._on_loop(lambda js: js.eval(code)))
+        if result.get("notFound"):
+            return False
+        if result.get("error"):
+            raise ScriptError(result["error"])
+        return True
+
+    # -- lifecycle -------------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Stop the runtime, persist the session and release its lock. Idempotent."""
+        if self._closed:
+            return
+        self._closed = True
+        try:
+            try:
+                self._runtime.run_sync(self._release_js, timeout=5.0)
+            except Exception:
+                pass
+            self._runtime.close()
+        finally:
+            if self.state_manager is not None:
+                try:
+                    self.state_manager.close()
+                except Exception as exc:
+                    self._warn(f"Warning: failed to persist session: {exc}")
+            self._context_manager = None
+            self._close_log()
+
+    def _release_js(self, *_args: Any) -> None:
+        """On the JS thread: drop every Python reference to a JS object before the VM goes."""
+        hooks, self._close_hooks = self._close_hooks, []
+        for hook in hooks:
+            try:
+                hook()
+            except Exception:
+                pass
+        self.bridge.clear()
+
+    def _close_log(self) -> None:
+        if self._owned_log is not None:
+            try:
+                self._owned_log.close()
+            finally:
+                self._owned_log = None
+
+    def __enter__(self) -> Engine:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

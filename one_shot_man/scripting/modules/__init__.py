@@ -1,0 +1,38 @@
+"""The `osm:` native modules, one small Python module each.
+
+Every module exposes `JS`, the source of a factory `(function (module, exports, osm,
+require) {...})`, and optionally `ops(engine)`, the host operations its JavaScript calls
+through `osm.call`. Nothing here is imported until a script first requires the module.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+#: `osm:<name>` -> Python module (under this package) implementing it.
+NATIVE_MODULES: dict[str, str] = {
+    "argv": "argv",
+    "nextIntegerId": "next_integer_id",
+    "exec": "exec_",
+    "os": "os_",
+    "time": "time_",
+    "ctxutil": "ctxutil",
+    "text/template": "text_template",
+    "unicodetext": "unicodetext",
+    "sharedStateSymbols": "shared_state_symbols",
+}
+
+
+def load_native(name: str, engine: Any) -> str:
+    """Register the module's host operations and return its JS factory source."""
+    from one_shot_man.scripting.bridge import HostError
+
+    module_name = NATIVE_MODULES.get(name)
+    if module_name is None:
+        raise HostError(f"Invalid module: osm:{name}")
+    module = importlib.import_module(f"{__name__}.{module_name}")
+    ops = getattr(module, "ops", None)
+    if ops is not None:
+        engine.bridge.register_many(ops(engine))
+    return module.JS

@@ -1,0 +1,123 @@
+"""The small host globals: `output`, `log` and `console` (spec §5.1, §11).
+
+`output` is what a user reads (it goes through the logger's user channel, which the
+interactive shell redirects); `log` is the searchable application log; `console` is the
+familiar Node-style escape hatch writing straight to the engine's streams.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TextIO
+
+from one_shot_man.scripting.gofmt import sprintf
+
+OUTPUT_JS = r"""(function (osm) {
+'use strict';
+osm.define('output', osm.internal({
+  print(text) { osm.call('output.print', text === undefined ? '' : String(text)); },
+  printf(format, ...args) { osm.call('output.printf', String(format), args); },
+}, 'output.'));
+})(globalThis.__osm);
+"""
+
+LOG_JS = r"""(function (osm) {
+'use strict';
+function attrs(list) {
+  const out = [];
+  for (const a of list) if (a !== null && typeof a === 'object') out.push(a);
+  return out;
+}
+function level(n) {
+  return function (msg, ...rest) {
+    osm.call('log.log', n, msg === undefined ? '' : String(msg), attrs(rest));
+  };
+}
+osm.define('log', osm.internal({
+  debug: level(-4), info: level(0), warn: level(4), error: level(8),
+  printf(format, ...args) { osm.call('log.printf', String(format), args); },
+  getLogs(n) { return osm.call('log.get', typeof n === 'number' ? Math.trunc(n) : 0); },
+  clearLogs() { osm.call('log.clear'); },
+  searchLogs(query) { return osm.call('log.search', String(query)); },
+}, 'log.'));
+})(globalThis.__osm);
+"""
+
+CONSOLE_JS = r"""(function (osm) {
+'use strict';
+function inspect(v) {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'function') return '[Function: ' + (v.name || 'anonymous') + ']';
+  if (typeof v === 'symbol' || typeof v === 'bigint') return String(v);
+  if (v instanceof Error) return v.stack ? String(v) + '\n' + v.stack : String(v);
+  if (v !== null && typeof v === 'object') {
+    try { const s = JSON.stringify(v); if (s !== undefined) return s; } catch (_) {}
+  }
+  return String(v);
+}
+function format(args) {
+  if (args.length === 0) return '';
+  let i = 0, head = '';
+  if (typeof args[0] === 'string') {
+    i = 1;
+    head = args[0].replace(/%[sdifjoOc%]/g, function (m) {
+      if (m === '%%') return '%';
+      if (i >= args.length) return m;
+      const v = args[i++];
+      switch (m) {
+        case '%s': return typeof v === 'string' ? v : inspect(v);
+        case '%d': case '%i': return typeof v === 'object' ? 'NaN' : String(Math.trunc(Number(v)));
+        case '%f': return String(Number(v));
+        case '%c': return '';
+        default: return inspect(v);
+      }
+    });
+  }
+  const rest = args.slice(i).map(inspect);
+  return i ? [head].concat(rest).join(' ') : rest.join(' ');
+}
+function out(toErr) { return function (...args) { osm.call('console.write', format(args), toErr); }; }
+osm.define('console', osm.internal({
+  log: out(false), info: out(false), debug: out(false), warn: out(true), error: out(true),
+  trace: out(true),
+}, 'console.'));
+})(globalThis.__osm);
+"""
+
+
+def output_ops(print_to_user: Callable[[str], None]) -> dict[str, Callable[..., Any]]:
+    def printf(fmt: str, args: list[Any]) -> None:
+        print_to_user(sprintf(fmt, *args))
+
+    return {"output.print": print_to_user, "output.printf": printf}
+
+
+def log_ops(logger: Any) -> dict[str, Callable[..., Any]]:
+    def log(level: int, message: str, attrs: list[dict[str, Any]]) -> None:
+        merged: dict[str, Any] = {}
+        for item in attrs:
+            if isinstance(item, dict):
+                merged.update(item)
+        logger.log(level, message, merged)
+
+    def printf(fmt: str, args: list[Any]) -> None:
+        logger.info(sprintf(fmt, *args))
+
+    return {
+        "log.log": log,
+        "log.printf": printf,
+        "log.get": lambda n=0: [e.to_js() for e in logger.get_logs(int(n or 0))],
+        "log.clear": logger.clear_logs,
+        "log.search": lambda q: [e.to_js() for e in logger.search_logs(q)],
+    }
+
+
+def console_ops(
+    stdout: Callable[[], TextIO], stderr: Callable[[], TextIO]
+) -> dict[str, Callable[..., Any]]:
+    def write(text: str, to_err: bool) -> None:
+        stream = stderr() if to_err else stdout()
+        stream.write(text + "\n")
+        stream.flush()
+
+    return {"console.write": write}

@@ -1,0 +1,189 @@
+"""`osm:ctxutil`: prompt assembly (`buildContext`, spec §7) and the REPL command factory
+(`contextManager`, spec §8) that code-review, prompt-flow and goals build their shells on.
+
+`buildContext` normalises the JS items (labels through `String()`, the txtar callback run
+in JS) and hands them to `prompt.build_context`, which runs the lazy git diffs.
+`contextManager` is plain JavaScript: every piece is a JS function a workflow may replace.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+JS = r"""(function (module, exports, osm, require) {
+'use strict';
+exports.buildContext = function buildContext(items, options) {
+  if (!Array.isArray(items)) return '';
+  const list = [];
+  for (const it of items) {
+    if (it === null || it === undefined || typeof it !== 'object') continue;
+    if (it.type === undefined || it.type === null) continue;
+    const o = {type: String(it.type)};
+    if (it.id !== undefined) o.id = it.id;
+    if (it.label !== undefined && it.label !== null) o.label = String(it.label);
+    if (it.payload !== undefined) o.payload = it.payload;
+    list.push(o);
+  }
+  let txtar = null;
+  if (options !== null && typeof options === 'object' && typeof options.toTxtar === 'function') {
+    try {
+      const t = options.toTxtar();
+      if (t !== undefined && t !== null) txtar = String(t);
+    } catch (_) { txtar = null; }
+  }
+  return osm.call('ctxutil.buildContext', list, txtar);
+};
+
+exports.contextManager = function contextManager(options) {
+  const opts = options || {};
+  const osmOs = require('osm:os'), argv = require('osm:argv');
+  const getItems = opts.getItems || function () { throw new Error('getItems must be provided'); };
+  const setItems = opts.setItems || function () { throw new Error('setItems must be provided'); };
+  const nextIntegerId = opts.nextIntegerId || require('osm:nextIntegerId');
+  const buildPrompt = opts.buildPrompt || function () { throw new Error('buildPrompt must be provided'); };
+  const openEditor = opts.openEditor || osmOs.openEditor;
+  const clipboardCopy = opts.clipboardCopy || osmOs.clipboardCopy;
+  const fileExists = opts.fileExists || osmOs.fileExists;
+  const formatArgv = opts.formatArgv || argv.formatArgv;
+  const parseArgv = opts.parseArgv || argv.parseArgv;
+  const addItem = opts.addItem || function (type, label, payload) {
+    const items = getItems();
+    const id = nextIntegerId(items);
+    items.push({id: id, type: type, label: label, payload: payload});
+    setItems(items);
+    return id;
+  };
+  function say(text) { output.print(text); }
+  function message(e) { return e !== null && typeof e === 'object' && 'message' in e ? String(e.message) : String(e); }
+  function diffLabel(args) { return args.length ? 'git diff ' + formatArgv(args) : 'git diff (default: HEAD)'; }
+  function find(items, id) {
+    for (let i = 0; i < items.length; i++) if (items[i] && items[i].id === id) return i;
+    return -1;
+  }
+  const commands = {
+    add: {
+      description: 'Add file content to context', usage: 'add [file ...]', argCompleters: ['file'],
+      handler(args) {
+        let paths = args || [];
+        if (paths.length === 0) {
+          paths = String(openEditor('paths', '\n# one path per line\n')).split(/\r?\n/)
+            .map(function (s) { return s.trim(); })
+            .filter(function (s) { return s !== '' && s[0] !== '#'; });
+        }
+        for (const p of paths) {
+          try {
+            context.addPath(p);
+            addItem('file', p, '');
+            say('Added file: ' + p);
+          } catch (e) { say('add error: ' + String(e)); }
+        }
+      },
+    },
+    diff: {
+      description: 'Add git diff output to context (default: HEAD)', usage: 'diff [commit-spec]',
+      handler(args) {
+        const payload = args && args.length ? args.slice() : [];
+        const label = diffLabel(payload);
+        addItem('lazy-diff', label, payload);
+        say('Added diff: ' + label + ' (will be executed when generating prompt)');
+      },
+    },
+    note: {
+      description: 'Add a freeform note', usage: 'note [text]',
+      handler(args) {
+        let text = (args || []).join(' ');
+        if (text === '') text = String(openEditor('note', ''));
+        say('Added note [' + addItem('note', 'note', text) + ']');
+      },
+    },
+    list: {
+      description: 'List context items',
+      handler() {
+        for (const it of getItems()) {
+          let line = '[' + it.id + '] [' + it.type + '] ' + (it.label === undefined ? '' : it.label);
+          if (it.type === 'file' && it.label && !fileExists(it.label)) line += ' (missing)';
+          say(line);
+        }
+      },
+    },
+    edit: {
+      description: 'Edit context item by id', usage: 'edit <id>',
+      handler(args) {
+        if (!args || args.length === 0) { say('Usage: edit <id>'); return; }
+        const id = parseInt(args[0], 10);
+        if (Number.isNaN(id)) { say('Invalid id: ' + args[0]); return; }
+        const items = getItems(), i = find(items, id);
+        if (i < 0) { say('Not found: ' + id); return; }
+        const it = items[i];
+        if (it.type === 'file') {
+          say('Editing file content directly is not supported. Please edit the file on disk.');
+          return;
+        }
+        if (it.type === 'lazy-diff') {
+          const initial = Array.isArray(it.payload) ? formatArgv(it.payload)
+            : (it.payload === undefined || it.payload === null ? '' : String(it.payload));
+          const edited = String(openEditor('diff-spec-' + id, initial)).trim();
+          const payload = edited ? parseArgv(edited) : [];
+          it.payload = payload;
+          it.label = diffLabel(payload);
+          setItems(items);
+          say('Updated diff specification [' + id + ']');
+          return;
+        }
+        it.payload = openEditor('item-' + id,
+          it.payload === undefined || it.payload === null ? '' : String(it.payload));
+        setItems(items);
+        say('Edited [' + id + ']');
+      },
+    },
+    remove: {
+      description: 'Remove a context item by id', usage: 'remove <id>',
+      handler(args) {
+        if (!args || args.length === 0) { say('Usage: remove <id>'); return; }
+        const id = parseInt(args[0], 10);
+        const items = getItems(), i = find(items, id);
+        if (i < 0) { say('Not found: ' + id); return; }
+        const it = items[i];
+        if (it.type === 'file') {
+          try { context.removePath(it.label); } catch (e) {
+            const m = message(e);
+            if (m.indexOf('path not found') >= 0 || m.indexOf('no such file') >= 0) {
+              say('Info: file not present, removing from session state: ' + it.label);
+            } else { say('Error: ' + m); return; }
+          }
+        }
+        items.splice(i, 1);
+        setItems(items);
+        say('Removed [' + id + ']');
+      },
+    },
+    show: {description: 'Show the prompt', handler() { say(buildPrompt()); }},
+    copy: {
+      description: 'Copy prompt to clipboard',
+      handler() {
+        try { clipboardCopy(buildPrompt()); say('Prompt copied to clipboard.'); }
+        catch (e) { say('Clipboard error: ' + message(e)); }
+      },
+    },
+  };
+  return {
+    getItems: getItems, setItems: setItems, nextIntegerId: nextIntegerId, addItem: addItem,
+    buildPrompt: buildPrompt, openEditor: openEditor, clipboardCopy: clipboardCopy,
+    fileExists: fileExists, formatArgv: formatArgv, parseArgv: parseArgv, commands: commands,
+  };
+};
+})
+"""
+
+
+def ops(engine: Any) -> dict[str, Callable[..., Any]]:
+    def build(items: list[Any], txtar: str | None) -> str:
+        from one_shot_man.scripting.prompt import build_context
+
+        options: dict[str, Any] = {}
+        if txtar is not None:
+            options["toTxtar"] = lambda: txtar
+        return build_context(items, options)
+
+    return {"ctxutil.buildContext": build}

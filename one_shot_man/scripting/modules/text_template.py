@@ -1,0 +1,119 @@
+"""`osm:text/template`: Go text/template for scripts (spec §5.3.6).
+
+Workflows render their prompts with Go templates; users' templates written for the Go
+original must render the same text here. Template objects live on the host (a handle
+table freed when the JS object is garbage-collected); template functions written in JS
+are called back through one JS trampoline, with JSON-encoded arguments and result.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from collections.abc import Callable
+from typing import Any
+
+from one_shot_man.scripting.bridge import HostError
+
+JS = r"""(function (module, exports, osm) {
+'use strict';
+const registry = typeof FinalizationRegistry === 'function'
+  ? new FinalizationRegistry(function (id) { try { osm.call('tmpl.free', id); } catch (_) {} })
+  : null;
+function trampoline(fns) {
+  return function (name, argsJson) {
+    const fn = fns[name];
+    const result = typeof fn === 'function' ? fn.apply(null, JSON.parse(argsJson)) : fn;
+    return result === undefined ? 'null' : JSON.stringify(result);
+  };
+}
+function Template(id) {
+  const self = this;
+  const fns = Object.create(null);
+  const tramp = trampoline(fns);
+  this.name = function () { return osm.call('tmpl.name', id); };
+  this.parse = function (text) { osm.call('tmpl.parse', id, String(text)); return self; };
+  this.funcs = function (map) {
+    if (map === null || typeof map !== 'object') throw new TypeError('funcs requires an object');
+    const names = Object.keys(map);
+    for (const n of names) fns[n] = map[n];
+    osm.callRaw('tmpl.funcs', [id, names], tramp);
+    return self;
+  };
+  this.delims = function (left, right) {
+    osm.call('tmpl.delims', id, String(left), String(right));
+    return self;
+  };
+  this.option = function (...opts) { osm.call('tmpl.option', id, opts.map(String)); return self; };
+  this.execute = function (data) { return osm.call('tmpl.execute', id, data === undefined ? null : data); };
+  if (registry !== null) registry.register(this, id);
+}
+exports.new = function (name) { return new Template(osm.call('tmpl.new', name === undefined ? '' : String(name))); };
+exports.execute = function (text, data) {
+  if (arguments.length < 1) throw new Error('execute requires at least 1 argument (template text)');
+  return osm.call('tmpl.once', String(text), data === undefined ? null : data);
+};
+})
+"""
+
+
+def _js_function(trampoline: Any, name: str) -> Callable[..., Any]:
+    def call(*args: Any) -> Any:
+        return json.loads(trampoline(name, json.dumps(list(args), default=str)))
+
+    call.__name__ = name
+    return call
+
+
+def ops(engine: Any) -> dict[str, Callable[..., Any]]:
+    from one_shot_man.scripting import template as tmpl_mod
+
+    templates: dict[int, Any] = {}
+    counter = itertools.count(1)
+    engine.on_close(templates.clear)
+    engine.module_state["text/template"] = templates
+
+    def get(tid: int) -> Any:
+        try:
+            return templates[tid]
+        except KeyError:
+            raise HostError("template has been released") from None
+
+    def new(name: str) -> int:
+        tid = next(counter)
+        templates[tid] = tmpl_mod.Template(name)
+        return tid
+
+    def funcs(tid: int, names: list[str], trampoline: Any) -> None:
+        get(tid).funcs({n: _js_function(trampoline, n) for n in names})
+
+    def parse(tid: int, text: str) -> None:
+        get(tid).parse(text)
+
+    def delims(tid: int, left: str, right: str) -> None:
+        template = get(tid)
+        method = getattr(template, "delims", None)
+        if method is None:
+            raise HostError("delims is not supported by this template engine")
+        method(left, right)
+
+    def option(tid: int, opts: list[str]) -> None:
+        get(tid).option(*opts)
+
+    def execute(tid: int, data: Any) -> str:
+        return get(tid).execute(data)
+
+    def once(text: str, data: Any) -> str:
+        return tmpl_mod.Template("template").parse(text).execute(data)
+
+    return {
+        "tmpl.new": new,
+        "tmpl.free": lambda tid: templates.pop(tid, None) and None,
+        "tmpl.name": lambda tid: get(tid).name(),
+        "tmpl.funcs": funcs,
+        "tmpl.parse": parse,
+        "tmpl.delims": delims,
+        "tmpl.option": option,
+        "tmpl.execute": execute,
+        "tmpl.once": once,
+    }

@@ -1,0 +1,20 @@
+"""`osm:time`: `sleep(ms)`, which blocks the JavaScript thread (spec §5.3.5)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+JS = r"""(function (module, exports, osm) {
+'use strict';
+exports.sleep = function sleep(ms) {
+  const n = Number(ms);
+  if (n > 0) osm.call('time.sleep', n);
+};
+})
+"""
+
+
+def ops(engine: Any) -> dict[str, Callable[..., Any]]:
+    return {"time.sleep": lambda ms: time.sleep(ms / 1000.0)}
