@@ -15,11 +15,9 @@ Text decoding: file bytes are decoded as UTF-8 with invalid sequences replaced b
 from __future__ import annotations
 
 import os
-import re
 import stat as _stat
 import threading
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from typing import Any
 
 from one_shot_man.errors import ScriptError
@@ -37,21 +35,49 @@ class ContextError(ScriptError):
     """A context operation failed; the message names the path (thrown to JS as is)."""
 
 
-@dataclass(slots=True)
 class ContextPath:
-    """One tracked key: a file (with the content read at add time) or a directory."""
+    """One tracked key: a file (with the content read at add time) or a directory.
 
-    path: str
-    type: str
-    abs_path: str
-    content: str = ""
-    size: int = 0
-    extension: str = ""
-    children: list[str] | None = None
-    update_time: float = 0.0
-    # Came from `from_txtar`: its archive content stands in when no file is on disk.
-    from_archive: bool = False
-    _extra: dict[str, Any] = field(default_factory=dict, repr=False)
+    `from_archive`: came from `from_txtar`; its archive content stands in when no file is
+    on disk.
+    """
+
+    __slots__ = (
+        "abs_path",
+        "children",
+        "content",
+        "extension",
+        "from_archive",
+        "path",
+        "size",
+        "type",
+        "update_time",
+    )
+
+    def __init__(
+        self,
+        path: str,
+        type: str,
+        abs_path: str,
+        content: str = "",
+        size: int = 0,
+        extension: str = "",
+        children: list[str] | None = None,
+        update_time: float = 0.0,
+        from_archive: bool = False,
+    ) -> None:
+        self.path = path
+        self.type = type
+        self.abs_path = abs_path
+        self.content = content
+        self.size = size
+        self.extension = extension
+        self.children = children
+        self.update_time = update_time
+        self.from_archive = from_archive
+
+    def __repr__(self) -> str:
+        return f"ContextPath(path={self.path!r}, type={self.type!r}, size={self.size})"
 
     def to_dict(self) -> dict[str, Any]:
         """The JS view (`context.getPath`), with the Go original's field names."""
@@ -137,13 +163,15 @@ def _byte_len(text: str) -> int:
     return len(text.encode("utf-8", "surrogatepass"))
 
 
-@dataclass(slots=True)
 class _Found:
-    logical: str
-    abs_path: str
-    content: str
-    size: int
-    mtime: float
+    __slots__ = ("abs_path", "content", "logical", "mtime", "size")
+
+    def __init__(self, logical: str, abs_path: str, content: str, size: int, mtime: float):
+        self.logical = logical
+        self.abs_path = abs_path
+        self.content = content
+        self.size = size
+        self.mtime = mtime
 
 
 class ContextManager:
@@ -588,10 +616,10 @@ def _display_name(name: str) -> str:
 
 
 # ---------------------------------------------------------------------- globbing
-_GLOB_CACHE: dict[tuple[str, bool], re.Pattern[str]] = {}
+_GLOB_CACHE: dict[tuple[str, bool], Any] = {}
 
 
-def _compile_glob(pattern: str, joined: bool = True) -> re.Pattern[str]:
+def _compile_glob(pattern: str, joined: bool = True) -> Any:
     """Go `filepath.Match` as a regex (cached).
 
     `joined`: for a multi-line scan over newline-joined keys (no class may match `\\n`);
@@ -599,6 +627,8 @@ def _compile_glob(pattern: str, joined: bool = True) -> re.Pattern[str]:
     """
     compiled = _GLOB_CACHE.get((pattern, joined))
     if compiled is None:
+        import re
+
         body = _translate(pattern, "\\n" if joined else "")
         if joined:
             compiled = re.compile("^" + body + "$", re.MULTILINE)
@@ -615,6 +645,8 @@ def _bad(pattern: str) -> ContextError:
 
 
 def _translate(pattern: str, nl: str) -> str:
+    import re
+
     any_seg = "[^" + re.escape(_SEP) + nl + "]"
     out: list[str] = []
     i = 0
@@ -656,6 +688,8 @@ def _class_char(pattern: str, i: int) -> tuple[str, int]:
 
 
 def _translate_class(pattern: str, i: int, out: list[str], nl: str) -> int:
+    import re
+
     negated = i < len(pattern) and pattern[i] == "^"
     if negated:
         i += 1
