@@ -17,6 +17,7 @@ __all__ = [
     "DEFAULT_TIMEOUT",
     "EMPTY_TREE",
     "GitDiffError",
+    "default_diff",
     "default_diff_args",
     "run_git",
     "run_git_diff",
@@ -118,20 +119,35 @@ def default_diff_args(
     only commit (empty tree vs HEAD). Outside a git work tree this raises a clear
     `GitDiffError` instead of the Go original's choice of `HEAD` (spec §13 item 8).
     """
-    code, out, _ = run_git(
-        ["diff", "--no-ext-diff", "--no-color", "HEAD"], cwd=cwd, timeout=timeout, combine=True
+    return default_diff(cwd=cwd, timeout=timeout)[0]
+
+
+def default_diff(
+    *,
+    cwd: str | os.PathLike[str] | None = None,
+    timeout: float | None = DEFAULT_TIMEOUT,
+) -> tuple[list[str], str | None]:
+    """`default_diff_args` plus, when the probe already produced it, the `HEAD` diff itself.
+
+    The probe `git diff --no-ext-diff --no-color HEAD` is the diff a `HEAD` default shows;
+    when it succeeded cleanly (exit 0, nothing on stderr) its output is returned so the
+    prompt needs one git run instead of two.
+    """
+    code, out, err = run_git(
+        ["diff", "--no-ext-diff", "--no-color", "HEAD"], cwd=cwd, timeout=timeout
     )
-    if code != 0 and "not a git repository" in out.lower():
+    if code != 0 and "not a git repository" in (out + err).lower():
         where = os.path.abspath(os.fspath(cwd)) if cwd is not None else os.getcwd()
         raise GitDiffError(
             f"not a git repository: {where} (start osm inside a git work tree, "
             "or give explicit arguments such as --no-index <a> <b>)"
         )
-    if out.strip():
-        return ["HEAD"]
+    if out.strip() or err.strip():
+        clean = code == 0 and not err and out.strip()
+        return ["HEAD"], (out if clean else None)
     code, _, _ = run_git(
         ["rev-parse", "-q", "--verify", "HEAD~1"], cwd=cwd, timeout=timeout, combine=True
     )
     if code == 0:
-        return ["HEAD~1"]
-    return [EMPTY_TREE, "HEAD"]
+        return ["HEAD~1"], None
+    return [EMPTY_TREE, "HEAD"], None

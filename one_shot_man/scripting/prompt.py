@@ -150,12 +150,19 @@ def resolve_lazy_diff(
     args: list[str] = []
     try:
         argv = payload_argv(payload)
-        if not argv:
-            argv = (
-                default_args() if default_args is not None else gitdiff.default_diff_args(**kwargs)
+        output: str | None = None
+        if argv:
+            args = argv
+        elif default_args is not None:
+            args = list(default_args())
+        elif run_diff is None:
+            args, output = gitdiff.default_diff(**kwargs)  # may carry the HEAD diff already
+        else:
+            args = gitdiff.default_diff_args(**kwargs)
+        if output is None:
+            output = (
+                run_diff(args) if run_diff is not None else gitdiff.run_git_diff(args, **kwargs)
             )
-        args = list(argv)
-        output = run_diff(args) if run_diff is not None else gitdiff.run_git_diff(args, **kwargs)
     except (PayloadError, gitdiff.GitDiffError) as exc:
         title = label or "git diff " + " ".join(args).strip()
         return "Diff Error: " + title, "Error executing git diff: " + str(exc), False

@@ -481,3 +481,40 @@ def test_format_list_line() -> None:
     assert format_list_line({"id": 4, "type": "lazy-diff", "label": None}, exists) == (
         "[4] [lazy-diff] "
     )
+
+
+@pytest.fixture
+def git_log(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Put a logging wrapper named `git` first on PATH; returns the log file."""
+    real = shutil.which("git")
+    assert real is not None
+    bindir = tmp_path / "wrap"
+    bindir.mkdir()
+    log = tmp_path / "git.log"
+    (bindir / "git").write_text(f'#!/bin/sh\necho "$*" >> {log}\nexec {real} "$@"\n')
+    (bindir / "git").chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bindir}:{os.environ['PATH']}")
+    return log
+
+
+@needs_git
+def test_default_head_diff_reuses_probe_output(repo: Path, git_log: Path) -> None:
+    (repo / "a.txt").write_text("one\nchanged\n")
+    expected = git(repo, "diff", "HEAD")
+    git_log.unlink()
+    text = build_context([{"type": "lazy-diff", "payload": []}], {"cwd": repo})
+    assert text == f"### Diff: git diff HEAD\n\n{F5}diff\n{expected}\n{F5}\n\n---\n"
+    assert git_log.read_text().splitlines() == ["diff --no-ext-diff --no-color HEAD"]
+
+
+@needs_git
+def test_default_parent_diff_runs_git_three_times(repo: Path, git_log: Path) -> None:
+    (repo / "a.txt").write_text("one\ntwo\n")
+    git(repo, "commit", "-q", "-am", "second")
+    git_log.unlink(missing_ok=True)
+    build_context([{"type": "lazy-diff"}], {"cwd": repo})
+    assert git_log.read_text().splitlines() == [
+        "diff --no-ext-diff --no-color HEAD",
+        "rev-parse -q --verify HEAD~1",
+        "diff HEAD~1",
+    ]
