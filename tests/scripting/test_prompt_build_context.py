@@ -518,3 +518,10 @@ def test_default_parent_diff_runs_git_three_times(repo: Path, git_log: Path) -> 
         "rev-parse -q --verify HEAD~1",
         "diff HEAD~1",
     ]
+
+
+def test_items_as_tuple_like_go_slices() -> None:
+    items = ({"type": "note", "label": "n", "payload": "a"}, {"type": "diff", "payload": "d"})
+    assert build_context(items) == (
+        "### Note: n\n\na\n\n---\n### Diff: git diff\n\n`````diff\nd\n`````\n\n---\n"
+    )
