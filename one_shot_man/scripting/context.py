@@ -34,6 +34,23 @@ _CHUNK = 1 << 16
 class ContextError(ScriptError):
     """A context operation failed; the message names the path (thrown to JS as is)."""
 
+    @property
+    def errno(self) -> int | None:
+        """The OS error number behind this failure, if an OS call failed."""
+        cause = self.__cause__
+        while cause is not None:
+            if isinstance(cause, OSError):
+                return cause.errno
+            cause = cause.__cause__
+        return None
+
+    @property
+    def not_found(self) -> bool:
+        """The path (or a symlink's target) does not exist: rehydration drops such items."""
+        import errno
+
+        return self.errno == errno.ENOENT
+
 
 class ContextPath:
     """One tracked key: a file (with the content read at add time) or a directory.

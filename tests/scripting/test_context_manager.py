@@ -658,3 +658,15 @@ def test_concurrent_add_remove_export(base: Path) -> None:
     assert errors == []
     assert cm.list_paths() == []
     assert cm.get_stats() == {"totalPaths": 0, "files": 0, "directories": 0, "totalSize": 0}
+
+
+def test_context_error_carries_errno(base: Path) -> None:
+    import errno
+
+    cm = ContextManager(base)
+    with pytest.raises(ContextError) as info:
+        cm.add_relative_path("missing.txt")
+    assert info.value.errno == errno.ENOENT and info.value.not_found
+    with pytest.raises(ContextError) as info:
+        cm.refresh_path("untracked")
+    assert info.value.errno is None and not info.value.not_found
