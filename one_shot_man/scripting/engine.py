@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import sys
 from collections.abc import Callable
 from typing import Any, TextIO
@@ -23,8 +22,8 @@ from one_shot_man.scripting.logger import INFO, Logger
 
 __all__ = ["Engine", "ScriptPanicError", "format_js_error"]
 
-_LOCATION = re.compile(r"<input>:(\d+):(\d+)")
-_FRAME = re.compile(r"^\s*at (?:(\S+) \()?<input>:(\d+):(\d+)", re.MULTILINE)
+_LOCATION = r"<input>:(\d+):(\d+)"
+_FRAME = r"^\s*at (?:(\S+) \()?<input>:(\d+):(\d+)"
 _FATAL_PREFIX = "OsmFatal: test failed"
 
 
@@ -37,14 +36,16 @@ def format_js_error(text: str, name: str) -> str:
 
     QuickJS names every evaluated source `<input>`; the engine knows the script's name.
     """
+    import re
+
     stripped = text.strip()
     head = stripped.splitlines()[0] if stripped else "unknown error"
-    frames = _FRAME.findall(stripped)
+    frames = re.findall(_FRAME, stripped, re.MULTILINE)
     user = [f for f in frames if not f[0].startswith("osm$")]
     frame = user[0] if user else (frames[0] if frames else None)
     if frame is not None and "<input>" not in head:
         return f"{head} at {name}:{frame[1]}:{frame[2]}"
-    return _LOCATION.sub(lambda m: f"{name}:{m.group(1)}:{m.group(2)}", head)
+    return re.sub(_LOCATION, lambda m: f"{name}:{m.group(1)}:{m.group(2)}", head)
 
 
 def _config_value(config: Any, key: str) -> str | None:
@@ -62,6 +63,8 @@ def _config_value(config: Any, key: str) -> str | None:
 def _duration_seconds(text: str | None, default: float | None) -> float | None:
     if not text:
         return default
+    import re
+
     match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*", text)
     if not match:
         return default

@@ -307,7 +307,7 @@ def _add_relative(engine: Any, label: str) -> str:
 
 
 def _is_not_found(exc: Exception) -> bool:
-    if isinstance(exc, FileNotFoundError):
+    if isinstance(exc, FileNotFoundError) or getattr(exc, "not_found", False):
         return True
     text = str(exc).lower()
     return "no such file" in text or "not found" in text or "does not exist" in text

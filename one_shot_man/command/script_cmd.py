@@ -1,0 +1,192 @@
+"""`osm script`: run JavaScript files and inline code with osm's scripting API (spec §3.5).
+
+This is how users automate prompt building and try the API: `osm script -e
+'output.print(1)'`, `osm script build.js`, `osm script -test checks.js`. The engine is
+imported only when the command runs, so other commands never pay for QuickJS.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any, TextIO
+
+from one_shot_man.errors import CommandError, ScriptError, UsageError
+
+NAME = "script"
+DESCRIPTION = "Execute JavaScript scripts with deferred/declarative API"
+USAGE = "script [options] [script-file]"
+NO_SCRIPT_HINT = (
+    "No script file specified. Use -i for interactive mode, -e for direct execution, "
+    "or provide a script file."
+)
+
+
+class ScriptOptions:
+    """The parsed flags of `osm script` (long and short forms share one field).
+
+    A plain class: `dataclasses` would cost every `osm` start ~5 ms of imports.
+    """
+
+    def __init__(self) -> None:
+        self.interactive = False
+        self.script = ""
+        self.test = False
+        self.session = ""
+        self.store = ""
+        self.log_file = ""
+        self.log_buffer = 1000
+        self.log_level = "info"
+
+
+def find_script(arg: str, cwd: str | None = None) -> str:
+    """`<arg>`, else `scripts/<arg>` (relative to cwd); absolute paths are not checked."""
+    if os.path.isabs(arg):
+        return arg
+    base = cwd or os.getcwd()
+    for candidate in (arg, os.path.join("scripts", arg)):
+        if os.path.exists(os.path.join(base, candidate)):
+            return candidate
+    raise CommandError(f"script file not found: {arg}")
+
+
+class ScriptCommand:
+    """The built-in `script` command."""
+
+    name = NAME
+    description = DESCRIPTION
+    usage = USAGE
+
+    def __init__(self, config: Any = None, engine_factory: Any = None) -> None:
+        self.config = config
+        self.options = ScriptOptions()
+        # Tests replace the factory to check error paths; it takes Engine's arguments.
+        self._engine_factory = engine_factory
+
+    def setup_flags(self, flags: Any) -> None:
+        """Define the flags (Go names and help texts, both forms bound to one field)."""
+        o = self.options
+        _bool(flags, o, "interactive", "interactive", "Start interactive scripting terminal")
+        _bool(flags, o, "interactive", "i", "Start interactive scripting terminal (short form)")
+        _string(flags, o, "script", "script", "JavaScript code to execute directly")
+        _string(flags, o, "script", "e", "JavaScript code to execute directly (short form)")
+        _bool(flags, o, "test", "test", "Enable test mode with verbose output")
+        _string(
+            flags,
+            o,
+            "session",
+            "session",
+            "Session ID for state persistence (overrides auto-discovery)",
+        )
+        _string(
+            flags,
+            o,
+            "store",
+            "store",
+            "Storage backend to use: 'fs' (default) or 'memory' (overrides OSM_STORE)",
+        )
+        _string(flags, o, "log_file", "log-file", "Path to log file (JSON output)")
+        _int(flags, o, "log_buffer", "log-buffer", "Size of in-memory log buffer")
+        _string(flags, o, "log_level", "log-level", "Log level (debug, info, warn, error)")
+
+    def execute(self, args: list[str], stdout: TextIO, stderr: TextIO) -> int:
+        """Run the script files in order, then `-e`; errors are raised as OsmError."""
+        from one_shot_man.scripting.logger import parse_level
+
+        o = self.options
+        try:
+            level = parse_level(o.log_level)
+        except UsageError as exc:
+            raise UsageError(f"invalid log level: {o.log_level}") from exc
+        log_handle: TextIO | None = None
+        if o.log_file:
+            try:
+                log_handle = open(o.log_file, "a", encoding="utf-8")  # noqa: SIM115
+                os.chmod(o.log_file, 0o644)
+            except OSError as exc:
+                raise CommandError(f"failed to open log file {o.log_file}: {exc}") from exc
+        try:
+            return self._run(args, stdout, stderr, level, log_handle)
+        finally:
+            if log_handle is not None:
+                log_handle.close()
+
+    def _run(
+        self,
+        args: list[str],
+        stdout: TextIO,
+        stderr: TextIO,
+        level: int,
+        log_handle: TextIO | None,
+    ) -> int:
+        o = self.options
+        if o.interactive:
+            # The interactive shell is a separate piece of work (spec §10); say so plainly
+            # before creating (and persisting) a session.
+            raise CommandError("interactive mode is not implemented yet")
+        factory = self._engine_factory
+        if factory is None:
+            from one_shot_man.scripting.engine import Engine as factory
+        try:
+            engine = factory(
+                stdout,
+                stderr,
+                session_id=o.session or None,
+                store=o.store or None,
+                config=self.config,
+                log_file=log_handle,
+                log_buffer=o.log_buffer,
+                log_level=level,
+                test_mode=o.test,
+            )
+        except Exception as exc:
+            raise ScriptError(f"failed to create scripting engine: {exc}") from exc
+        try:
+            engine.set_global("args", list(args))
+            for arg in args:
+                path = find_script(arg)
+                try:
+                    with open(path, encoding="utf-8") as fh:
+                        source = fh.read()
+                except (OSError, UnicodeDecodeError) as exc:
+                    raise ScriptError(
+                        f"failed to load script {path}: failed to read script "
+                        f"{os.path.basename(path)}: {exc}"
+                    ) from exc
+                try:
+                    engine.execute_script(os.path.basename(path), source, path=path)
+                except ScriptError as exc:
+                    raise ScriptError(f"failed to evaluate script {path}: {exc}") from exc
+            if o.script:
+                engine.execute_script("command-line", o.script)
+            if not args and not o.script:
+                stderr.write(NO_SCRIPT_HINT + "\n")
+                stderr.flush()
+                raise UsageError("no script specified")
+            engine.wait()
+        finally:
+            engine.close()
+        return 0
+
+
+def _define(
+    flags: Any, kind: str, options: ScriptOptions, field: str, name: str, usage: str
+) -> None:
+    """Bind flag `name` to `options.<field>` with whatever FlagSet binding style exists."""
+    default = getattr(options, field)
+    var = getattr(flags, f"{kind}_var", None)
+    if var is not None:
+        var(options, field, name, default, usage)
+        return
+    raise TypeError(f"FlagSet has no {kind}_var method")
+
+
+def _bool(flags: Any, o: ScriptOptions, field: str, name: str, usage: str) -> None:
+    _define(flags, "bool", o, field, name, usage)
+
+
+def _string(flags: Any, o: ScriptOptions, field: str, name: str, usage: str) -> None:
+    _define(flags, "string", o, field, name, usage)
+
+
+def _int(flags: Any, o: ScriptOptions, field: str, name: str, usage: str) -> None:
+    _define(flags, "int", o, field, name, usage)
