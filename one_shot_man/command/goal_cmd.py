@@ -1,0 +1,237 @@
+"""`osm goal`: list the pre-written goals, or run one as an interactive mode (spec §3.10).
+
+Goals come from the GoalRegistry (built-ins merged with goal files found on disk); a
+goal runs as `var GOAL_CONFIG = <goal JSON>;` followed by the goal interpreter, in an
+Engine bound to the session, exactly like the other workflow commands.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TextIO
+
+from one_shot_man.errors import CommandError
+
+__all__ = ["GoalCommand", "GoalOptions", "format_goal_list"]
+
+NAME = "goal"
+DESCRIPTION = "Access pre-written goals for common development tasks"
+USAGE = "goal [options] [goal-name]"
+
+# (kind, name, default, usage) in the order the Go original defines them.
+_FLAGS: tuple[tuple[str, str, Any, str], ...] = (
+    ("bool", "i", False, "Run goal in interactive mode"),
+    ("bool", "l", False, "List available goals"),
+    ("string", "c", "", "Filter goals by category"),
+    ("string", "r", "", "Run specific goal directly"),
+    ("string", "session", "", "Session ID for state persistence (overrides auto-discovery)"),
+    ("string", "store", "", "Storage backend to use: 'fs' (default) or 'memory'"),
+)
+
+
+@dataclass
+class GoalOptions:
+    """The parsed flags of `osm goal`."""
+
+    interactive: bool = False
+    list: bool = False
+    category: str = ""
+    run: str = ""
+    session: str = ""
+    store: str = ""
+
+
+_ATTR = {
+    "i": "interactive",
+    "l": "list",
+    "c": "category",
+    "r": "run",
+    "session": "session",
+    "store": "store",
+}
+
+
+def _category_heading(category: str) -> str:
+    """`code-refactoring` -> `Code Refactoring` (Go: cases.Title of the lower-cased words)."""
+    words = category.replace("-", " ").lower()
+    out = []
+    start = True
+    for ch in words:
+        if ch.isalpha() or ch.isdigit() or ch in "'’":
+            out.append(ch.upper() if start else ch)
+            start = False
+        else:
+            out.append(ch)
+            start = True
+    return "".join(out)
+
+
+def format_goal_list(goals: list[Any], category: str = "") -> str:
+    """The `osm goal -l` listing, with the optional case-insensitive category filter."""
+    if category:
+        wanted = category.casefold()
+        goals = [g for g in goals if g.category.casefold() == wanted]
+    if not goals:
+        if category:
+            return f"No goals found for category: {category}\n"
+        return "No goals available\n"
+    groups: dict[str, list[Any]] = {}
+    for goal in goals:
+        groups.setdefault(goal.category, []).append(goal)
+    lines = ["Available Goals:", ""]
+    for cat in sorted(groups):
+        lines.append(f"{_category_heading(cat)}:")
+        for goal in sorted(groups[cat], key=lambda g: g.name):
+            lines.append(f"  {goal.name:<20} {goal.description}")
+        lines.append("")
+    lines += [
+        "Usage:",
+        "  osm goal <goal-name>           Run a goal interactively",
+        "  osm goal -r <goal-name>        Run a goal directly",
+        "  osm goal -c <category>         List goals by category",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _read_flag(ref: Any) -> Any:
+    """A flag's value from whatever the FlagSet handed back when it was defined."""
+    if hasattr(ref, "value"):
+        return ref.value
+    if callable(ref):
+        return ref()
+    return ref
+
+
+class GoalCommand:
+    """The `goal` built-in command."""
+
+    name = NAME
+    description = DESCRIPTION
+    usage = USAGE
+
+    def __init__(
+        self,
+        config: Any = None,
+        registry: Any = None,
+        *,
+        test_mode: bool = False,
+        engine_factory: Callable[..., Any] | None = None,
+        terminal_runner: Callable[[Any, Any], None] | None = None,
+    ) -> None:
+        self.config = config
+        self._registry = registry
+        #: Run the goal's JavaScript but never start the interactive terminal.
+        self.test_mode = test_mode
+        self._engine_factory = engine_factory
+        self._terminal_runner = terminal_runner
+        self.options = GoalOptions()
+        self._flags: Any = None
+        self._refs: dict[str, Any] = {}
+
+    @property
+    def registry(self) -> Any:
+        """The goal registry, built (lazily, cheaply) from the config on first use."""
+        if self._registry is None:
+            from one_shot_man.workflows.goals import GoalRegistry
+
+            self._registry = GoalRegistry(self.config)
+        return self._registry
+
+    # -- flags -------------------------------------------------------------------------------
+
+    def setup_flags(self, flags: Any) -> None:
+        """Define `-i -l -c -r -session -store` on the command's FlagSet."""
+        self._flags = flags
+        self._refs = {}
+        for kind, name, default, usage in _FLAGS:
+            define = getattr(flags, f"{kind}_var", None) or getattr(flags, kind)
+            self._refs[name] = define(name, default, usage)
+
+    def _collect_options(self) -> GoalOptions:
+        if self._flags is None:
+            return self.options
+        opts = GoalOptions()
+        lookup = getattr(self._flags, "lookup", None)
+        for _kind, name, default, _usage in _FLAGS:
+            value = _read_flag(self._refs.get(name))
+            if value is None and lookup is not None:
+                found = lookup(name)
+                value = None if found is None else _read_flag(found)
+            setattr(opts, _ATTR[name], default if value is None else value)
+        return opts
+
+    # -- execution ---------------------------------------------------------------------------
+
+    def execute(self, args: list[str], stdout: TextIO, stderr: TextIO) -> int:
+        """List goals or run one; raises CommandError for an unknown goal or a failed script."""
+        return self.run(self._collect_options(), args, stdout, stderr)
+
+    def run(self, opts: GoalOptions, args: list[str], stdout: TextIO, stderr: TextIO) -> int:
+        """`execute` with explicit options (what tests and other callers use)."""
+        if opts.list:
+            stdout.write(format_goal_list(self.registry.get_all_goals(), opts.category))
+            return 0
+        if opts.run:
+            goal_name, interactive = opts.run, opts.interactive
+        elif args:
+            goal_name, interactive = args[0], True
+        else:
+            stdout.write(format_goal_list(self.registry.get_all_goals(), opts.category))
+            return 0
+
+        from one_shot_man.workflows.goals import GoalNotFoundError
+
+        try:
+            goal = self.registry.get(goal_name)
+        except GoalNotFoundError:
+            stderr.write(
+                f"Goal '{goal_name}' not found. Use 'osm goal -l' to list available goals.\n"
+            )
+            raise
+        if "script" in goal.ignored_fields:
+            stderr.write(
+                f'warning: {goal.source}: the "script" field is not supported and was '
+                "ignored; goals always run the standard interpreter\n"
+            )
+
+        engine = self._new_engine(opts, stdout, stderr)
+        try:
+            try:
+                engine.execute_script(goal.name, goal.script())
+            except Exception as exc:
+                raise CommandError(f"failed to execute goal '{goal_name}': {exc}") from exc
+            if interactive:
+                try:
+                    engine.switch_mode(goal.name)
+                except Exception:  # as in Go: a failed switch is not fatal
+                    pass
+                if not self.test_mode:
+                    self._run_terminal(engine)
+        finally:
+            engine.close()
+        return 0
+
+    def _new_engine(self, opts: GoalOptions, stdout: TextIO, stderr: TextIO) -> Any:
+        factory = self._engine_factory
+        if factory is None:
+            from one_shot_man.scripting.engine import Engine
+
+            factory = Engine
+        return factory(
+            stdout,
+            stderr,
+            session_id=opts.session or None,
+            store=opts.store or None,
+            config=self.config,
+            test_mode=self.test_mode,
+        )
+
+    def _run_terminal(self, engine: Any) -> None:
+        runner = self._terminal_runner
+        if runner is None:
+            try:
+                from one_shot_man.scripting.terminal import run_terminal as runner
+            except ImportError as exc:
+                raise CommandError("interactive terminal is not available") from exc
+        runner(engine, self.config)

@@ -1,0 +1,444 @@
+"""Goals: pre-written prompt workflows described as data (spec §12.3).
+
+A goal is a JSON object (user files) or a built-in entry. It names a REPL mode, the
+state it keeps, the commands it offers and the templates that turn its context into a
+prompt; one JavaScript interpreter (`js/goal.js`) runs every goal. This module holds
+the model, the file loader with its validation, and the registry that merges built-in
+and discovered goals. Discovery of goal directories lives in `goal_discovery`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from one_shot_man.errors import CommandError, ConfigError
+
+__all__ = [
+    "COMMAND_TYPES",
+    "CommandConfig",
+    "Goal",
+    "GoalFileError",
+    "GoalNotFoundError",
+    "GoalRegistry",
+    "builtin_goals",
+    "discover_goal_paths",
+    "find_goal_files",
+    "goal_from_dict",
+    "goal_script",
+    "is_valid_goal_name",
+    "load_goal_file",
+]
+
+_NAME_RE = re.compile(r"[a-zA-Z0-9][a-zA-Z0-9-]*\Z")
+
+#: Command types the interpreter understands; others are accepted and ignored (as in Go).
+COMMAND_TYPES = ("contextManager", "custom", "help")
+
+
+class GoalFileError(ConfigError):
+    """A goal file cannot be read, parsed or validated.
+
+    `path` is the file, `field` the JSON field at fault (None when the whole file is),
+    and `reason` the message without the path, as the registry's warning shows it.
+    """
+
+    def __init__(self, path: str, reason: str, field: str | None = None) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason
+        self.field = field
+
+
+class GoalNotFoundError(CommandError):
+    """No built-in or discovered goal has the requested name."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(f"goal not found: {name}")
+        self.name = name
+
+
+@dataclass
+class CommandConfig:
+    """One REPL command of a goal (`commands[i]` in the JSON)."""
+
+    name: str
+    type: str
+    description: str = ""
+    usage: str = ""
+    arg_completers: list[str] = field(default_factory=list)
+    handler: str = ""
+
+    def to_config(self) -> dict[str, Any]:
+        """The JSON shape the interpreter reads (empty optional fields omitted)."""
+        out: dict[str, Any] = {"name": self.name, "type": self.type}
+        if self.description:
+            out["description"] = self.description
+        if self.usage:
+            out["usage"] = self.usage
+        if self.arg_completers:
+            out["argCompleters"] = list(self.arg_completers)
+        if self.handler:
+            out["handler"] = self.handler
+        return out
+
+
+@dataclass
+class Goal:
+    """A goal definition; field names follow the JSON keys in snake case."""
+
+    name: str
+    description: str
+    category: str = ""
+    usage: str = ""
+    tui_title: str = ""
+    tui_prompt: str = ""
+    state_vars: dict[str, Any] | None = None
+    prompt_instructions: str = ""
+    prompt_template: str = ""
+    prompt_options: dict[str, Any] | None = None
+    context_header: str = ""
+    banner_template: str = ""
+    usage_template: str = ""
+    notable_variables: list[str] | None = None
+    commands: list[CommandConfig] | None = None
+    #: Where the goal came from: a file path, or `<built-in>`.
+    source: str = "<built-in>"
+    #: JSON keys of the file that the loader ignored (unknown or unsupported fields).
+    ignored_fields: list[str] = field(default_factory=list)
+
+    @property
+    def builtin(self) -> bool:
+        return self.source == "<built-in>"
+
+    def to_config(self) -> dict[str, Any]:
+        """`GOAL_CONFIG` for the interpreter: every key present, absent values as null."""
+        return {
+            "name": self.name,
+            "description": self.description,
+            "category": self.category,
+            "usage": self.usage,
+            "tuiTitle": self.tui_title,
+            "tuiPrompt": self.tui_prompt,
+            "stateVars": self.state_vars,
+            "promptInstructions": self.prompt_instructions,
+            "promptTemplate": self.prompt_template,
+            "promptOptions": self.prompt_options,
+            "contextHeader": self.context_header,
+            "bannerTemplate": self.banner_template,
+            "usageTemplate": self.usage_template,
+            "notableVariables": self.notable_variables,
+            "commands": None if self.commands is None else [c.to_config() for c in self.commands],
+        }
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_config(), ensure_ascii=False)
+
+    def script(self) -> str:
+        """The JavaScript `osm goal` runs: the config prologue, then the interpreter."""
+        return f"var GOAL_CONFIG = {self.to_json()};\n{goal_script()}"
+
+
+def is_valid_goal_name(name: str) -> bool:
+    """A goal name is a mode name, a state namespace and a CLI word: `[A-Za-z0-9][A-Za-z0-9-]*`."""
+    return bool(_NAME_RE.match(name))
+
+
+# -- decoding -------------------------------------------------------------------------------
+
+_STRING_FIELDS = {
+    "name": "name",
+    "description": "description",
+    "category": "category",
+    "usage": "usage",
+    "tuiTitle": "tui_title",
+    "tuiPrompt": "tui_prompt",
+    "promptInstructions": "prompt_instructions",
+    "promptTemplate": "prompt_template",
+    "contextHeader": "context_header",
+    "bannerTemplate": "banner_template",
+    "usageTemplate": "usage_template",
+}
+_COMMAND_STRING_FIELDS = {
+    "name": "name",
+    "type": "type",
+    "description": "description",
+    "usage": "usage",
+    "handler": "handler",
+}
+_KNOWN_FIELDS = frozenset(_STRING_FIELDS) | {
+    "stateVars",
+    "promptOptions",
+    "notableVariables",
+    "commands",
+}
+
+
+def _json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    return "object"
+
+
+class _Decoder:
+    def __init__(self, source: str) -> None:
+        self.source = source
+
+    def fail(self, field_path: str, reason: str) -> GoalFileError:
+        return GoalFileError(
+            self.source, f"failed to parse goal JSON: field {field_path!r}: {reason}", field_path
+        )
+
+    def string(self, value: Any, field_path: str) -> str:
+        # JSON null leaves a Go string field empty; anything else must be a string.
+        if value is None:
+            return ""
+        if not isinstance(value, str):
+            raise self.fail(field_path, f"expected a string, got {_json_type(value)}")
+        return value
+
+    def object(self, value: Any, field_path: str) -> dict[str, Any] | None:
+        if value is None:
+            return None
+        if not isinstance(value, dict):
+            raise self.fail(field_path, f"expected an object, got {_json_type(value)}")
+        return value
+
+    def string_list(self, value: Any, field_path: str) -> list[str] | None:
+        if value is None:
+            return None
+        if not isinstance(value, list):
+            raise self.fail(field_path, f"expected an array of strings, got {_json_type(value)}")
+        return [self.string(v, f"{field_path}[{i}]") for i, v in enumerate(value)]
+
+    def command(self, value: Any, field_path: str) -> CommandConfig:
+        obj = self.object(value, field_path)
+        obj = obj if obj is not None else {}
+        kwargs: dict[str, Any] = {}
+        for key, attr in _COMMAND_STRING_FIELDS.items():
+            kwargs[attr] = self.string(obj.get(key), f"{field_path}.{key}")
+        completers = self.string_list(obj.get("argCompleters"), f"{field_path}.argCompleters")
+        return CommandConfig(arg_completers=completers or [], **kwargs)
+
+    def commands(self, value: Any) -> list[CommandConfig] | None:
+        if value is None:
+            return None
+        if not isinstance(value, list):
+            raise self.fail("commands", f"expected an array of objects, got {_json_type(value)}")
+        return [self.command(v, f"commands[{i}]") for i, v in enumerate(value)]
+
+
+def goal_from_dict(data: Any, *, source: str = "<memory>") -> Goal:
+    """Build and validate a Goal from decoded JSON.
+
+    Types are checked field by field (a wrong type names the field); unknown fields are
+    ignored, as by the Go original, and listed in `Goal.ignored_fields`. Raises
+    GoalFileError.
+    """
+    dec = _Decoder(source)
+    if not isinstance(data, dict):
+        raise GoalFileError(
+            source,
+            f"failed to parse goal JSON: expected a JSON object, got {_json_type(data)}",
+        )
+    kwargs: dict[str, Any] = {}
+    for key, attr in _STRING_FIELDS.items():
+        kwargs[attr] = dec.string(data.get(key), key)
+    kwargs["state_vars"] = dec.object(data.get("stateVars"), "stateVars")
+    kwargs["prompt_options"] = dec.object(data.get("promptOptions"), "promptOptions")
+    kwargs["notable_variables"] = dec.string_list(data.get("notableVariables"), "notableVariables")
+    kwargs["commands"] = dec.commands(data.get("commands"))
+    goal = Goal(source=source, **kwargs)
+    goal.ignored_fields = sorted(k for k in data if k not in _KNOWN_FIELDS)
+    validate_goal(goal)
+    return goal
+
+
+def validate_goal(goal: Goal) -> None:
+    """The Go loader's checks: a valid name and a description (raises GoalFileError)."""
+    prefix = "invalid goal definition: "
+    if not goal.name:
+        raise GoalFileError(goal.source, prefix + "Name is required", "name")
+    if not is_valid_goal_name(goal.name):
+        raise GoalFileError(
+            goal.source,
+            prefix
+            + f"Name must be alphanumeric with hyphens only (no spaces): {json.dumps(goal.name)}",
+            "name",
+        )
+    if not goal.description:
+        raise GoalFileError(goal.source, prefix + "Description is required", "description")
+    if goal.state_vars is not None and "contextItems" in goal.state_vars:
+        # The interpreter would throw on every run; say so when the file is loaded.
+        raise GoalFileError(
+            goal.source,
+            prefix + "stateVars: State key collision: contextItems (reserved shared key)",
+            "stateVars",
+        )
+
+
+def load_goal_file(path: str | os.PathLike[str]) -> Goal:
+    """Read, parse and validate one goal file; errors name the file and the field."""
+    source = os.fspath(path)
+    try:
+        with open(source, "rb") as fh:
+            raw = fh.read()
+    except OSError as exc:
+        raise GoalFileError(source, f"failed to read goal file: {exc.strerror or exc}") from exc
+    try:
+        data = json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise GoalFileError(source, f"failed to parse goal JSON: {exc}") from exc
+    return goal_from_dict(data, source=source)
+
+
+def find_goal_files(directory: str) -> list[str]:
+    """The `*.json` files (any case) directly in `directory`, by name; [] if it is missing.
+
+    Raises OSError when the directory exists but cannot be read.
+    """
+    try:
+        entries = sorted(os.scandir(directory), key=lambda e: e.name)
+    except FileNotFoundError:
+        return []
+    except NotADirectoryError:
+        return []
+    out = []
+    for entry in entries:
+        try:
+            if entry.is_dir():
+                continue
+        except OSError:
+            continue
+        if entry.name.lower().endswith(".json"):
+            out.append(os.path.join(directory, entry.name))
+    return out
+
+
+_SCRIPT_CACHE: list[str] = []
+
+
+def goal_script() -> str:
+    """The bundled goal interpreter (`js/goal.js`), read once."""
+    if not _SCRIPT_CACHE:
+        from one_shot_man.workflows import script_source
+
+        _SCRIPT_CACHE.append(script_source("goal"))
+    return _SCRIPT_CACHE[0]
+
+
+def builtin_goals() -> list[Goal]:
+    """Fresh copies of the six built-in goals (spec §12.3.5), in definition order."""
+    from one_shot_man.workflows.builtin_goals import BUILTIN_GOALS
+
+    return [goal_from_dict(json.loads(json.dumps(g)), source="<built-in>") for g in BUILTIN_GOALS]
+
+
+def discover_goal_paths(config: Any = None, **kwargs: Any) -> list[str]:
+    """Goal directories in priority order (see `goal_discovery.discover_goal_paths`)."""
+    from one_shot_man.workflows.goal_discovery import discover_goal_paths as discover
+
+    return discover(config, **kwargs)
+
+
+# -- registry -------------------------------------------------------------------------------
+
+
+def _stderr_warn(message: str) -> None:
+    import sys
+
+    sys.stderr.write(message + "\n")
+
+
+class GoalRegistry:
+    """Built-in goals merged with goals found in the goal directories (spec §12.3.3).
+
+    Loading is lazy: nothing is read until a goal is asked for, so only the commands
+    that use goals (`goal`, `completion`) pay for discovery and show load warnings.
+    A discovered goal overrides a built-in of the same name; among directories, the
+    first in priority order wins.
+    """
+
+    def __init__(
+        self,
+        config: Any = None,
+        *,
+        builtins: Iterable[Goal] | None = None,
+        paths: Iterable[str] | None = None,
+        warn: Callable[[str], None] | None = None,
+        discovery: dict[str, Any] | None = None,
+    ) -> None:
+        self._config = config
+        self._builtins = list(builtins) if builtins is not None else None
+        self._fixed_paths = list(paths) if paths is not None else None
+        self._warn = warn or _stderr_warn
+        self._discovery = dict(discovery or {})
+        self._goals: dict[str, Goal] | None = None
+        self.paths: list[str] = []
+        self.warnings: list[str] = []
+
+    def _warning(self, message: str) -> None:
+        self.warnings.append(message)
+        self._warn(message)
+
+    def reload(self) -> None:
+        """Re-discover directories and re-read every goal file."""
+        self.warnings = []
+        if self._fixed_paths is not None:
+            paths = list(self._fixed_paths)
+        else:
+            from one_shot_man.workflows.goal_discovery import discover_goal_paths as discover
+
+            paths = discover(self._config, warn=self._warning, **self._discovery)
+        self.paths = paths
+        discovered: dict[str, Goal] = {}
+        for directory in paths:
+            try:
+                files = find_goal_files(directory)
+            except OSError as exc:
+                self._warning(f"warning: failed to scan goal directory {directory}: {exc}")
+                continue
+            for path in files:
+                try:
+                    goal = load_goal_file(path)
+                except GoalFileError as exc:
+                    self._warning(f"warning: failed to load goal from {path}: {exc.reason}")
+                    continue
+                discovered.setdefault(goal.name, goal)
+        builtins = self._builtins if self._builtins is not None else builtin_goals()
+        merged = {g.name: g for g in builtins}
+        merged.update(discovered)
+        self._goals = dict(sorted(merged.items()))
+
+    def _all(self) -> dict[str, Goal]:
+        if self._goals is None:
+            self.reload()
+        assert self._goals is not None
+        return self._goals
+
+    def list(self) -> list[str]:
+        """Goal names, sorted."""
+        return list(self._all())
+
+    def get(self, name: str) -> Goal:
+        """The goal called `name`; raises GoalNotFoundError."""
+        goal = self._all().get(name)
+        if goal is None:
+            raise GoalNotFoundError(name)
+        return goal
+
+    def get_all_goals(self) -> list[Goal]:
+        """Every goal, sorted by name."""
+        return list(self._all().values())
