@@ -49,6 +49,25 @@ def find_script(arg: str, cwd: str | None = None) -> str:
     raise CommandError(f"script file not found: {arg}")
 
 
+_FLAGS = (
+    ("bool", "interactive", "interactive", "Start interactive scripting terminal"),
+    ("bool", "interactive", "i", "Start interactive scripting terminal (short form)"),
+    ("string", "script", "script", "JavaScript code to execute directly"),
+    ("string", "script", "e", "JavaScript code to execute directly (short form)"),
+    ("bool", "test", "test", "Enable test mode with verbose output"),
+    ("string", "session", "session", "Session ID for state persistence (overrides auto-discovery)"),
+    (
+        "string",
+        "store",
+        "store",
+        "Storage backend to use: 'fs' (default) or 'memory' (overrides OSM_STORE)",
+    ),
+    ("string", "log_file", "log-file", "Path to log file (JSON output)"),
+    ("int", "log_buffer", "log-buffer", "Size of in-memory log buffer"),
+    ("string", "log_level", "log-level", "Log level (debug, info, warn, error)"),
+)
+
+
 class ScriptCommand:
     """The built-in `script` command."""
 
@@ -59,39 +78,29 @@ class ScriptCommand:
     def __init__(self, config: Any = None, engine_factory: Any = None) -> None:
         self.config = config
         self.options = ScriptOptions()
+        self._bound: list[tuple[str, Any]] = []
         # Tests replace the factory to check error paths; it takes Engine's arguments.
         self._engine_factory = engine_factory
 
     def setup_flags(self, flags: Any) -> None:
-        """Define the flags (Go names and help texts, both forms bound to one field)."""
-        o = self.options
-        _bool(flags, o, "interactive", "interactive", "Start interactive scripting terminal")
-        _bool(flags, o, "interactive", "i", "Start interactive scripting terminal (short form)")
-        _string(flags, o, "script", "script", "JavaScript code to execute directly")
-        _string(flags, o, "script", "e", "JavaScript code to execute directly (short form)")
-        _bool(flags, o, "test", "test", "Enable test mode with verbose output")
-        _string(
-            flags,
-            o,
-            "session",
-            "session",
-            "Session ID for state persistence (overrides auto-discovery)",
-        )
-        _string(
-            flags,
-            o,
-            "store",
-            "store",
-            "Storage backend to use: 'fs' (default) or 'memory' (overrides OSM_STORE)",
-        )
-        _string(flags, o, "log_file", "log-file", "Path to log file (JSON output)")
-        _int(flags, o, "log_buffer", "log-buffer", "Size of in-memory log buffer")
-        _string(flags, o, "log_level", "log-level", "Log level (debug, info, warn, error)")
+        """Define the flags (Go names and help texts; long and short forms share a field)."""
+        self.options = ScriptOptions()
+        self._bound = [
+            (field, getattr(flags, kind)(name, getattr(self.options, field), usage))
+            for kind, field, name, usage in _FLAGS
+        ]
+
+    def _read_flags(self) -> None:
+        """Copy parsed flag values into `options` (a flag given later wins, as in Go)."""
+        for field, flag in self._bound:
+            if flag.is_set:
+                setattr(self.options, field, flag.value)
 
     def execute(self, args: list[str], stdout: TextIO, stderr: TextIO) -> int:
         """Run the script files in order, then `-e`; errors are raised as OsmError."""
         from one_shot_man.scripting.logger import parse_level
 
+        self._read_flags()
         o = self.options
         try:
             level = parse_level(o.log_level)
@@ -166,27 +175,3 @@ class ScriptCommand:
         finally:
             engine.close()
         return 0
-
-
-def _define(
-    flags: Any, kind: str, options: ScriptOptions, field: str, name: str, usage: str
-) -> None:
-    """Bind flag `name` to `options.<field>` with whatever FlagSet binding style exists."""
-    default = getattr(options, field)
-    var = getattr(flags, f"{kind}_var", None)
-    if var is not None:
-        var(options, field, name, default, usage)
-        return
-    raise TypeError(f"FlagSet has no {kind}_var method")
-
-
-def _bool(flags: Any, o: ScriptOptions, field: str, name: str, usage: str) -> None:
-    _define(flags, "bool", o, field, name, usage)
-
-
-def _string(flags: Any, o: ScriptOptions, field: str, name: str, usage: str) -> None:
-    _define(flags, "string", o, field, name, usage)
-
-
-def _int(flags: Any, o: ScriptOptions, field: str, name: str, usage: str) -> None:
-    _define(flags, "int", o, field, name, usage)
