@@ -384,14 +384,16 @@ class State:
             if has_args:
                 self.errorf(f"{name} is not a method but has arguments")
             return value
+        # Go names the static type: a value fetched from a map is an `interface {}`.
+        typ = "interface {}" if inner else go_type_name(receiver)
         if isinstance(receiver, _PLAIN_TYPES) or name.startswith("_"):
-            self.errorf(f"can't evaluate field {name} in type {go_type_name(receiver)}")
+            self.errorf(f"can't evaluate field {name} in type {typ}")
         try:
             value = getattr(receiver, name, MISSING)
         except Exception as exc:  # a property raised
             self.errorf(f"error calling {name}: {exc}")
         if value is MISSING:
-            self.errorf(f"can't evaluate field {name} in type {go_type_name(receiver)}")
+            self.errorf(f"can't evaluate field {name} in type {typ}")
         if callable(value):
             return self.eval_call(dot, value, node, name, args, final)
         if has_args:
@@ -439,7 +441,6 @@ class State:
 
     def eval_builtin_call(self, dot: Any, cmd: Node, args: list[Node] | None, final: Any) -> Any:
         """`call fn args...`: the first argument is fetched, not invoked."""
-        assert args is not None and len(args) > 1 or final is not NO_FINAL
         if args is not None and len(args) > 1:
             first = args[1]
             fn = self.eval_callee(dot, first)

@@ -480,13 +480,10 @@ def _format_float(f: float, verb: str, spec: _Spec, original: object) -> str:
             return _format_int(as_int(f), verb, spec, original)  # type: ignore[arg-type]
         return _bad_verb(verb, original)
     if math.isinf(f) or math.isnan(f):
+        # Go keeps "+Inf" signed and drops the sign of NaN unless a flag asks for it.
         text = "NaN" if math.isnan(f) else ("+Inf" if f > 0 else "-Inf")
-        if text == "+Inf" and not (spec.plus or spec.space):
-            text = "Inf"
-        elif text == "NaN" and spec.plus:
-            text = "+NaN"
-        elif spec.space and text == "Inf":
-            text = " Inf"
+        if text[0] != "-" and (spec.plus or spec.space):
+            text = ("+" if spec.plus else " ") + text.lstrip("+")
         return _pad(text, _no_zero(spec))
     if verb == "v":
         integer = as_int(f)
