@@ -7,11 +7,12 @@ Engine bound to the session, exactly like the other workflow commands.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any, TextIO
-
 from one_shot_man.errors import CommandError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any, TextIO
 
 __all__ = ["GoalCommand", "GoalOptions", "format_goal_list"]
 
@@ -20,7 +21,7 @@ DESCRIPTION = "Access pre-written goals for common development tasks"
 USAGE = "goal [options] [goal-name]"
 
 # (kind, name, default, usage) in the order the Go original defines them.
-_FLAGS: tuple[tuple[str, str, Any, str], ...] = (
+_FLAGS = (
     ("bool", "i", False, "Run goal in interactive mode"),
     ("bool", "l", False, "List available goals"),
     ("string", "c", "", "Filter goals by category"),
@@ -30,16 +31,24 @@ _FLAGS: tuple[tuple[str, str, Any, str], ...] = (
 )
 
 
-@dataclass
 class GoalOptions:
-    """The parsed flags of `osm goal`."""
+    """The parsed flags of `osm goal` (a plain class: `dataclasses` is slow to import)."""
 
-    interactive: bool = False
-    list: bool = False
-    category: str = ""
-    run: str = ""
-    session: str = ""
-    store: str = ""
+    def __init__(
+        self,
+        interactive: bool = False,
+        list: bool = False,
+        category: str = "",
+        run: str = "",
+        session: str = "",
+        store: str = "",
+    ) -> None:
+        self.interactive = interactive
+        self.list = list
+        self.category = category
+        self.run = run
+        self.session = session
+        self.store = store
 
 
 _ATTR = {
@@ -143,22 +152,17 @@ class GoalCommand:
     def setup_flags(self, flags: Any) -> None:
         """Define `-i -l -c -r -session -store` on the command's FlagSet."""
         self._flags = flags
-        self._refs = {}
-        for kind, name, default, usage in _FLAGS:
-            define = getattr(flags, f"{kind}_var", None) or getattr(flags, kind)
-            self._refs[name] = define(name, default, usage)
+        self._refs = {
+            name: getattr(flags, kind)(name, default, usage)
+            for kind, name, default, usage in _FLAGS
+        }
 
     def _collect_options(self) -> GoalOptions:
         if self._flags is None:
             return self.options
         opts = GoalOptions()
-        lookup = getattr(self._flags, "lookup", None)
-        for _kind, name, default, _usage in _FLAGS:
-            value = _read_flag(self._refs.get(name))
-            if value is None and lookup is not None:
-                found = lookup(name)
-                value = None if found is None else _read_flag(found)
-            setattr(opts, _ATTR[name], default if value is None else value)
+        for name, ref in self._refs.items():
+            setattr(opts, _ATTR[name], _read_flag(ref))
         return opts
 
     # -- execution ---------------------------------------------------------------------------

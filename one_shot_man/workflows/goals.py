@@ -9,14 +9,14 @@ and discovered goals. Discovery of goal directories lives in `goal_discovery`.
 
 from __future__ import annotations
 
-import json
 import os
-import re
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from typing import Any
 
 from one_shot_man.errors import CommandError, ConfigError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
+    from typing import Any
 
 __all__ = [
     "COMMAND_TYPES",
@@ -34,7 +34,7 @@ __all__ = [
     "load_goal_file",
 ]
 
-_NAME_RE = re.compile(r"[a-zA-Z0-9][a-zA-Z0-9-]*\Z")
+_NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-")
 
 #: Command types the interpreter understands; others are accepted and ignored (as in Go).
 COMMAND_TYPES = ("contextManager", "custom", "help")
@@ -62,16 +62,33 @@ class GoalNotFoundError(CommandError):
         self.name = name
 
 
-@dataclass
 class CommandConfig:
-    """One REPL command of a goal (`commands[i]` in the JSON)."""
+    """One REPL command of a goal (`commands[i]` in the JSON).
 
-    name: str
-    type: str
-    description: str = ""
-    usage: str = ""
-    arg_completers: list[str] = field(default_factory=list)
-    handler: str = ""
+    Plain classes, not dataclasses: `osm` imports this module on start-up paths where
+    the `dataclasses` import alone costs several milliseconds.
+    """
+
+    __slots__ = ("arg_completers", "description", "handler", "name", "type", "usage")
+
+    def __init__(
+        self,
+        name: str,
+        type: str,
+        description: str = "",
+        usage: str = "",
+        arg_completers: list[str] | None = None,
+        handler: str = "",
+    ) -> None:
+        self.name = name
+        self.type = type
+        self.description = description
+        self.usage = usage
+        self.arg_completers = list(arg_completers or [])
+        self.handler = handler
+
+    def __repr__(self) -> str:
+        return f"CommandConfig(name={self.name!r}, type={self.type!r})"
 
     def to_config(self) -> dict[str, Any]:
         """The JSON shape the interpreter reads (empty optional fields omitted)."""
@@ -87,29 +104,53 @@ class CommandConfig:
         return out
 
 
-@dataclass
 class Goal:
-    """A goal definition; field names follow the JSON keys in snake case."""
+    """A goal definition; attribute names follow the JSON keys in snake case.
 
-    name: str
-    description: str
-    category: str = ""
-    usage: str = ""
-    tui_title: str = ""
-    tui_prompt: str = ""
-    state_vars: dict[str, Any] | None = None
-    prompt_instructions: str = ""
-    prompt_template: str = ""
-    prompt_options: dict[str, Any] | None = None
-    context_header: str = ""
-    banner_template: str = ""
-    usage_template: str = ""
-    notable_variables: list[str] | None = None
-    commands: list[CommandConfig] | None = None
-    #: Where the goal came from: a file path, or `<built-in>`.
-    source: str = "<built-in>"
-    #: JSON keys of the file that the loader ignored (unknown or unsupported fields).
-    ignored_fields: list[str] = field(default_factory=list)
+    `source` is where the goal came from (a file path, or `<built-in>`);
+    `ignored_fields` lists the file's JSON keys the loader ignored.
+    """
+
+    def __init__(
+        self,
+        name: str,
+        description: str,
+        category: str = "",
+        usage: str = "",
+        tui_title: str = "",
+        tui_prompt: str = "",
+        state_vars: dict[str, Any] | None = None,
+        prompt_instructions: str = "",
+        prompt_template: str = "",
+        prompt_options: dict[str, Any] | None = None,
+        context_header: str = "",
+        banner_template: str = "",
+        usage_template: str = "",
+        notable_variables: list[str] | None = None,
+        commands: list[CommandConfig] | None = None,
+        source: str = "<built-in>",
+        ignored_fields: list[str] | None = None,
+    ) -> None:
+        self.name = name
+        self.description = description
+        self.category = category
+        self.usage = usage
+        self.tui_title = tui_title
+        self.tui_prompt = tui_prompt
+        self.state_vars = state_vars
+        self.prompt_instructions = prompt_instructions
+        self.prompt_template = prompt_template
+        self.prompt_options = prompt_options
+        self.context_header = context_header
+        self.banner_template = banner_template
+        self.usage_template = usage_template
+        self.notable_variables = notable_variables
+        self.commands = commands
+        self.source = source
+        self.ignored_fields = list(ignored_fields or [])
+
+    def __repr__(self) -> str:
+        return f"Goal(name={self.name!r}, source={self.source!r})"
 
     @property
     def builtin(self) -> bool:
@@ -136,6 +177,8 @@ class Goal:
         }
 
     def to_json(self) -> str:
+        import json
+
         return json.dumps(self.to_config(), ensure_ascii=False)
 
     def script(self) -> str:
@@ -145,7 +188,7 @@ class Goal:
 
 def is_valid_goal_name(name: str) -> bool:
     """A goal name is a mode name, a state namespace and a CLI word: `[A-Za-z0-9][A-Za-z0-9-]*`."""
-    return bool(_NAME_RE.match(name))
+    return bool(name) and name[0] != "-" and name.isascii() and _NAME_CHARS.issuperset(name)
 
 
 # -- decoding -------------------------------------------------------------------------------
@@ -268,6 +311,8 @@ def goal_from_dict(data: Any, *, source: str = "<memory>") -> Goal:
 
 def validate_goal(goal: Goal) -> None:
     """The Go loader's checks: a valid name and a description (raises GoalFileError)."""
+    import json
+
     prefix = "invalid goal definition: "
     if not goal.name:
         raise GoalFileError(goal.source, prefix + "Name is required", "name")
@@ -291,6 +336,8 @@ def validate_goal(goal: Goal) -> None:
 
 def load_goal_file(path: str | os.PathLike[str]) -> Goal:
     """Read, parse and validate one goal file; errors name the file and the field."""
+    import json
+
     source = os.fspath(path)
     try:
         with open(source, "rb") as fh:
@@ -341,9 +388,11 @@ def goal_script() -> str:
 
 def builtin_goals() -> list[Goal]:
     """Fresh copies of the six built-in goals (spec §12.3.5), in definition order."""
+    import copy
+
     from one_shot_man.workflows.builtin_goals import BUILTIN_GOALS
 
-    return [goal_from_dict(json.loads(json.dumps(g)), source="<built-in>") for g in BUILTIN_GOALS]
+    return [goal_from_dict(copy.deepcopy(g), source="<built-in>") for g in BUILTIN_GOALS]
 
 
 def discover_goal_paths(config: Any = None, **kwargs: Any) -> list[str]:
