@@ -264,8 +264,9 @@ def rehydrate(engine: Any) -> list[int]:
             kept.append(item)
             continue
         label = item["label"]
+        hint = item.get("absPath")
         try:
-            key = _add_relative(engine, label)
+            key = _add_relative(engine, label, hint if isinstance(hint, str) else None)
         except FileNotFoundError:
             engine.print_to_user(f"Info: file from previous session not found, removing: {label}")
             changed = True
@@ -274,8 +275,11 @@ def rehydrate(engine: Any) -> list[int]:
             engine.print_to_user(f"Error restoring file {label}: {exc}")
             changed = True
             continue
-        if key != label:
-            item = dict(item, label=key)
+        # The absolute path rides along so a session resumed from another directory
+        # still finds its files (spec §13 item 9).
+        abs_path = engine.context_manager.absolute_path(key)
+        if key != label or hint != abs_path:
+            item = dict(item, label=key, absPath=abs_path)
             changed = True
         kept.append(item)
         files += 1
@@ -288,11 +292,11 @@ def rehydrate(engine: Any) -> list[int]:
     return [len(kept), files]
 
 
-def _add_relative(engine: Any, label: str) -> str:
+def _add_relative(engine: Any, label: str, fallback_abs: str | None) -> str:
     """`AddRelativePath`, retrying a Windows-style label with `/` on POSIX hosts."""
     cm = engine.context_manager
     try:
-        return cm.add_relative_path(label)
+        return cm.add_relative_path(label, fallback_abs)
     except Exception as exc:
         if not _is_not_found(exc):
             raise
