@@ -4,14 +4,14 @@
 #   make bench              benchmark HEAD (full suite), record it, publish the dashboard
 #   make bench-quick        every benchmark once on the working tree; nothing recorded
 #   make bench-smoke        CI: `asv check` + bench-quick (suite imports, every benchmark runs)
-#   make history N=20       record the last N commits of main (commits already recorded skipped)
+#   make history N=20       record the last N commits of main (HISTORY_REF), skipping recorded ones
 #   make compare BASE=main  PR review: BASE vs HEAD side by side, Markdown table, exit 1 on a
 #                           confirmed regression (2 = a benchmark crashes on HEAD)
 #   make dashboard          publish .asv/html, vendored so it renders offline
 #   make dashboard-check    render the dashboard in headless chromium with no network, assert it
 #
 # Variables: BENCH=regex (only matching benchmarks, asv -b), ASV_MACHINE (default: hostname),
-# N, BASE, COMPARE_HEAD (default HEAD), REPORT_FACTOR (1.1), FAIL_FACTOR (1.5), ASV_ARGS (extra
+# N, BASE, COMPARE_HEAD (default HEAD), REPORT_FACTOR (1.1), FAIL_FACTOR (1.4), ASV_ARGS (extra
 # arguments for asv run/continuous).
 
 ASV           := $(VENV)/bin/asv
@@ -22,10 +22,11 @@ ASV_MACHINE   ?= $(shell uname -n)
 ASV_HTML      := .asv/html
 BENCH         ?=
 N             ?= 20
+HISTORY_REF   ?= main
 BASE          ?= main
 COMPARE_HEAD  ?= HEAD
 REPORT_FACTOR ?= 1.1
-FAIL_FACTOR   ?= 1.5
+FAIL_FACTOR   ?= 1.4
 ASV_ARGS      ?=
 BENCH_FILTER  := $(if $(BENCH),-b '$(BENCH)')
 # The working tree's interpreter: .venv has the project installed in editable mode.
@@ -73,7 +74,7 @@ bench-smoke: bench-machine
 
 history: bench-machine
 	@mkdir -p .asv
-	@git rev-list -n $(N) main > .asv/history-hashes
+	@git rev-list -n $(N) $(HISTORY_REF) > .asv/history-hashes
 	@rc=0; $(ASV) run --machine $(ASV_MACHINE) --show-stderr --record-samples \
 	  --skip-existing-commits $(BENCH_FILTER) $(ASV_ARGS) HASHFILE:.asv/history-hashes || rc=$$?; \
 	if [ $$rc -eq 2 ]; then \
