@@ -1,0 +1,59 @@
+"""osm's command system: the `Command` protocol, a Go-compatible `FlagSet`, the `Registry`
+of built-in and script commands, script discovery and the built-in commands.
+
+Imported on every `osm` start, so names load on first use (module `__getattr__`):
+`osm version` imports the registry and the version command and nothing else.
+"""
+
+from __future__ import annotations
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from one_shot_man.command.base import BaseCommand, Command
+    from one_shot_man.command.discovery import ScriptDiscoveryConfig, discover_script_paths
+    from one_shot_man.command.flags import Flag, FlagSet, HelpRequested
+    from one_shot_man.command.registry import BUILTIN_COMMANDS, BuiltinSpec, Registry
+    from one_shot_man.command.script_command import ScriptCommand
+
+_WHERE = {
+    "BaseCommand": "base",
+    "Command": "base",
+    "Flag": "flags",
+    "FlagSet": "flags",
+    "HelpRequested": "flags",
+    "BUILTIN_COMMANDS": "registry",
+    "BuiltinSpec": "registry",
+    "Registry": "registry",
+    "ScriptCommand": "script_command",
+    "ScriptDiscoveryConfig": "discovery",
+    "discover_script_paths": "discovery",
+}
+
+__all__ = [
+    "BUILTIN_COMMANDS",
+    "BaseCommand",
+    "BuiltinSpec",
+    "Command",
+    "Flag",
+    "FlagSet",
+    "HelpRequested",
+    "Registry",
+    "ScriptCommand",
+    "ScriptDiscoveryConfig",
+    "discover_script_paths",
+]
+
+
+def __getattr__(name: str) -> object:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -1,0 +1,330 @@
+"""Name -> command lookup: built-ins first, then executables in the script directories.
+
+Built-ins are registered lazily from a table of name -> (module, factory, description,
+usage): `osm version` imports only the version module, and `osm help` lists every
+built-in from the table's metadata without importing any of them. Script discovery
+(stat calls, maybe `git`) runs only when a name is not a built-in or when commands are
+listed, so `Registry(Config())` is a few attribute stores.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from one_shot_man.errors import CommandNotFoundError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from one_shot_man.command.base import Command
+    from one_shot_man.config import Config
+
+__all__ = ["BUILTIN_COMMANDS", "BuiltinSpec", "Registry", "is_valid_script_name"]
+
+
+class BuiltinSpec:
+    """Where a built-in lives and what `help` says about it, without importing it.
+
+    The command is built by the module's `create(registry)` function when it has one
+    (the registry carries the config); otherwise `factory` names a class in `module`
+    that is called with the config. `optional` entries belong to modules that may not
+    be installed; they are listed only when their module file exists.
+    """
+
+    __slots__ = ("description", "factory", "module", "name", "optional", "usage")
+
+    def __init__(
+        self,
+        name: str,
+        module: str,
+        factory: str,
+        description: str,
+        usage: str,
+        optional: bool = False,
+    ) -> None:
+        self.name = name
+        self.module = module
+        self.factory = factory
+        self.description = description
+        self.usage = usage
+        self.optional = optional
+
+    def available(self) -> bool:
+        """True unless this optional command's module is absent from the installation."""
+        if not self.optional:
+            return True
+        from importlib.util import find_spec
+
+        try:
+            return find_spec(self.module) is not None
+        except (ImportError, ValueError):
+            return False
+
+    def create(self, registry: Registry) -> Command:
+        """Import the module and build the command."""
+        import importlib
+
+        module = importlib.import_module(self.module)
+        create = getattr(module, "create", None)
+        if callable(create):
+            return create(registry)
+        return getattr(module, self.factory)(registry.config)
+
+    def __repr__(self) -> str:
+        return f"BuiltinSpec({self.name!r}, {self.module}:{self.factory})"
+
+
+_P = "one_shot_man.command."
+
+#: The built-in commands (spec 1.1 step 4). Descriptions and usage are the spec's exact
+#: strings; each module's factory returns a command with the same metadata.
+BUILTIN_COMMANDS: dict[str, BuiltinSpec] = {
+    spec.name: spec
+    for spec in (
+        BuiltinSpec(
+            "help",
+            _P + "help",
+            "HelpCommand",
+            "Display help information for commands",
+            "help [command]",
+        ),
+        BuiltinSpec(
+            "version", _P + "version", "VersionCommand", "Display version information", "version"
+        ),
+        BuiltinSpec(
+            "config",
+            _P + "config_cmd",
+            "ConfigCommand",
+            "Manage configuration settings",
+            "config [options] [key] [value]",
+        ),
+        BuiltinSpec(
+            "init",
+            _P + "init_cmd",
+            "InitCommand",
+            "Initialize one-shot-man environment",
+            "init [options]",
+        ),
+        BuiltinSpec(
+            "script",
+            _P + "script_cmd",
+            "ScriptCommand",
+            "Execute JavaScript scripts with deferred/declarative API",
+            "script [options] [script-file]",
+            optional=True,
+        ),
+        BuiltinSpec(
+            "session",
+            _P + "session_cmd",
+            "SessionCommand",
+            "Manage persisted sessions",
+            "session [list|clean|purge|delete|info|path|id]",
+        ),
+        BuiltinSpec(
+            "prompt-flow",
+            _P + "prompt_flow",
+            "PromptFlowCommand",
+            "Interactive prompt builder: goal/context/template -> generate -> assemble",
+            "prompt-flow [options]",
+            optional=True,
+        ),
+        BuiltinSpec(
+            "code-review",
+            _P + "code_review",
+            "CodeReviewCommand",
+            "Single-prompt code review with context",
+            "code-review [options]",
+            optional=True,
+        ),
+        BuiltinSpec(
+            "super-document",
+            _P + "super_document",
+            "SuperDocumentCommand",
+            "TUI for merging documents into a single internally consistent super-document",
+            "super-document [options]",
+            optional=True,
+        ),
+        BuiltinSpec(
+            "completion",
+            _P + "completion",
+            "CompletionCommand",
+            "Generate shell completion scripts",
+            "completion [shell]",
+        ),
+        BuiltinSpec(
+            "goal",
+            _P + "goal_cmd",
+            "GoalCommand",
+            "Access pre-written goals for common development tasks",
+            "goal [options] [goal-name]",
+            optional=True,
+        ),
+    )
+}
+
+
+def is_valid_script_name(name: str) -> bool:
+    """Whether `name` may be looked up in a script directory.
+
+    Rejects empty names, `.`/`..` parts and path separators, so `osm ../../usr/bin/env`
+    cannot run a program outside the script directories (spec 13.20).
+    """
+    if not name or name in (".", "..") or ".." in name or "\x00" in name:
+        return False
+    if "/" in name or os.sep in name or (os.altsep is not None and os.altsep in name):
+        return False
+    return not (sys.platform == "win32" and ":" in name)
+
+
+class Registry:
+    """The commands `osm` can run: registered ones, lazy built-ins, script commands."""
+
+    __slots__ = ("_builtins", "_commands", "_extra_script_paths", "_script_paths", "config")
+
+    def __init__(self, config: Config | None = None, *, builtins: bool = True) -> None:
+        if config is None:
+            from one_shot_man.config import Config
+
+            config = Config()
+        self.config = config
+        self._commands: dict[str, Command] = {}
+        self._builtins: dict[str, BuiltinSpec] = BUILTIN_COMMANDS if builtins else {}
+        self._script_paths: list[str] | None = None
+        self._extra_script_paths: list[str] = []
+
+    # -- registration -------------------------------------------------------
+
+    def register(self, cmd: Command) -> None:
+        """Add (or replace: last wins) a built-in command under `cmd.name`."""
+        self._commands[cmd.name] = cmd
+
+    def register_lazy(self, spec: BuiltinSpec) -> None:
+        """Add a built-in that is imported only when it is first looked up."""
+        if self._builtins is BUILTIN_COMMANDS:
+            self._builtins = dict(BUILTIN_COMMANDS)
+        self._builtins[spec.name] = spec
+        self._commands.pop(spec.name, None)
+
+    def add_script_path(self, directory: str) -> None:
+        """Append a script directory (ignored when already present)."""
+        if self._script_paths is not None:
+            if directory not in self._script_paths:
+                self._script_paths.append(directory)
+        elif directory not in self._extra_script_paths:
+            self._extra_script_paths.append(directory)
+
+    # -- lookup -----------------------------------------------------------------
+
+    def builtin_spec(self, name: str) -> BuiltinSpec | None:
+        """Table metadata of a lazily registered built-in, if `name` is one."""
+        spec = self._builtins.get(name)
+        if spec is None or name in self._commands or not spec.available():
+            return None
+        return spec
+
+    def description_of(self, name: str) -> str:
+        """A built-in's description without importing it (falls back to `get`)."""
+        cmd = self._commands.get(name)
+        if cmd is not None:
+            return cmd.description
+        spec = self._builtins.get(name)
+        if spec is not None:
+            return spec.description
+        return self.get(name).description
+
+    def get(self, name: str) -> Command:
+        """The command called `name`; built-ins shadow scripts.
+
+        Raises `CommandNotFoundError` (`command not found: <name>`).
+        """
+        cmd = self._commands.get(name)
+        if cmd is not None:
+            return cmd
+        spec = self._builtins.get(name)
+        if spec is not None and spec.available():
+            cmd = spec.create(self)
+            self._commands[name] = cmd
+            return cmd
+        script = self._find_script(name)
+        if script is not None:
+            return script
+        raise CommandNotFoundError(f"command not found: {name}")
+
+    def is_builtin(self, name: str) -> bool:
+        """True when `name` is a registered or available built-in."""
+        return name in self._commands or self.builtin_spec(name) is not None
+
+    # -- scripts ------------------------------------------------------------------
+
+    def script_paths(self) -> list[str]:
+        """The script directories in discovery order (computed on first use)."""
+        if self._script_paths is None:
+            from one_shot_man.command.discovery import discover_script_paths
+
+            paths = discover_script_paths(self.config)
+            for extra in self._extra_script_paths:
+                if extra not in paths:
+                    paths.append(extra)
+            self._script_paths = paths
+        return self._script_paths
+
+    def _find_script(self, name: str) -> Command | None:
+        if not is_valid_script_name(name):
+            return None
+        from one_shot_man.command.discovery import is_executable
+
+        for directory in self.script_paths():
+            candidate = os.path.join(directory, name)
+            try:
+                st = os.stat(candidate)
+            except (OSError, ValueError):
+                continue
+            if (st.st_mode & 0o170000) == 0o040000:  # a directory
+                continue
+            if is_executable(candidate, st.st_mode):
+                from one_shot_man.command.script_command import ScriptCommand
+
+                return ScriptCommand(name, candidate)
+        return None
+
+    # -- listings -----------------------------------------------------------------
+
+    def list_builtin(self) -> list[str]:
+        """Built-in names, sorted."""
+        names = set(self._commands)
+        names.update(n for n, spec in self._builtins.items() if spec.available())
+        return sorted(names)
+
+    def list_script(self) -> list[str]:
+        """Runnable script names, sorted and de-duplicated; built-ins' names left out.
+
+        A name is listed when `get(name)` would run that script: the entry stats as a
+        non-directory (following symlinks) and is executable.
+        """
+        from one_shot_man.command.discovery import is_executable
+
+        builtin = set(self.list_builtin())
+        names: set[str] = set()
+        for directory in self.script_paths():
+            try:
+                with os.scandir(directory) as it:
+                    entries = list(it)
+            except OSError:
+                continue
+            for entry in entries:
+                name = entry.name
+                if name in names or name in builtin or not is_valid_script_name(name):
+                    continue
+                try:
+                    if entry.is_dir():
+                        continue
+                    mode = entry.stat().st_mode
+                except OSError:
+                    continue
+                if is_executable(entry.path, mode):
+                    names.add(name)
+        return sorted(names)
+
+    def list(self) -> list[str]:
+        """Built-in and script names, sorted, without duplicates."""
+        return sorted(set(self.list_builtin()) | set(self.list_script()))
