@@ -24,10 +24,27 @@ HostFunction = Callable[..., Any]
 #: Globals that load their JavaScript on first access.
 LAZY_GLOBALS = ("output", "log", "console", "tui", "context", "require")
 
-PRELUDE_JS = r"""(function () {
+#: Evaluated at engine creation: only the lazy getters (QuickJS compiles ~40 bytes/us, and
+#: engine creation has a 500 us budget). The getter's host call loads `core` and the piece.
+PRELUDE_JS = r"""(function (g, h) {
 'use strict';
-const g = globalThis, host = g.__osm_host;
 delete g.__osm_host;
+Object.defineProperty(g, '__osm_boot', {value: h, configurable: true});
+for (const n of LAZY_GLOBALS) Object.defineProperty(g, n, {configurable: true,
+  get: function osm$lazy() {
+    const r = h('load', '["' + n + '"]');
+    if (r) { const d = JSON.parse(r); throw new (g[d.t] || Error)(d.e); }
+    return g[n];
+  },
+  set(v) { Object.defineProperty(g, n, {value: v, writable: true, configurable: true}); }});
+})(globalThis, globalThis.__osm_host);
+""".replace("LAZY_GLOBALS", json.dumps(list(LAZY_GLOBALS)))
+
+#: The `__osm` helper object every other piece uses; loaded before the first piece.
+CORE_JS = r"""(function (g) {
+'use strict';
+const host = g.__osm_boot;
+delete g.__osm_boot;
 function osm$unpack(r) {
   if (r === '' || r === undefined || r === null) return undefined;
   const d = JSON.parse(r);
@@ -55,23 +72,11 @@ function define(name, value) {
   return value;
 }
 function osm$load(piece) { osm$unpack(host('load', JSON.stringify([piece]))); }
-function lazyGlobal(name) {
-  Object.defineProperty(g, name, {
-    configurable: true,
-    get: function osm$lazy() { osm$load(name); return g[name]; },
-    set(v) { define(name, v); },
-  });
-}
 const osm = {call: osm$call, callRaw: osm$callRaw, define: define, load: osm$load,
   internal: internal, scriptDir: '.'};
-osm.beginScript = function (name, dir) {
-  if (!osm.Ctx) osm$load('ctx');
-  return osm.beginScript(name, dir);
-};
 Object.defineProperty(g, '__osm', {value: osm});
-for (const n of LAZY_GLOBALS) lazyGlobal(n);
-})();
-""".replace("LAZY_GLOBALS", json.dumps(list(LAZY_GLOBALS)))
+})(globalThis);
+"""
 
 
 class HostError(Exception):
@@ -115,6 +120,7 @@ class HostBridge:
     def __init__(self) -> None:
         self._ops: dict[str, HostFunction] = {}
         self._pieces: dict[str, Callable[[], str]] = {}
+        self._loaded: set[str] = set()
         self.js: Any = None  # the `_quickjs.Context`, set by `install` on the owner thread
 
     def register(self, name: str, fn: HostFunction) -> None:
@@ -141,10 +147,19 @@ class HostBridge:
         js.eval(PRELUDE_JS)
 
     def load_piece(self, name: str) -> None:
-        source = self._pieces.pop(name, None)
+        """Evaluate piece `name` once (after `core`); on the owner thread."""
+        if name in self._loaded:
+            return
+        if name != "core" and "core" not in self._loaded:
+            self.js.eval(CORE_JS)
+            self._loaded.add("core")
+        if name == "core":
+            return
+        source = self._pieces.get(name)
         if source is None:
             raise HostError(f"unknown engine piece: {name}")
         self.js.eval(source())
+        self._loaded.add(name)
 
     def dispatch(self, op: str, payload: str = "[]", *raw: Any) -> str:
         """Run host operation `op`; NEVER raises (the binding cannot carry a Python error)."""
@@ -173,4 +188,5 @@ class HostBridge:
         """Drop references to JS objects and host closures (engine close)."""
         self._ops.clear()
         self._pieces.clear()
+        self._loaded.clear()
         self.js = None

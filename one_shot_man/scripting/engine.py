@@ -284,6 +284,7 @@ class Engine:
         begin = f"__osm.beginScript({json.dumps(name)}, {json.dumps(directory)})"
 
         def job(js: Any) -> tuple[str | None, bool]:
+            self.bridge.load_piece("ctx")
             js.eval(begin)
             error: str | None = None
             try:
@@ -329,7 +330,12 @@ class Engine:
 
     def tui_info(self) -> dict[str, Any]:
         """Modes, their commands and the global commands, in registration order."""
-        return json.loads(self._on_loop(lambda js: js.eval("void tui; __osm.tuiInfo()")))
+
+        def job(js: Any) -> str:
+            self.bridge.load_piece("tui")
+            return js.eval("__osm.tuiInfo()")
+
+        return json.loads(self._on_loop(job))
 
     def switch_mode(self, name: str) -> None:
         """`tui.switchMode(name)` from the host; raises ScriptError for an unknown mode."""
@@ -353,8 +359,13 @@ class Engine:
 
         A failing handler raises ScriptError with its message.
         """
-        code = f"void tui; __osm.tuiExecute({json.dumps(name)}, {json.dumps(json.dumps(args))})"
-        result = json.loads(self._on_loop(lambda js: js.eval(code)))
+        code = f"__osm.tuiExecute({json.dumps(name)}, {json.dumps(json.dumps(args))})"
+
+        def job(js: Any) -> str:
+            self.bridge.load_piece("tui")
+            return js.eval(code)
+
+        result = json.loads(self._on_loop(job))
         if result.get("notFound"):
             return False
         if result.get("error"):
