@@ -489,6 +489,26 @@ class State:
         value = self.eval_field(dot, name, n, None, NO_FINAL, receiver, inner)
         return None if value is MISSING else value
 
+    def _check_arity(
+        self, name: str, shape: tuple[int, int | None], n: int, given: int, wrap: str | None
+    ) -> None:
+        low, high = shape
+        if low <= n and (high is None or n <= high):
+            return
+        if high is None:
+            want = f"at least {low}"
+        elif low == high:
+            want = str(low)
+        else:
+            want = f"{low} to {high}"
+        if wrap:  # the `call` builtin's own wording
+            self.errorf(
+                f"error calling {wrap}: wrong number of args for {name}: got {n} want {want}"
+            )
+        if high is None:
+            self.errorf(f"wrong number of args for {name}: want {want} got {given}")
+        self.errorf(f"wrong number of args for {name}: want {want} got {n}")
+
     def eval_call(
         self,
         dot: Any,
@@ -501,25 +521,17 @@ class State:
         checked: bool = False,
         wrap: str | None = None,
     ) -> Any:
+        shape = None if checked else fx.arity(fn)
+        if shape is not None and not wrap:
+            # Go checks a method's arity before evaluating its arguments.
+            given = len(args) - 1 if args else 0
+            self._check_arity(name, shape, given + (final is not NO_FINAL), given, None)
         argv = [self.eval_arg(dot, a) for a in args[1:]] if args else []
         if final is not NO_FINAL:
             argv.append(None if final is MISSING else final)
-        if not checked:
-            shape = fx.arity(fn)
-            if shape is not None:
-                low, high = shape
-                n = len(argv)
-                if n < low or (high is not None and n > high):
-                    prefix = f"error calling {wrap}: " if wrap else ""
-                    if high is None:
-                        want = f"at least {low}"
-                    elif low == high:
-                        want = str(low)
-                    else:
-                        want = f"{low} to {high}"
-                    if wrap:
-                        self.errorf(f"{prefix}wrong number of args for {name}: got {n} want {want}")
-                    self.errorf(f"wrong number of args for {name}: want {want} got {n}")
+        if shape is not None and wrap:
+            self.node = node
+            self._check_arity(name, shape, len(argv), len(argv), wrap)
         try:
             return fn(*argv)
         except fx.FuncError as exc:

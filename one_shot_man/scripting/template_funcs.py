@@ -125,6 +125,9 @@ def _index_arg(index: object, cap: int) -> int:
     return x
 
 
+_ABSENT = object()
+
+
 def _index(item: object, *indexes: object) -> object:
     if item is None:
         raise FuncError("index of untyped nil")
@@ -142,9 +145,17 @@ def _index(item: object, *indexes: object) -> object:
             item = seq[x]
         elif isinstance(item, dict):
             try:
-                item = item.get(index)
+                found = item.get(index, _ABSENT)
             except TypeError:
-                raise FuncError(f"value has type {go_type_name(index)}; should be string") from None
+                found = _ABSENT
+            if found is _ABSENT:
+                # A JS object is a string-keyed map: Go rejects other key types.
+                if not isinstance(index, str) and (not item or isinstance(next(iter(item)), str)):
+                    if index is None:
+                        raise FuncError("value is nil; should be of type string")
+                    raise FuncError(f"value has type {go_type_name(index)}; should be string")
+                found = None
+            item = found
         else:
             raise FuncError(f"can't index item of type {go_type_name(item)}")
     return item

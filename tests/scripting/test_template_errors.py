@@ -183,6 +183,27 @@ EXEC_ERRORS = [
         "index of untyped nil",
     ),
     (
+        "{{index .m 1}}",
+        {"m": {"a": 1}},
+        (),
+        'template: t:1:2: executing "t" at <index .m 1>: error calling index: '
+        "value has type int; should be string",
+    ),
+    (
+        "{{index .m nil}}",
+        {"m": {}},
+        (),
+        'template: t:1:2: executing "t" at <index .m nil>: error calling index: '
+        "value is nil; should be of type string",
+    ),
+    (
+        "{{call .f 1}}",
+        {"f": lambda a, b: a},
+        (),
+        'template: t:1:2: executing "t" at <call .f 1>: error calling call: '
+        "wrong number of args for .f: got 1 want 2",
+    ),
+    (
         "{{slice .l 2 1}}",
         {"l": [1, 2, 3]},
         (),
@@ -441,3 +462,36 @@ def test_bad_options_and_funcs():
 def test_break_and_continue_do_not_escape_templates():
     with pytest.raises(TemplateParseError, match="outside"):
         Template("t").parse('{{range .}}{{block "b" .}}{{break}}{{end}}{{end}}')
+
+
+def test_method_arity_and_errors():
+    class Obj:
+        def greet(self, who):
+            return "hi " + who
+
+        def fail(self):
+            raise RuntimeError("method broke")
+
+    t = Template("t").parse("{{.greet}}")
+    with pytest.raises(TemplateExecError) as info:
+        t.execute(Obj())
+    assert str(info.value) == (
+        'template: t:1:2: executing "t" at <.greet>: wrong number of args for greet: want 1 got 0'
+    )
+    with pytest.raises(TemplateExecError) as info:
+        Template("t").parse("x {{.fail}}").execute(Obj())
+    assert str(info.value) == (
+        'template: t:1:4: executing "t" at <.fail>: error calling fail: method broke'
+    )
+
+
+def test_nested_template_error_is_wrapped_by_the_calling_function():
+    inner = Template("inner").parse("{{index .l 3}}")
+    outer = Template("outer").funcs({"render": lambda d: inner.execute(d)}).parse("{{render .}}")
+    with pytest.raises(TemplateExecError) as info:
+        outer.execute({"l": []})
+    assert str(info.value) == (
+        'template: outer:1:2: executing "outer" at <render .>: error calling render: '
+        'template: inner:1:2: executing "inner" at <index .l 3>: error calling index: '
+        "index out of range: 3"
+    )

@@ -227,6 +227,13 @@ CASES = [
     ),
     ("eq int and JS float", "{{eq .n 3}}", {"n": 3.0}, "true"),
     (
+        "eq with nil",
+        "{{eq .x nil}} {{eq nil nil}} {{eq 1 nil}} {{ne .x nil}}",
+        {},
+        "true true false false",
+    ),
+    ("and/or/not with nil", "{{and nil 1}}|{{or nil 1}}|{{not nil}}", None, "<no value>|1|true"),
+    (
         "ordering",
         '{{lt 1 2}} {{le 2 2}} {{gt "b" "a"}} {{ge 1 2}} {{lt "a" "b"}}',
         None,
@@ -411,3 +418,102 @@ def test_parse_once_execute_many_is_independent():
     assert t.execute([1, 2]) == "2"
     assert t.execute([7]) == "7"
     assert t.execute([]) == "[]"
+
+
+GOAL_BANNER = (
+    "{{- /* 1. Construct the string variables to measure length */ -}}\n"
+    '{{- $vars := "" -}}\n'
+    "{{- range .notableVariables -}}\n"
+    '    {{- $vars = printf "%s %s=%s" $vars . (index $.stateKeys .) -}}\n'
+    "{{- end -}}\n"
+    "\n"
+    '{{- $fullLine := "" -}}\n'
+    "{{- if .notableVariables -}}\n"
+    '    {{- $fullLine = printf "=== %s:%s ===" .tuiTitle $vars -}}\n'
+    "{{- else -}}\n"
+    '    {{- $fullLine = printf "=== %s ===" .tuiTitle -}}\n'
+    "{{- end -}}\n"
+    "\n"
+    "{{- /* 2. Rendering Logic */ -}}\n"
+    "{{- if le (len $fullLine) 120 -}}\n"
+    "=== {{ .tuiTitle }}{{ if .notableVariables }}:{{ range .notableVariables }} {{ . }}="
+    "{{ index $.stateKeys . }}{{ end }}{{ end }} ===\n"
+    "{{- else -}}\n"
+    "=== {{ .tuiTitle }} ===\n"
+    "{{- range .notableVariables }}\n"
+    "  {{ . }}={{ index $.stateKeys . }}\n"
+    "{{- end }}\n"
+    "{{- end }}\n"
+    "Type 'help' for commands."
+)
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        (
+            {
+                "tuiTitle": "Test Generator",
+                "notableVariables": ["type", "framework"],
+                "stateKeys": {"type": "unit", "framework": "auto"},
+            },
+            "=== Test Generator: type=unit framework=auto ===\nType 'help' for commands.",
+        ),
+        (
+            {"tuiTitle": "Plain", "notableVariables": [], "stateKeys": {}},
+            "=== Plain ===\nType 'help' for commands.",
+        ),
+        (
+            {
+                "tuiTitle": "Nulls",
+                "notableVariables": ["failedPlan"],
+                "stateKeys": {"failedPlan": None},
+            },
+            "=== Nulls: failedPlan=<no value> ===\nType 'help' for commands.",
+        ),
+        (
+            {
+                "tuiTitle": "Long",
+                "notableVariables": ["a", "b"],
+                "stateKeys": {"a": "x" * 70, "b": "y" * 50},
+            },
+            "=== Long ===\n  a=" + "x" * 70 + "\n  b=" + "y" * 50 + "\nType 'help' for commands.",
+        ),
+    ],
+    ids=["short", "no-variables", "null-value", "long-wraps"],
+)
+def test_goal_banner_template(data, expected):
+    """goal.js's default banner: variables, printf, index $, len, le, trim markers."""
+    t = Template("bannerTemplate").funcs({"upper": str.upper}).parse(GOAL_BANNER)
+    assert t.execute(data) == expected
+
+
+def test_test_generator_instructions_condition():
+    text = (
+        "Generate {{.stateKeys.type}} tests:\n\n{{.typeInstructions}}"
+        '{{if and .stateKeys.framework (ne .stateKeys.framework "auto") }}\n\n'
+        "Use the {{.stateKeys.framework}} testing framework.\n{{- end }}"
+    )
+    t = Template("instructions").parse(text)
+    base = {"typeInstructions": "Be thorough."}
+    assert t.execute(base | {"stateKeys": {"type": "unit", "framework": "auto"}}) == (
+        "Generate unit tests:\n\nBe thorough."
+    )
+    assert t.execute(base | {"stateKeys": {"type": "e2e", "framework": "pytest"}}) == (
+        "Generate e2e tests:\n\nBe thorough.\n\nUse the pytest testing framework."
+    )
+
+
+def test_super_document_documents_section():
+    text = (
+        "{{- if .documents}}\n## DOCUMENTS\n---\n\n{{range $idx, $doc := .documents}}\n"
+        "Document {{$doc.id}}:\n`````\n{{$doc.content}}\n`````\n\n{{end}}\n{{end}}"
+        "{{if .contextTxtar}}\n{{.contextTxtar}}{{end}}"
+    )
+    t = Template("super").parse(text)
+    docs = [{"id": 1, "content": "alpha"}, {"id": 2.0, "content": "beta"}]
+    assert t.execute({"documents": docs, "contextTxtar": ""}) == (
+        "\n## DOCUMENTS\n---\n\n\nDocument 1:\n`````\nalpha\n`````\n\n"
+        "\nDocument 2:\n`````\nbeta\n`````\n\n\n"
+    )
+    assert t.execute({"documents": [], "contextTxtar": "-- f --\n"}) == "\n-- f --\n"
