@@ -141,10 +141,14 @@ class GoalCommand:
     @property
     def registry(self) -> Any:
         """The goal registry, built (lazily, cheaply) from the config on first use."""
+        return self._goal_registry(None)
+
+    def _goal_registry(self, stderr: TextIO | None) -> Any:
         if self._registry is None:
             from one_shot_man.workflows.goals import GoalRegistry
 
-            self._registry = GoalRegistry(self.config)
+            warn = None if stderr is None else (lambda message: stderr.write(message + "\n"))
+            self._registry = GoalRegistry(self.config, warn=warn)
         return self._registry
 
     # -- flags -------------------------------------------------------------------------------
@@ -173,21 +177,22 @@ class GoalCommand:
 
     def run(self, opts: GoalOptions, args: list[str], stdout: TextIO, stderr: TextIO) -> int:
         """`execute` with explicit options (what tests and other callers use)."""
+        registry = self._goal_registry(stderr)
         if opts.list:
-            stdout.write(format_goal_list(self.registry.get_all_goals(), opts.category))
+            stdout.write(format_goal_list(registry.get_all_goals(), opts.category))
             return 0
         if opts.run:
             goal_name, interactive = opts.run, opts.interactive
         elif args:
             goal_name, interactive = args[0], True
         else:
-            stdout.write(format_goal_list(self.registry.get_all_goals(), opts.category))
+            stdout.write(format_goal_list(registry.get_all_goals(), opts.category))
             return 0
 
         from one_shot_man.workflows.goals import GoalNotFoundError
 
         try:
-            goal = self.registry.get(goal_name)
+            goal = registry.get(goal_name)
         except GoalNotFoundError:
             stderr.write(
                 f"Goal '{goal_name}' not found. Use 'osm goal -l' to list available goals.\n"

@@ -254,3 +254,23 @@ def test_setup_flags_defines_go_flags_and_execute_reads_them(registry) -> None:
     out = io.StringIO()
     assert cmd.execute([], out, io.StringIO()) == 0
     assert out.getvalue().startswith("Available Goals:\n\nTesting:\n  test-generator")
+
+
+def test_default_registry_reads_config_and_warns_on_the_commands_stderr(
+    tmp_path: Path, monkeypatch
+) -> None:
+    from one_shot_man.config import load_from_reader
+
+    goals = tmp_path / "goals"
+    goals.mkdir()
+    (goals / "mine.json").write_text(
+        json.dumps({"name": "mine", "description": "Mine", "category": "own"})
+    )
+    (goals / "broken.json").write_text("{")
+    monkeypatch.chdir(tmp_path)
+    config = load_from_reader([f"goal.paths {goals}\n", "goal.disable-standard-paths true\n"])
+    cmd = GoalCommand(config)
+    out, err = io.StringIO(), io.StringIO()
+    assert cmd.run(GoalOptions(category="own"), [], out, err) == 0
+    assert out.getvalue().startswith("Available Goals:\n\nOwn:\n  mine                 Mine\n")
+    assert err.getvalue().startswith(f"warning: failed to load goal from {goals / 'broken.json'}: ")
