@@ -7,6 +7,7 @@ moment Go's parser would see it: an earlier syntax error still wins over a later
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from bisect import bisect_right
 from typing import NamedTuple
@@ -136,6 +137,9 @@ def format_rune(ch: str) -> str:
     if is_printable(ch):
         text += f" '{ch}'"
     return text
+
+
+_WORD = re.compile(r"\w*")  # runs of identifier characters (Unicode letters, digits, `_`)
 
 
 def is_alnum(ch: str) -> bool:
@@ -368,24 +372,23 @@ class Lexer:
         self._emit(SPACE)
         return self._lex_inside_action
 
+    def _scan_word(self) -> None:
+        self.pos = _WORD.match(self.input, self.pos).end()  # type: ignore[union-attr]
+
     def _lex_identifier(self):  # type: ignore[no-untyped-def]
-        while True:
-            ch = self._next()
-            if not (ch and is_alnum(ch)):
-                if ch:
-                    self._backup()
-                word = self.input[self.start : self.pos]
-                if not self._at_terminator():
-                    self._error(f"bad character {format_rune(self._peek())}")
-                    return None
-                typ = KEYWORDS.get(word)
-                if typ is not None:
-                    self._emit(typ)
-                elif word in ("true", "false"):
-                    self._emit(BOOL)
-                else:
-                    self._emit(IDENTIFIER)
-                return self._lex_inside_action
+        self._scan_word()
+        word = self.input[self.start : self.pos]
+        if not self._at_terminator():
+            self._error(f"bad character {format_rune(self._peek())}")
+            return None
+        typ = KEYWORDS.get(word)
+        if typ is not None:
+            self._emit(typ)
+        elif word in ("true", "false"):
+            self._emit(BOOL)
+        else:
+            self._emit(IDENTIFIER)
+        return self._lex_inside_action
 
     def _lex_field(self):  # type: ignore[no-untyped-def]
         return self._lex_field_or_variable(FIELD)
@@ -397,12 +400,7 @@ class Lexer:
         if self._at_terminator():
             self._emit(VARIABLE if typ == VARIABLE else DOT)
             return self._lex_inside_action
-        while True:
-            ch = self._next()
-            if not (ch and is_alnum(ch)):
-                if ch:
-                    self._backup()
-                break
+        self._scan_word()
         if not self._at_terminator():
             self._error(f"bad character {format_rune(self._peek())}")
             return None

@@ -459,7 +459,10 @@ class Parser:
     # -- token stream --------------------------------------------------------------------------
 
     def _fetch(self, idx: int) -> Item:
-        item = self.items[min(idx, len(self.items) - 1)]
+        try:
+            item = self.items[idx]
+        except IndexError:  # past the final EOF/ERROR item
+            item = self.items[-1]
         if idx > self.hi:
             self.hi = idx
         if item.typ == lx.ERROR:
