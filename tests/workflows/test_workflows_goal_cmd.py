@@ -274,3 +274,58 @@ def test_default_registry_reads_config_and_warns_on_the_commands_stderr(
     assert cmd.run(GoalOptions(category="own"), [], out, err) == 0
     assert out.getvalue().startswith("Available Goals:\n\nOwn:\n  mine                 Mine\n")
     assert err.getvalue().startswith(f"warning: failed to load goal from {goals / 'broken.json'}: ")
+
+
+def test_cli_goal_list_unknown_and_category(capsys, tmp_path: Path, monkeypatch) -> None:
+    from one_shot_man.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    assert main(["goal", "-l"]) == 0
+    out = capsys.readouterr().out
+    for heading in ("Code Refactoring:", "Documentation:", "Testing:", "Git Workflow:"):
+        assert heading in out
+    for name in ("comment-stripper", "doc-generator", "test-generator", "commit-message"):
+        assert f"  {name}" in out
+    assert main(["goal", "-c", "testing"]) == 0
+    out = capsys.readouterr().out
+    assert "test-generator" in out and "doc-generator" not in out
+    assert main(["goal", "-l", "-c", "nonexistent-category"]) == 0
+    assert capsys.readouterr().out == "No goals found for category: nonexistent-category\n"
+    assert main(["goal"]) == 0
+    assert capsys.readouterr().out.startswith("Available Goals:\n")
+    assert main(["goal", "nope"]) == 1
+    captured = capsys.readouterr()
+    assert captured.err == (
+        "Goal 'nope' not found. Use 'osm goal -l' to list available goals.\n"
+        "Error: goal not found: nope\n"
+    )
+
+
+def test_cli_finds_goals_in_cwd_ancestors_and_config_dir(
+    capsys, tmp_path: Path, monkeypatch, isolated_home: Path
+) -> None:
+    from one_shot_man.cli import main
+
+    project = tmp_path / "repo" / "sub"
+    project.mkdir(parents=True)
+    (tmp_path / "repo" / "osm-goals").mkdir()
+    (tmp_path / "repo" / "osm-goals" / "a.json").write_text(
+        json.dumps({"name": "repo-goal", "description": "From the repo", "category": "local"})
+    )
+    user_goals = isolated_home / ".osm" / "goals"
+    user_goals.mkdir(parents=True)
+    (user_goals / "u.json").write_text(
+        json.dumps({"name": "repo-goal", "description": "From the user", "category": "local"})
+    )
+    (user_goals / "v.json").write_text(
+        json.dumps({"name": "user-goal", "description": "Mine", "category": "local"})
+    )
+    monkeypatch.chdir(project)
+    assert main(["goal", "-c", "local"]) == 0
+    out = capsys.readouterr().out
+    assert "  repo-goal            From the repo\n" in out  # closer to cwd wins
+    assert "  user-goal            Mine\n" in out
+    monkeypatch.setenv("OSM_DISABLE_GOAL_AUTODISCOVERY", "true")
+    assert main(["goal", "-c", "local"]) == 0
+    out = capsys.readouterr().out
+    assert "  repo-goal            From the user\n" in out
