@@ -495,3 +495,39 @@ def test_nested_template_error_is_wrapped_by_the_calling_function():
         'template: inner:1:2: executing "inner" at <index .l 3>: error calling index: '
         "index out of range: 3"
     )
+
+
+def test_mangled_templates_fail_only_with_template_errors():
+    """Random edits of valid templates: every failure is a TemplateError, never a crash."""
+    import random
+
+    texts = [text for text, _ in PARSE_ERRORS] + [
+        '{{define "d"}}[{{.}}]{{end}}{{range $i, $v := .l}}{{template "d" $v}}{{end}}',
+        '{{if and .a (ne .a 2)}}{{printf "%5.2f|%-4s" 3.14159 "x"}}{{else if .m}}m{{end}}',
+        "{{with $x := .m}}{{$x.k}}{{else with .l}}{{index . 1}}{{else}}none{{end}}",
+        '{{- range .l -}} {{if eq . 2}}{{break}}{{end}}{{. | print}} {{- end}}{{block "b" .}}B{{end}}',
+        "{{/* c */}}{{$n := 0}}{{range .}}{{$n = .}}{{continue}}{{end}}{{$n}} {{len .}} {{slice . 0}}",
+    ]
+    pieces = [
+        *"{}.$|()-\"'`/*:=, \n\tax0",
+        "{{", "}}", "{{- ", " -}}", "{{/*", "*/}}", "if ", "range ", "end", "else", "with ",
+        ":=", "$x", "nil", "'c'", "index ", "break", "continue", 'define "d"', 'template "d"',
+    ]  # fmt: skip
+    datas = [None, {}, {"a": 1, "l": [1, None, "x"], "m": {"k": None}}, [1, 2], "s", 3, 2.5]
+    rnd = random.Random(20261129)
+    outcomes = {"ok": 0, "error": 0}
+    for _ in range(1500):
+        chars = list(rnd.choice(texts))
+        for _ in range(rnd.randint(1, 4)):
+            pos = rnd.randint(0, len(chars))
+            if rnd.random() < 0.4 and chars:
+                del chars[min(pos, len(chars) - 1)]
+            else:
+                chars[pos:pos] = list(rnd.choice(pieces))
+        try:
+            Template("f").parse("".join(chars)).execute(rnd.choice(datas))
+            outcomes["ok"] += 1
+        except TemplateError as exc:
+            assert str(exc).startswith("template: ")
+            outcomes["error"] += 1
+    assert outcomes["ok"] > 100 and outcomes["error"] > 100
