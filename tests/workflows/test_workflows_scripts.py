@@ -708,3 +708,51 @@ def test_context_manager_editor_paths_notes_and_diff_specs(run, editor, tmp_path
     assert items[1]["payload"] == "old text replaced"
     assert items[2]["payload"] == ["HEAD~2", "--", "a b.txt"]
     assert items[2]["label"] == 'git diff HEAD~2 -- "a b.txt"'
+
+
+def test_context_manager_factory_integration_with_a_stub_context(run) -> None:
+    r = run()
+    load_context_manager(r)
+    result = r.js(
+        "(function () {"
+        " var calls = [], items = [];"
+        " globalThis.context = {"
+        "  addPath: function (p) { calls.push('add:' + p); },"
+        "  removePath: function (p) { calls.push('remove:' + p);"
+        "   if (p === 'gone.txt') throw new Error('path not found: gone.txt'); },"
+        "  toTxtar: function () { return '-- test.txt --\\nhello\\n'; } };"
+        " var ctxutil = require('osm:ctxutil');"
+        " var m = __cm.contextManager({getItems: function () { return items; },"
+        "  setItems: function (v) { items = v; }, fileExists: function () { return true; },"
+        "  buildPrompt: function () { return ctxutil.buildContext(items, {toTxtar: context.toTxtar}); }});"
+        " m.commands.add.handler(['test.txt']);"
+        " m.addItem('note', 'note', 'remember');"
+        " m.addItem('diff', 'mock diff', '+added line');"
+        " var prompt = m.buildPrompt();"
+        " m.commands.remove.handler(['1']);"
+        " m.addItem('file', 'gone.txt', '');"
+        " m.commands.remove.handler(['4']);"
+        " return {calls: calls, prompt: prompt, left: items.map(function (i) { return i.id; })}; })()"
+    )
+    assert result["calls"] == ["add:test.txt", "remove:test.txt", "remove:gone.txt"]
+    assert "### Note: note\n\nremember" in result["prompt"]
+    assert "+added line" in result["prompt"]
+    assert "-- test.txt --\nhello" in result["prompt"]
+    assert result["left"] == [2, 3]
+    out = r.new_output()
+    assert "Added file: test.txt\n" in out and "Removed [1]\n" in out
+    assert "Info: file not present, removing from session state: gone.txt\nRemoved [4]\n" in out
+
+
+def test_context_manager_remove_aborts_on_other_errors(run) -> None:
+    r = run()
+    load_context_manager(r)
+    left = r.js(
+        "(function () { var items = [{id: 1, type: 'file', label: 'x.txt', payload: ''}];"
+        " globalThis.context = {removePath: function () { throw new Error('ambiguous path: x.txt'); }};"
+        " var m = __cm.contextManager({getItems: function () { return items; },"
+        "  setItems: function (v) { items = v; }, buildPrompt: function () { return ''; }});"
+        " m.commands.remove.handler(['1']); return items.length; })()"
+    )
+    assert left == 1
+    assert r.new_output().endswith("Error: ambiguous path: x.txt\n")
