@@ -148,6 +148,26 @@ class Template:
         templates[name] = target
         target._root, target._src = root, src
 
+    def clone(self) -> Template:
+        """A copy of this template and its associates (Go's `Clone`): later `parse`/`funcs`
+        on either side do not affect the other. Parsed trees are immutable and shared."""
+        common = _Common()
+        common.funcs = dict(self._common.funcs)
+        copies: dict[int, Template] = {}
+
+        def copy_of(t: Template) -> Template:
+            if id(t) not in copies:
+                c = Template(t._name)
+                c._common = common
+                c._root, c._src = t._root, t._src
+                c._left, c._right, c._missingkey = t._left, t._right, t._missingkey
+                copies[id(t)] = c
+            return copies[id(t)]
+
+        for name, t in self._common.templates.items():
+            common.templates[name] = copy_of(t)
+        return copy_of(self)
+
     def lookup(self, name: str) -> Template | None:
         """The associated template of that name, or None."""
         return self._common.templates.get(name)

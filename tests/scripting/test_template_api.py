@@ -168,3 +168,12 @@ def test_parse_cost_is_bounded():
         / 20
     )
     assert best < 5e-3, f"parse took {best * 1e6:.0f} µs"
+
+
+def test_clone_is_independent():
+    base = Template("page").funcs({"f": lambda: "base"}).parse('<{{block "body" .}}b{{end}}>{{f}}')
+    copy = base.clone()
+    copy.funcs({"f": lambda: "copy"}).parse('{{define "body"}}c{{end}}')
+    assert base.execute(None) == "<b>base"
+    assert copy.execute(None) == "<c>copy"
+    assert copy.name() == "page" and copy.lookup("body") is not base.lookup("body")
