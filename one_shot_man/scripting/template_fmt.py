@@ -283,6 +283,8 @@ class _Printf:
             return i
         arg = self.args[self.argnum]
         self.argnum += 1
+        if verb == "v":
+            spec.plus = False  # Go: %+v means "field names", never a sign
         self.out.append(format_arg(arg, verb, spec))
         return i
 
@@ -325,21 +327,16 @@ def format_arg(arg: object, verb: str, spec: _Spec | None = None) -> str:
     if isinstance(arg, (list, tuple)):
         if verb == "v" and spec.sharp:
             return _pad(go_syntax(arg), spec)
-        inner = _Spec()
-        inner.plus, inner.sharp, inner.space = spec.plus, spec.sharp, spec.space
-        inner.precision = spec.precision
-        body = "[" + " ".join(format_arg(v, verb, inner) for v in arg) + "]"
-        return _pad(body, spec)
+        # Go applies the verb, width and flags to each element, not to the whole.
+        return "[" + " ".join(format_arg(v, verb, spec) for v in arg) + "]"
     if isinstance(arg, dict):
         if verb == "v" and spec.sharp:
             return _pad(go_syntax(arg), spec)
-        inner = _Spec()
-        inner.plus, inner.sharp, inner.space = spec.plus, spec.sharp, spec.space
         body = " ".join(
-            f"{format_arg(k, verb, inner)}:{format_arg(v, verb, inner)}"
+            f"{format_arg(k, verb, spec)}:{format_arg(v, verb, spec)}"
             for k, v in _sorted_items(arg)
         )
-        return _pad("map[" + body + "]", spec)
+        return "map[" + body + "]"
     integer = as_int(arg)
     if integer is not None and (isinstance(arg, int) or verb not in "eEfFgG"):
         return _format_int(integer, verb, spec, arg)
@@ -485,6 +482,8 @@ def _format_float(f: float, verb: str, spec: _Spec, original: object) -> str:
         if text[0] != "-" and (spec.plus or spec.space):
             text = ("+" if spec.plus else " ") + text.lstrip("+")
         return _pad(text, _no_zero(spec))
+    if verb == "v" and spec.precision is not None:
+        verb = "g"
     if verb == "v":
         integer = as_int(f)
         body = str(abs(integer)) if integer is not None else format_float_g(abs(f))
