@@ -63,6 +63,7 @@ class _Common:
         self.funcs: dict[str, tuple[Callable[..., Any], int | None, int | None]] = {}
 
     def has_function(self, name: str) -> bool:
+        """Parse-time check: user functions and built-ins are callable by name."""
         return name in self.funcs or name in _funcs.BUILTINS
 
 
@@ -156,6 +157,7 @@ class Template:
         copies: dict[int, Template] = {}
 
         def copy_of(t: Template) -> Template:
+            """One copy per original, so aliases stay aliases."""
             if id(t) not in copies:
                 c = Template(t._name)
                 c._common = common

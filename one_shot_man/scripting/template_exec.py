@@ -9,7 +9,7 @@ control structure, and errors read `template: name:line:col: executing "name" at
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, NoReturn
 
 from one_shot_man.scripting import template_funcs as fx
 from one_shot_man.scripting.template_errors import TemplateExecError
@@ -85,7 +85,8 @@ class State:
 
     # -- errors ----------------------------------------------------------------------------
 
-    def errorf(self, message: str) -> TemplateExecError:
+    def errorf(self, message: str) -> NoReturn:
+        """Raise Go's execution error for the current node (location, template, context)."""
         name = self.tmpl._name
         node = self.node
         if node is None:
@@ -101,12 +102,14 @@ class State:
     # -- variables -------------------------------------------------------------------------
 
     def var_value(self, name: str) -> Any:
+        """Innermost variable of that name (Go searches the stack from the top)."""
         for i in range(len(self.vars) - 1, -1, -1):
             if self.vars[i][0] == name:
                 return self.vars[i][1]
         self.errorf(f"undefined variable: {name}")
 
     def set_var(self, name: str, value: Any) -> None:
+        """`$x = v`: assign to the innermost existing variable."""
         for i in range(len(self.vars) - 1, -1, -1):
             if self.vars[i][0] == name:
                 self.vars[i][1] = value
@@ -116,6 +119,7 @@ class State:
     # -- walking -----------------------------------------------------------------------------
 
     def walk(self, dot: Any, node: Node) -> None:
+        """Execute one node, appending output; dispatch on the exact node type for speed."""
         t = type(node)
         if t is TextNode:
             self.out.append(node.text)  # type: ignore[attr-defined]
@@ -145,6 +149,7 @@ class State:
             self.errorf(f"unknown node: {node}")
 
     def print_value(self, node: Node, value: Any) -> None:
+        """An action's value as Go prints it (`<no value>` for nil/missing)."""
         if type(value) is str:
             self.out.append(value)
         elif value is None or value is MISSING:
@@ -153,6 +158,7 @@ class State:
             self.out.append(format_value(value))
 
     def walk_if_or_with(self, dot: Any, node: IfNode | WithNode, is_with: bool) -> None:
+        """`if`/`with`: variables declared in the pipeline live until `{{end}}`."""
         mark = len(self.vars)
         try:
             value = self.eval_pipeline(dot, node.pipe)
@@ -164,6 +170,7 @@ class State:
             del self.vars[mark:]
 
     def walk_range(self, dot: Any, r: RangeNode) -> None:
+        """`range` over slices, maps (sorted keys), ints and iterables; `break`/`continue`."""
         self.node = r
         outer = len(self.vars)
         try:
@@ -224,6 +231,7 @@ class State:
             del self.vars[outer:]
 
     def walk_template(self, dot: Any, t: TemplateNode) -> None:
+        """`{{template}}`: a fresh variable scope with `$` set to the argument."""
         self.node = t
         tmpl = self.tmpl._common.templates.get(t.name)
         if tmpl is None:
@@ -245,6 +253,7 @@ class State:
     # -- evaluation --------------------------------------------------------------------------
 
     def eval_pipeline(self, dot: Any, pipe: PipeNode | None) -> Any:
+        """Run the commands, each receiving the previous value as its last argument."""
         if pipe is None:
             return None
         self.node = pipe
@@ -261,6 +270,7 @@ class State:
         return value
 
     def eval_command(self, dot: Any, cmd: CommandNode, final: Any) -> Any:
+        """Evaluate one command; the first word decides what it is."""
         first = cmd.args[0]
         t = type(first)
         if t is FieldNode:
@@ -290,10 +300,12 @@ class State:
         self.errorf(f"can't evaluate command {go_quote(str(first))}")  # pragma: no cover
 
     def not_a_function(self, args: list[Node] | None, final: Any) -> None:
+        """Reject arguments given to something that cannot take them."""
         if (args is not None and len(args) > 1) or final is not NO_FINAL:
             self.errorf(f"can't give argument to non-function {args[0]}")  # type: ignore[index]
 
     def eval_arg(self, dot: Any, n: Node) -> Any:
+        """Evaluate an argument of a function or method."""
         self.node = n
         t = type(n)
         if t is FieldNode:
@@ -319,6 +331,7 @@ class State:
     def eval_variable_node(
         self, dot: Any, v: VariableNode, args: list[Node] | None, final: Any
     ) -> Any:
+        """`$x` or `$x.a.b` (possibly a method call with arguments)."""
         self.node = v
         value = self.var_value(v.ident[0])
         if len(v.ident) == 1:
@@ -329,6 +342,7 @@ class State:
     def eval_chain_node(
         self, dot: Any, chain: ChainNode, args: list[Node] | None, final: Any
     ) -> Any:
+        """`(pipeline).a.b`."""
         self.node = chain
         if isinstance(chain.node, NilNode):
             self.errorf(f"indirection through explicit nil in {chain}")
@@ -345,6 +359,7 @@ class State:
         args: list[Node] | None,
         final: Any,
     ) -> Any:
+        """Walk `.a.b.c`; only the last field receives arguments."""
         n = len(idents)
         inner = False
         for i in range(n - 1):
@@ -363,6 +378,7 @@ class State:
         receiver: Any,
         inner: bool,
     ) -> Any:
+        """One field step: map key, object attribute or method call."""
         if receiver is MISSING or (receiver is None and not inner):
             if self.tmpl._missingkey == MISSINGKEY_ERROR:
                 self.errorf(f"nil data; no entry for key {go_quote(name)}")
@@ -408,6 +424,7 @@ class State:
         args: list[Node] | None,
         final: Any,
     ) -> Any:
+        """A function call by name: user functions first, then built-ins."""
         self.node = node
         name = node.ident
         entry = self.tmpl._common.funcs.get(name)
@@ -521,6 +538,7 @@ class State:
         checked: bool = False,
         wrap: str | None = None,
     ) -> Any:
+        """Call a Python callable with evaluated arguments; wrap its failures Go's way."""
         shape = None if checked else fx.arity(fn)
         if shape is not None and not wrap:
             # Go checks a method's arity before evaluating its arguments.

@@ -174,6 +174,7 @@ class _Printf:
         self.out: list[str] = []
 
     def run(self) -> str:
+        """Format everything; leftover arguments become `%!(EXTRA ...)`."""
         fmt, n, i = self.fmt, len(self.fmt), 0
         while i < n:
             pct = fmt.find("%", i)
@@ -348,6 +349,7 @@ def format_arg(arg: object, verb: str, spec: _Spec | None = None) -> str:
             part.precision, part.plus = spec.precision, True
 
             def fmt_part(x: float) -> str:
+                """Format one part of a complex number."""
                 return _format_float(x, verb, part, x)
 
             return _pad(_format_complex(arg, fmt_part), spec)

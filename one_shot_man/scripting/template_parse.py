@@ -8,6 +8,7 @@ Go's `Node.String()`, which execution errors quote as their context (`at <.foo>`
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import NoReturn
 
 from one_shot_man.scripting import template_lexer as lx
 from one_shot_man.scripting.template_errors import TemplateParseError
@@ -42,6 +43,8 @@ class Node:
 
 
 class ListNode(Node):
+    """A sequence of nodes (a template body or a branch)."""
+
     __slots__ = ("nodes",)
 
     def __init__(self, pos: int, src: Source) -> None:
@@ -53,6 +56,8 @@ class ListNode(Node):
 
 
 class TextNode(Node):
+    """Literal text between actions."""
+
     __slots__ = ("text",)
 
     def __init__(self, pos: int, src: Source, text: str) -> None:
@@ -64,6 +69,8 @@ class TextNode(Node):
 
 
 class PipeNode(Node):
+    """`$x := cmd | cmd`: optional declarations and the commands."""
+
     __slots__ = ("cmds", "decl", "is_assign", "line")
 
     def __init__(self, pos: int, src: Source, line: int) -> None:
@@ -81,6 +88,8 @@ class PipeNode(Node):
 
 
 class ActionNode(Node):
+    """`{{pipeline}}`: prints the value unless the pipeline declares variables."""
+
     __slots__ = ("line", "pipe")
 
     def __init__(self, pos: int, src: Source, line: int, pipe: PipeNode) -> None:
@@ -93,6 +102,8 @@ class ActionNode(Node):
 
 
 class CommandNode(Node):
+    """One pipeline stage: the function/field/value and its arguments."""
+
     __slots__ = ("args",)
 
     def __init__(self, pos: int, src: Source) -> None:
@@ -104,6 +115,8 @@ class CommandNode(Node):
 
 
 class IdentifierNode(Node):
+    """A function name."""
+
     __slots__ = ("ident",)
 
     def __init__(self, pos: int, src: Source, ident: str) -> None:
@@ -128,6 +141,8 @@ class VariableNode(Node):
 
 
 class DotNode(Node):
+    """`.`, the current data."""
+
     __slots__ = ()
 
     def __str__(self) -> str:
@@ -135,6 +150,8 @@ class DotNode(Node):
 
 
 class NilNode(Node):
+    """The untyped `nil` constant."""
+
     __slots__ = ()
 
     def __str__(self) -> str:
@@ -165,6 +182,7 @@ class ChainNode(Node):
         self.field: list[str] = []
 
     def add(self, field: str) -> None:
+        """Append `.field` (possibly several dotted names) to the chain."""
         self.field.extend(field[1:].split("."))
 
     def __str__(self) -> str:
@@ -173,6 +191,8 @@ class ChainNode(Node):
 
 
 class BoolNode(Node):
+    """`true` or `false`."""
+
     __slots__ = ("value",)
 
     def __init__(self, pos: int, src: Source, value: bool) -> None:
@@ -198,6 +218,8 @@ class NumberNode(Node):
 
 
 class StringNode(Node):
+    """A quoted or raw string; `text` is its unquoted value."""
+
     __slots__ = ("quoted", "text")
 
     def __init__(self, pos: int, src: Source, quoted: str, text: str) -> None:
@@ -210,6 +232,8 @@ class StringNode(Node):
 
 
 class EndNode(Node):
+    """`{{end}}` (parser internal)."""
+
     __slots__ = ()
 
     def __str__(self) -> str:
@@ -217,6 +241,8 @@ class EndNode(Node):
 
 
 class ElseNode(Node):
+    """`{{else}}` (parser internal)."""
+
     __slots__ = ("line",)
 
     def __init__(self, pos: int, src: Source, line: int) -> None:
@@ -256,21 +282,29 @@ class BranchNode(Node):
 
 
 class IfNode(BranchNode):
+    """`{{if}}`."""
+
     __slots__ = ()
     keyword = "if"
 
 
 class RangeNode(BranchNode):
+    """`{{range}}`."""
+
     __slots__ = ()
     keyword = "range"
 
 
 class WithNode(BranchNode):
+    """`{{with}}`."""
+
     __slots__ = ()
     keyword = "with"
 
 
 class TemplateNode(Node):
+    """`{{template "name" pipeline}}` (also what `{{block}}` leaves in place)."""
+
     __slots__ = ("line", "name", "pipe")
 
     def __init__(self, pos: int, src: Source, line: int, name: str, pipe: PipeNode | None) -> None:
@@ -286,6 +320,8 @@ class TemplateNode(Node):
 
 
 class BreakNode(Node):
+    """`{{break}}`."""
+
     __slots__ = ("line",)
 
     def __init__(self, pos: int, src: Source, line: int) -> None:
@@ -297,6 +333,8 @@ class BreakNode(Node):
 
 
 class ContinueNode(Node):
+    """`{{continue}}`."""
+
     __slots__ = ("line",)
 
     def __init__(self, pos: int, src: Source, line: int) -> None:
@@ -314,7 +352,7 @@ def is_empty_tree(node: Node | None) -> bool:
     if isinstance(node, ListNode):
         return all(is_empty_tree(n) for n in node.nodes)
     if isinstance(node, TextNode):
-        return node.text.strip(" \t\r\n\v\f\x85\xa0") == ""
+        return node.text.strip() == ""
     return False
 
 
@@ -471,30 +509,36 @@ class Parser:
         return item
 
     def next(self) -> Item:
+        """Consume the next item."""
         item = self._fetch(self.i)
         self.i += 1
         return item
 
     def backup(self, n: int = 1) -> None:
+        """Step back n items."""
         self.i -= n
 
     def peek(self) -> Item:
+        """The next item, not consumed."""
         return self._fetch(self.i)
 
     def next_non_space(self) -> Item:
+        """Consume and return the next non-space item."""
         while True:
             item = self.next()
             if item.typ != lx.SPACE:
                 return item
 
     def peek_non_space(self) -> Item:
+        """The next non-space item, not consumed (spaces are consumed)."""
         item = self.next_non_space()
         self.backup()
         return item
 
     # -- errors ----------------------------------------------------------------------------------
 
-    def errorf(self, message: str) -> TemplateParseError:
+    def errorf(self, message: str) -> NoReturn:
+        """Raise Go's parse error at the line of the furthest item read."""
         line = self.items[min(self.hi, len(self.items) - 1)].line
         raise TemplateParseError(f"template: {self.name}:{line}: {message}")
 
@@ -506,10 +550,12 @@ class Parser:
                 extra = extra[len(" in action") :]
         self.errorf(item.val + extra)
 
-    def unexpected(self, item: Item, context: str) -> None:
+    def unexpected(self, item: Item, context: str) -> NoReturn:
+        """Raise `unexpected <item> in <context>`."""
         self.errorf(f"unexpected {item} in {context}")
 
     def expect(self, typ: int, context: str) -> Item:
+        """Consume the next non-space item, which must have the given type."""
         item = self.next_non_space()
         if item.typ != typ:
             self.unexpected(item, context)
