@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import os
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 
@@ -71,9 +72,7 @@ def test_help_for_one_command() -> None:
     registry = Registry(Config())
     code, out, _ = run(registry.get("help"), ["version", "ignored"])
     assert code == 0
-    assert out == (
-        "Command: version\nDescription: Display version information\nUsage: version\n"
-    )
+    assert out == ("Command: version\nDescription: Display version information\nUsage: version\n")
 
 
 def test_help_config_shows_flags() -> None:
@@ -191,7 +190,7 @@ def test_config_set_warns_on_schema_problems(isolated_home: Path) -> None:
 def test_config_three_args() -> None:
     cmd = ConfigCommand(Config())
     err = io.StringIO()
-    with pytest.raises(CommandError, match="^invalid arguments$"):
+    with pytest.raises(CommandError, match=r"^invalid arguments$"):
         cmd.execute(["a", "b", "c"], io.StringIO(), err)
     assert err.getvalue() == "Invalid number of arguments\n"
 
@@ -199,7 +198,9 @@ def test_config_three_args() -> None:
 # -- init -------------------------------------------------------------------------
 
 
-def test_init_creates_config_into_nested_dir(isolated_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_init_creates_config_into_nested_dir(
+    isolated_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = isolated_home / "a" / "b" / "config"
     monkeypatch.setenv("OSM_CONFIG", str(path))
     code, out, err = run(InitCommand(), [], ["--force"])
@@ -242,7 +243,7 @@ class FakeGoal:
 
 
 class FakeGoals:
-    goals = {
+    goals: ClassVar[dict[str, str]] = {
         "comment-stripper": "Remove useless comments and refactor useful ones",
         "doc-generator": "Generate comprehensive documentation for code structures",
         "test-generator": "Generate comprehensive test suites",
@@ -342,11 +343,13 @@ def test_completion_includes_script_commands(tmp_path: Path) -> None:
 def test_completion_errors() -> None:
     cmd = completion()
     err = io.StringIO()
-    with pytest.raises(CommandError, match="^unsupported shell: tcsh$"):
+    with pytest.raises(CommandError, match=r"^unsupported shell: tcsh$"):
         cmd.execute(["tcsh"], io.StringIO(), err)
-    assert err.getvalue() == "Unsupported shell: tcsh\nSupported shells: bash, zsh, fish, powershell\n"
+    assert (
+        err.getvalue() == "Unsupported shell: tcsh\nSupported shells: bash, zsh, fish, powershell\n"
+    )
     err = io.StringIO()
-    with pytest.raises(CommandError, match="^too many arguments$"):
+    with pytest.raises(CommandError, match=r"^too many arguments$"):
         cmd.execute(["bash", "zsh", "x"], io.StringIO(), err)
     assert err.getvalue() == "Too many arguments: [zsh x]\nUsage: osm completion [shell]\n"
 

@@ -103,7 +103,15 @@ def test_invalid_values() -> None:
 
 @pytest.mark.parametrize(
     ("text", "value"),
-    [("10", 10), ("-3", -3), ("0x1f", 31), ("0o17", 15), ("017", 15), ("0b101", 5), ("1_000", None)],
+    [
+        ("10", 10),
+        ("-3", -3),
+        ("0x1f", 31),
+        ("0o17", 15),
+        ("017", 15),
+        ("0b101", 5),
+        ("1_000", None),
+    ],
 )
 def test_int_go_syntax(text: str, value: int | None) -> None:
     fs = script_flags()
