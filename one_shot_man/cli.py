@@ -115,9 +115,22 @@ def _execute(cmd: Command, args: list[str], stdout: TextIO, stderr: TextIO) -> i
     except OsmError as exc:
         stderr.write(f"Error: {exc}\n")
         return 1
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        # The environment failed (disk full, permission denied): not a bug to trace.
+        stderr.write(f"Error: {_os_error_text(exc)}\n")
+        return 1
     if status is None:  # tolerate commands that forget to return a status
         return 0
     return int(status)
+
+
+def _os_error_text(exc: OSError) -> str:
+    """`<strerror>: <file>` when the OS names a file, else the plain message."""
+    if exc.strerror and exc.filename is not None:
+        return f"{exc.strerror}: {exc.filename}"
+    return exc.strerror or str(exc)
 
 
 def _silence_stdout() -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import sys
 
-from one_shot_man.errors import CommandNotFoundError
+from one_shot_man.errors import CommandError, CommandNotFoundError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -64,7 +64,10 @@ class BuiltinSpec:
         """Import the module and build the command."""
         import importlib
 
-        module = importlib.import_module(self.module)
+        try:
+            module = importlib.import_module(self.module)
+        except ImportError as exc:
+            raise CommandError(f"command {self.name} is not available: {exc}") from exc
         create = getattr(module, "create", None)
         if callable(create):
             return create(registry)

@@ -426,3 +426,15 @@ def test_version_does_not_import_re_or_argparse(isolated_home: Path) -> None:
         if "re" in config_only:
             pytest.xfail("one_shot_man.config.load() imports pathlib (-> re); reported")
     assert "re" not in imported, sorted(imported)
+
+
+def test_os_error_from_command_is_one_line() -> None:
+    class Disk(BaseCommand):
+        def execute(self, args, stdout, stderr):  # type: ignore[no-untyped-def]
+            raise PermissionError(13, "Permission denied", "/x/y")
+
+    registry = Registry(Config(), builtins=False)
+    registry.register(Disk("disk", "d", "disk"))
+    out, err = io.StringIO(), io.StringIO()
+    assert run(["disk"], out, err, registry=registry) == 1
+    assert err.getvalue() == "Error: Permission denied: /x/y\n"

@@ -255,3 +255,12 @@ def test_python_runs_scripts_without_shell(tmp_path: Path) -> None:
     out = io.StringIO()
     assert registry_with(tmp_path, d).get("py").execute(["a b", "$HOME"], out, io.StringIO()) == 0
     assert out.getvalue() == "['a b', '$HOME']\n"
+
+
+def test_builtin_whose_module_fails_to_import_is_a_command_error() -> None:
+    registry = Registry(Config())
+    registry.register_lazy(
+        BuiltinSpec("broken", "one_shot_man.command._missing_module", "X", "Broken", "broken")
+    )
+    with pytest.raises(CommandError, match="command broken is not available"):
+        registry.get("broken")
