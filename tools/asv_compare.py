@@ -210,7 +210,7 @@ def verdict(row: Row, fail: float, confirm: dict[str, Confirmation]) -> str:
             return f"**regression, confirmed** ({again})"
         if (row.ratio or 1) < 1:
             return f"faster ({again})"
-        return f"not confirmed ({again}): noise"
+        return f"not confirmed at {fail:g}x ({again})"
     if not row.significant:
         return "not significant (noise)"
     if row.mark == "-":
