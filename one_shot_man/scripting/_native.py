@@ -1,0 +1,155 @@
+"""Two things the `_quickjs` binding does not offer, reached through the QuickJS C API it exports.
+
+1. Interrupting a running script. The binding's own `set_time_limit` forbids every call from
+   JavaScript into Python while a limit is set, and the whole osm API is such calls. QuickJS polls
+   an interrupt handler that is normally unset; the watchdog thread installs one (it returns
+   "stop") only when a script has overrun, and the owner thread removes it afterwards.
+2. Seeing unhandled promise rejections (QuickJS reports them to a host tracker callback).
+
+Everything here checks the binding's object layout first (`JS_GetRuntime(context) == runtime`)
+and reports `AVAILABLE = False` instead of guessing when it does not match; the runtime then
+falls back to no interrupt and no rejection reports (documented in docs/scripting.md).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import _quickjs
+
+__all__ = ["AVAILABLE", "NativeHandle"]
+
+_PTR = ctypes.sizeof(ctypes.c_void_p)
+_HEAD = 2 * _PTR  # PyObject_HEAD: ob_refcnt, ob_type
+_JS_TAG_BOOL = 1
+_JS_TAG_UNDEFINED = 3
+
+
+class _JSValue(ctypes.Structure):
+    # quickjs-ng on 64-bit hosts: a 16-byte struct {union u; int64 tag}, passed by value.
+    _fields_ = [("u", ctypes.c_uint64), ("tag", ctypes.c_int64)]
+
+
+_INTERRUPT = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p)
+_TRACKER = ctypes.CFUNCTYPE(
+    None, ctypes.c_void_p, _JSValue, _JSValue, ctypes.c_bool, ctypes.c_void_p
+)
+
+
+def _load() -> Any:
+    if _PTR != 8 or sys.byteorder != "little":
+        return None
+    try:
+        lib = ctypes.PyDLL(_quickjs.__file__)
+        lib.JS_GetRuntime.restype = ctypes.c_void_p
+        lib.JS_GetRuntime.argtypes = [ctypes.c_void_p]
+        lib.JS_SetInterruptHandler.restype = None
+        lib.JS_SetInterruptHandler.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p]
+        lib.JS_SetHostPromiseRejectionTracker.restype = None
+        lib.JS_SetHostPromiseRejectionTracker.argtypes = [
+            ctypes.c_void_p,
+            ctypes.c_void_p,
+            ctypes.c_void_p,
+        ]
+        lib.JS_GetGlobalObject.restype = _JSValue
+        lib.JS_GetGlobalObject.argtypes = [ctypes.c_void_p]
+        lib.JS_GetPropertyStr.restype = _JSValue
+        lib.JS_GetPropertyStr.argtypes = [ctypes.c_void_p, _JSValue, ctypes.c_char_p]
+        lib.JS_Call.restype = _JSValue
+        lib.JS_Call.argtypes = [
+            ctypes.c_void_p,
+            _JSValue,
+            _JSValue,
+            ctypes.c_int,
+            ctypes.POINTER(_JSValue),
+        ]
+        lib.JS_FreeValue.restype = None
+        lib.JS_FreeValue.argtypes = [ctypes.c_void_p, _JSValue]
+        lib.JS_GetException.restype = _JSValue
+        lib.JS_GetException.argtypes = [ctypes.c_void_p]
+        return lib
+    except (OSError, AttributeError):
+        return None
+
+
+_LIB = _load()
+AVAILABLE = _LIB is not None
+
+
+@_INTERRUPT
+def _stop(_rt: Any, _opaque: Any) -> int:
+    return 1
+
+
+_STOP_ADDRESS = ctypes.cast(_stop, ctypes.c_void_p).value
+#: Rejection callbacks by opaque key (the key is passed through QuickJS as `opaque`).
+_TRACKERS: dict[int, Callable[[], None]] = {}
+_next_key = 0
+
+
+@_TRACKER
+def _track(ctx: int, promise: _JSValue, reason: _JSValue, handled: bool, opaque: int) -> None:
+    # Runs inside QuickJS (GIL re-taken by ctypes). Hand the pair to the prelude's pure-JS
+    # `__rt_track`, which never calls into Python (a Python call here would deadlock).
+    try:
+        notify = _TRACKERS.get(opaque or 0)
+        if notify is None:
+            return
+        lib = _LIB
+        glob = lib.JS_GetGlobalObject(ctx)
+        fn = lib.JS_GetPropertyStr(ctx, glob, b"__rt_track")
+        args = (_JSValue * 3)(promise, reason, _JSValue(1 if handled else 0, _JS_TAG_BOOL))
+        result = lib.JS_Call(ctx, fn, _JSValue(0, _JS_TAG_UNDEFINED), 3, args)
+        if result.tag == 6:  # JS_TAG_EXCEPTION: never leave an exception pending
+            lib.JS_FreeValue(ctx, lib.JS_GetException(ctx))
+        else:
+            lib.JS_FreeValue(ctx, result)
+        lib.JS_FreeValue(ctx, fn)
+        lib.JS_FreeValue(ctx, glob)
+        if not handled:
+            notify()
+    except Exception:  # pragma: no cover - a callback must never raise into C
+        pass
+
+
+class NativeHandle:
+    """The QuickJS runtime pointer of one context, for interrupting it and tracking rejections."""
+
+    __slots__ = ("_key", "_rt")
+
+    def __init__(self, context: Any) -> None:
+        base = id(context)
+        rt = ctypes.c_void_p.from_address(base + _HEAD).value
+        cx = ctypes.c_void_p.from_address(base + _HEAD + _PTR).value
+        if not rt or not cx or _LIB.JS_GetRuntime(cx) != rt:
+            raise OSError("unexpected _quickjs.Context layout")
+        self._rt = rt
+        self._key = 0
+
+    def interrupt(self) -> None:
+        """Make the running script stop at its next interrupt poll (any thread may call this)."""
+        _LIB.JS_SetInterruptHandler(self._rt, _STOP_ADDRESS, None)
+
+    def clear_interrupt(self) -> None:
+        """Remove the stop handler (owner thread, after the script returned)."""
+        _LIB.JS_SetInterruptHandler(self._rt, None, None)
+
+    def track_rejections(self, notify: Callable[[], None]) -> None:
+        """Call `notify()` after each rejection without a handler (owner thread only)."""
+        global _next_key
+        _next_key += 1
+        self._key = _next_key
+        _TRACKERS[self._key] = notify
+        _LIB.JS_SetHostPromiseRejectionTracker(
+            self._rt, ctypes.cast(_track, ctypes.c_void_p), self._key
+        )
+
+    def release(self) -> None:
+        """Detach the tracker before the context is freed."""
+        if self._key:
+            _LIB.JS_SetHostPromiseRejectionTracker(self._rt, None, None)
+            _TRACKERS.pop(self._key, None)
+            self._key = 0

@@ -1,0 +1,817 @@
+"""A QuickJS context with an event loop, owned by the thread that created it.
+
+QuickJS crashes when two threads touch one runtime, even one after the other, and a thread
+hand-off costs 60-80 us against 2-3 us for an evaluation. So the creating thread owns the
+context for its whole life and runs every piece of JavaScript inline; other threads queue work
+(`run_on_loop`, `run_sync`, and every public method called from them) that the owner runs when it
+pumps: in `run_until_idle`, `pump`, `wait_for`, and before anything it runs itself. Timers and
+promise jobs follow the order JavaScript users know: a macrotask (script, timer callback, queued
+call) runs, then every microtask it queued, then unhandled rejections are reported.
+"""
+
+from __future__ import annotations
+
+import heapq
+import json
+import os
+import select
+import sys
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from typing import Any, TextIO
+
+import _quickjs
+
+from one_shot_man.errors import ScriptError
+from one_shot_man.scripting import watchdog
+from one_shot_man.scripting.errors import (
+    JavaScriptError,
+    LoopTimeoutError,
+    MemoryLimitError,
+    RuntimeClosedError,
+    ScriptSyntaxError,
+    TimeLimitError,
+    parse_js_exception,
+)
+from one_shot_man.scripting.prelude import BOOT_JS, CONSOLE_JS, DESCRIBE_JS
+
+__all__ = ["CompiledScript", "Runtime"]
+
+_JSException = _quickjs.JSException
+_get_ident = threading.get_ident
+_monotonic = time.monotonic
+_STRICT = '"use strict";'
+_SHIFT = len(_STRICT)
+_INT32 = 1 << 31
+#: Node clamps every timeout to at least 1 ms; HTML adds 4 ms from the 5th nested level.
+_MIN_DELAY = 0.001
+_NESTED_MIN_DELAY = 0.004
+_NESTING_CLAMP_LEVEL = 5
+_MAX_DELAY_MS = 2**31 - 1
+#: How often `wait_for` looks again at an Event or predicate it cannot block on.
+_POLL_SLICE = 0.005
+
+
+class CompiledScript:
+    """A syntax-checked script that any Runtime can run (`Runtime.run_compiled`).
+
+    The `_quickjs` binding cannot hand out QuickJS bytecode, so "compiled" means: parsed once
+    (syntax errors surface at compile time, with the script's name and line) and stored with
+    its strict-mode prefix; running it parses again in the target runtime.
+    """
+
+    __slots__ = ("_code", "name", "source")
+
+    def __init__(self, name: str, source: str) -> None:
+        self.name = name
+        self.source = source
+        self._code = _STRICT + source
+
+    def __repr__(self) -> str:
+        return f"CompiledScript({self.name!r}, {len(self.source)} chars)"
+
+
+class _Job:
+    """Work queued by another thread; `lock` is released when it has run."""
+
+    __slots__ = ("error", "fn", "lock", "result", "state")
+
+    def __init__(self, fn: Callable[[], Any], wait: bool) -> None:
+        self.fn = fn
+        self.lock: Any = None
+        if wait:
+            self.lock = threading.Lock()
+            self.lock.acquire()
+        self.result: Any = None
+        self.error: BaseException | None = None
+        self.state = 0  # 0 queued, 1 running, 2 done, 3 cancelled
+
+
+class _Timer:
+    __slots__ = ("args", "due", "fn", "id", "interval", "level", "script", "seq")
+
+    def __init__(
+        self,
+        tid: int,
+        due: float,
+        seq: int,
+        interval: float | None,
+        level: int,
+        script: str,
+        fn: Any,
+        args: tuple[Any, ...],
+    ) -> None:
+        self.fn = fn
+        self.args = args
+        self.id = tid
+        self.due = due
+        self.seq = seq
+        self.interval = interval
+        self.level = level
+        self.script = script
+
+
+class Runtime:
+    """One QuickJS context with timers, `console` and limits, owned by its creating thread.
+
+    `eval_timeout` (seconds of CPU time of the owner thread per entry into JavaScript) and
+    `memory_limit_mb` stop runaway scripts with `TimeLimitError`/`MemoryLimitError`; the runtime
+    stays usable afterwards. `sync_timeout` is how long a call from another thread waits for
+    the owner to pump before `LoopTimeoutError` (0 or None: wait forever).
+    """
+
+    def __init__(
+        self,
+        *,
+        eval_timeout: float | None = 30.0,
+        memory_limit_mb: int | None = 512,
+        stdout: TextIO | None = None,
+        stderr: TextIO | None = None,
+        sync_timeout: float | None = 5.0,
+    ) -> None:
+        self._owner = _get_ident()
+        self._stdout = stdout
+        self._stderr = stderr
+        self.sync_timeout = sync_timeout
+        self._eval_timeout = eval_timeout if eval_timeout and eval_timeout > 0 else None
+        self._memory_limit_mb = memory_limit_mb if memory_limit_mb and memory_limit_mb > 0 else None
+        self._closed = False
+        self._freed = False
+        self._depth = 0
+        self._script = "<runtime>"
+        self._cond = threading.Condition(threading.Lock())
+        self._jobs: deque[_Job] = deque()
+        self._wake_r = self._wake_w = -1
+        self._selecting = False
+        self._heap: list[tuple[float, int, int]] = []
+        self._timers: dict[int, _Timer] = {}
+        self._seq = 0
+        self._firing_level = -1
+        self._host_error: BaseException | None = None
+        #: Errors from timer callbacks, microtasks and unhandled rejections, oldest first.
+        self.async_errors: list[JavaScriptError] = []
+        self._rejections = False
+        # watchdog protocol: the owner bumps _entry_gen and sets _armed around each entry
+        self._entry_gen = 0
+        self._armed = False
+        self._irq_lock = threading.Lock()
+        self._irq_gen = -1
+        self._native: Any = None
+        ctx = self._ctx = _quickjs.Context()
+        if self._memory_limit_mb:
+            ctx.set_memory_limit(self._memory_limit_mb << 20)
+        ctx.add_callable("setTimeout", self._set_timeout)
+        ctx.add_callable("setInterval", self._set_interval)
+        ctx.add_callable("setImmediate", self._set_immediate)
+        ctx.add_callable("clearTimeout", self._clear_timer)
+        ctx.add_callable("clearInterval", self._clear_timer)
+        ctx.add_callable("clearImmediate", self._clear_timer)
+        ctx.add_callable("__rt_console", self._load_console)
+        self._rejected = ctx.eval(BOOT_JS)
+        self._describe: Any = None
+        self._next_timer_id = 0
+        try:
+            from one_shot_man.scripting import _native
+
+            if _native.AVAILABLE:
+                self._native = _native.NativeHandle(ctx)
+                self._native.track_rejections(self._on_rejection)
+        except OSError:
+            self._native = None
+        if self._eval_timeout and self._native is not None:
+            watchdog.register(self)
+
+    # -- properties --------------------------------------------------------------------------
+
+    @property
+    def context(self) -> Any:
+        """The raw `_quickjs.Context`; touch it only on the owner thread (inside `run_sync`)."""
+        if self._closed:
+            raise RuntimeClosedError("runtime is closed")
+        return self._ctx
+
+    @property
+    def owner_thread_id(self) -> int:
+        """`threading.get_ident()` of the thread that owns and runs this runtime."""
+        return self._owner
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    @property
+    def eval_timeout(self) -> float | None:
+        return self._eval_timeout
+
+    @property
+    def memory_limit_mb(self) -> int | None:
+        return self._memory_limit_mb
+
+    def is_owner(self) -> bool:
+        """True on the thread that runs this runtime's JavaScript."""
+        return _get_ident() == self._owner
+
+    def pending_timers(self) -> int:
+        """How many timers (timeouts, intervals, immediates) are still scheduled."""
+        return len(self._timers)
+
+    # -- globals and scripts -----------------------------------------------------------------
+
+    def set_global(self, name: str, value: Any) -> None:
+        """Set global `name` to a str/int/float/bool/None or JSON-like list/dict value."""
+        if _get_ident() != self._owner:
+            return self._cross(lambda: self.set_global(name, value), self.sync_timeout)
+        if self._closed:
+            raise RuntimeClosedError("runtime is closed")
+        if self._jobs and not self._depth:
+            self._run_jobs()
+        ctx = self._ctx
+        if value is None or isinstance(value, (str, bool, float, _quickjs.Object)):
+            ctx.set(name, value)
+        elif isinstance(value, int):
+            ctx.set(name, value if -_INT32 <= value < _INT32 else float(value))
+        elif isinstance(value, (list, tuple, dict)):
+            ctx.set(name, ctx.parse_json(json.dumps(value)))
+        else:
+            raise TypeError(f"cannot set global {name!r}: unsupported type {type(value).__name__}")
+
+    def get_global(self, name: str) -> Any:
+        """A global's value: primitives as-is, objects and arrays as Python data, else None."""
+        if _get_ident() != self._owner:
+            return self._cross(lambda: self.get_global(name), self.sync_timeout)
+        if self._closed:
+            raise RuntimeClosedError("runtime is closed")
+        if self._jobs and not self._depth:
+            self._run_jobs()
+        value = self._ctx.get(name)
+        if isinstance(value, _quickjs.Object):
+            text = value.json()
+            return None if text is None else json.loads(text)
+        return value
+
+    def load_script(self, name: str, source: str) -> None:
+        """Run `source` as a strict-mode classic script named `name`, then its microtasks.
+
+        Raises `ScriptSyntaxError`, `JavaScriptError`, `TimeLimitError` or `MemoryLimitError`
+        naming the script, line and column. `var`/function declarations stay global.
+        """
+        if _get_ident() != self._owner:
+            return self._cross(lambda: self.load_script(name, source), self.sync_timeout)
+        self._evaluate(name, _STRICT + source)
+
+    def compile_script(self, name: str, source: str) -> CompiledScript:
+        """Syntax-check `source` (without running it) into a program any Runtime can run."""
+        if _get_ident() != self._owner:
+            return self._cross(lambda: self.compile_script(name, source), self.sync_timeout)
+        if self._closed:
+            raise RuntimeClosedError("runtime is closed")
+        program = CompiledScript(name, source)
+        ctx = self._ctx
+        ctx.set("__rt_src", program._code)
+        try:
+            ctx.eval("new Function(__rt_src), undefined")
+        except _JSException as exc:
+            raise self._error(exc, name, function_body=True) from None
+        finally:
+            ctx.eval("delete globalThis.__rt_src")
+        return program
+
+    def run_compiled(self, program: CompiledScript) -> None:
+        """Run a program from `compile_script` (of this or any other Runtime)."""
+        if _get_ident() != self._owner:
+            return self._cross(lambda: self.run_compiled(program), self.sync_timeout)
+        self._evaluate(program.name, program._code)
+
+    def _evaluate(self, name: str, code: str) -> None:
+        if self._closed:
+            raise RuntimeClosedError("runtime is closed")
+        if self._jobs and not self._depth:
+            self._run_jobs()
+        if self._depth:
+            prev = self._script
+            self._script = name
+            try:
+                self._ctx.eval(code)
+            except _JSException as exc:
+                raise self._error(exc, name) from None
+            finally:
+                self._script = prev
+            return
+        self._script = name
+        self._depth = 1
+        if self._eval_timeout:
+            self._entry_gen += 1
+            self._armed = True
+        try:
+            self._ctx.eval(code)
+            self._drain()
+        except _JSException as exc:
+            raise self._error(exc, name) from None
+        finally:
+            self._exit()
+
+    # -- running work on the owner -----------------------------------------------------------
+
+    def run_sync(self, fn: Callable[..., Any], timeout: float | None = 5.0) -> Any:
+        """Run `fn(context)` on the owner and return its result (exceptions propagate).
+
+        On the owner it runs inline (re-entrant calls from inside JavaScript too); from another
+        thread it is queued and waited for, up to `timeout` seconds (0/None: no limit), then
+        `LoopTimeoutError`; a job that has not started by then is cancelled.
+        """
+        if _get_ident() != self._owner:
+            return self._cross(lambda: self._macro(fn), timeout)
+        if self._closed:
+            raise RuntimeClosedError("runtime is closed")
+        if self._depth:
+            return fn(self._ctx)
+        if self._jobs:
+            self._run_jobs()
+        return self._macro(fn)
+
+    def run_on_loop(self, fn: Callable[..., Any]) -> bool:
+        """Queue `fn(context)` to run on the owner (FIFO); False if the runtime is closed.
+
+        An exception it raises is reported like an uncaught timer error.
+        """
+        job = _Job(lambda: self._macro(fn), wait=False)
+        with self._cond:
+            if self._closed:
+                return False
+            self._jobs.append(job)
+            self._cond.notify()
+        if self._selecting:
+            self._wake()
+        return True
+
+    def _macro(self, fn: Callable[..., Any]) -> Any:
+        """Run one macrotask on the owner: `fn(context)` then the microtasks it queued."""
+        if self._closed:
+            raise RuntimeClosedError("runtime is closed")
+        if self._depth:
+            return fn(self._ctx)
+        self._depth = 1
+        if self._eval_timeout:
+            self._entry_gen += 1
+            self._armed = True
+        try:
+            result = fn(self._ctx)
+            self._drain()
+            return result
+        except _JSException as exc:
+            err = self._error(exc, self._script)
+            if isinstance(err, (TimeLimitError, MemoryLimitError)):
+                raise err from None
+            raise
+        finally:
+            self._exit()
+
+    def _exit(self) -> None:
+        self._depth = 0
+        if self._eval_timeout:
+            with self._irq_lock:
+                self._armed = False
+                if self._irq_gen >= 0:
+                    self._irq_gen = -1
+                    self._native.clear_interrupt()
+        if self._closed and not self._freed:
+            self._free()
+
+    def _cross(self, fn: Callable[[], Any], timeout: float | None) -> Any:
+        job = _Job(fn, wait=True)
+        with self._cond:
+            if self._closed:
+                raise RuntimeClosedError("runtime is closed")
+            self._jobs.append(job)
+            self._cond.notify()
+        if self._selecting:
+            self._wake()
+        done = job.lock.acquire(timeout=timeout) if timeout else job.lock.acquire()
+        if not done:
+            with self._cond:
+                if job.state == 0:
+                    job.state = 3
+                    try:
+                        self._jobs.remove(job)
+                    except ValueError:
+                        pass
+            raise LoopTimeoutError(
+                f"operation timed out after {timeout:g}s: the thread owning this Runtime did not "
+                "run queued work (it must call run_until_idle, pump or wait_for)"
+            )
+        if job.error is not None:
+            raise job.error
+        return job.result
+
+    def _run_jobs(self) -> None:
+        """Run every queued job (FIFO); called on the owner at depth 0."""
+        jobs = self._jobs
+        while jobs:
+            with self._cond:
+                if not jobs:
+                    return
+                job = jobs.popleft()
+                if job.state != 0:
+                    continue
+                job.state = 1
+            try:
+                job.result = job.fn()
+            except BaseException as exc:  # delivered to the waiting thread
+                if job.lock is None:
+                    self._report_python(exc, "queued call")
+                job.error = exc
+            finally:
+                job.state = 2
+                if job.lock is not None:
+                    job.lock.release()
+            if self._closed:
+                return
+
+    # -- the loop ----------------------------------------------------------------------------
+
+    def pump(self) -> int:
+        """Run queued calls and due timers once without blocking; returns how many ran."""
+        self._check_owner("pump")
+        if self._closed:
+            self._free_if_needed()
+            return 0
+        count = len(self._jobs)
+        if count:
+            self._run_jobs()
+        return count + self._run_due_timers()
+
+    def run_until_idle(self, timeout: float | None = None) -> None:
+        """Run queued calls, timers and promise jobs until none is left (Node's exit rule).
+
+        Raises `LoopTimeoutError` when work is still pending after `timeout` seconds. Errors in
+        timer callbacks and unhandled rejections do not stop the loop: each is written to the
+        runtime's stderr and appended to `async_errors`.
+        """
+        self._check_owner("run_until_idle")
+        deadline = None if timeout is None else _monotonic() + timeout
+        while True:
+            if self._closed:
+                self._free_if_needed()
+                return
+            if self._jobs:
+                self._run_jobs()
+            self._run_due_timers()
+            if self._closed:
+                continue
+            if not self._timers and not self._jobs:
+                return
+            now = _monotonic()
+            if deadline is not None and now >= deadline:
+                raise LoopTimeoutError(
+                    f"event loop still busy after {timeout:g}s: "
+                    f"{len(self._timers)} timer(s) pending"
+                )
+            self._block(self._wait_time(now, deadline))
+
+    def wait_for(self, target: Any, timeout: float | None = None) -> bool:
+        """Keep timers and queued calls running until `target` is ready; False on timeout.
+
+        `target` is a file descriptor or object with `fileno()` (readable), a
+        `threading.Event`, or a callable predicate. For an interactive prompt waiting on stdin.
+        """
+        self._check_owner("wait_for")
+        deadline = None if timeout is None else _monotonic() + timeout
+        fd = _as_fd(target)
+        is_set = None
+        if fd is None:
+            is_set = target.is_set if hasattr(target, "is_set") else target
+        while True:
+            if not self._closed:
+                if self._jobs:
+                    self._run_jobs()
+                self._run_due_timers()
+            else:
+                self._free_if_needed()
+            if is_set is not None and is_set():
+                return True
+            now = _monotonic()
+            if deadline is not None and now >= deadline:
+                return False
+            wait = self._wait_time(now, deadline)
+            if fd is None:
+                self._block(_POLL_SLICE if wait is None else min(wait, _POLL_SLICE))
+                continue
+            if self._wake_r < 0:
+                self._wake_r, self._wake_w = os.pipe()
+                os.set_blocking(self._wake_r, False)
+            self._selecting = True
+            try:
+                if self._jobs:
+                    continue
+                ready, _, _ = select.select([fd, self._wake_r], [], [], wait)
+            finally:
+                self._selecting = False
+            if self._wake_r in ready:
+                try:
+                    os.read(self._wake_r, 512)
+                except BlockingIOError:
+                    pass
+            if fd in ready:
+                return True
+
+    def _wait_time(self, now: float, deadline: float | None) -> float | None:
+        wait = None
+        if self._heap:
+            wait = max(0.0, self._heap[0][0] - now)
+        if deadline is not None:
+            left = max(0.0, deadline - now)
+            wait = left if wait is None else min(wait, left)
+        return wait
+
+    def _block(self, wait: float | None) -> None:
+        with self._cond:
+            if not self._jobs and not self._closed:
+                self._cond.wait(wait)
+
+    def _wake(self) -> None:
+        if self._wake_w >= 0:
+            try:
+                os.write(self._wake_w, b"\0")
+            except OSError:
+                pass
+
+    def _check_owner(self, what: str) -> None:
+        if _get_ident() != self._owner:
+            raise ScriptError(f"{what}() must be called on the thread that created the Runtime")
+
+    # -- timers ------------------------------------------------------------------------------
+
+    def _set_timeout(self, fn: Any, delay: Any = None, *args: Any) -> int:
+        return self._add_timer(fn, delay, args, 0)
+
+    def _set_interval(self, fn: Any, delay: Any = None, *args: Any) -> int:
+        return self._add_timer(fn, delay, args, 1)
+
+    def _set_immediate(self, fn: Any, *args: Any) -> int:
+        return self._add_timer(fn, 0, args, 2)
+
+    def _add_timer(self, fn: Any, delay: Any, args: tuple[Any, ...], kind: int) -> int:
+        """Host side of setTimeout/setInterval/setImmediate. Never raises (see bridge notes)."""
+        try:
+            if kind == 2:
+                delay_s = 0.0
+            else:
+                try:
+                    ms = 0.0 if isinstance(delay, _quickjs.Object) else float(delay or 0)
+                except (TypeError, ValueError):
+                    ms = 0.0
+                if not ms >= 1 or ms > _MAX_DELAY_MS:  # NaN, negative, 0, huge -> 1 ms (Node)
+                    ms = 1.0
+                delay_s = ms / 1000.0
+                if self._firing_level >= _NESTING_CLAMP_LEVEL and delay_s < _NESTED_MIN_DELAY:
+                    delay_s = _NESTED_MIN_DELAY
+            self._seq += 1
+            self._next_timer_id += 1
+            tid = self._next_timer_id
+            timer = _Timer(
+                tid,
+                _monotonic() + delay_s,
+                self._seq,
+                delay_s if kind == 1 else None,
+                self._firing_level + 1,
+                self._script,
+                fn,
+                args,
+            )
+            self._timers[tid] = timer
+            heapq.heappush(self._heap, (timer.due, timer.seq, tid))
+            return tid
+        except BaseException as exc:  # pragma: no cover - kept for the next report
+            self._host_error = exc
+            return 0
+
+    def _clear_timer(self, tid: Any = None) -> None:
+        try:
+            if isinstance(tid, (int, float)) and not isinstance(tid, bool) and tid == tid:
+                self._timers.pop(int(tid), None)
+        except BaseException as exc:  # pragma: no cover
+            self._host_error = exc
+
+    def _load_console(self) -> Any:
+        """First read of `console`: parse the console code (most scripts never log)."""
+        try:
+            ctx = self._ctx
+            ctx.add_callable("__rt_write", self._write)
+            return ctx.eval(CONSOLE_JS)
+        except BaseException as exc:  # pragma: no cover
+            self._host_error = exc
+            return None
+
+    def _write(self, stream_no: int, text: str) -> None:
+        try:
+            stream = self._stdout if stream_no == 1 else self._stderr
+            if stream is None:
+                stream = sys.stdout if stream_no == 1 else sys.stderr
+            stream.write(f"{text}\n")
+            stream.flush()
+        except BaseException as exc:  # pragma: no cover
+            self._host_error = exc
+
+    def _run_due_timers(self) -> int:
+        """Fire every timer due now, by due time then creation order; returns how many."""
+        heap = self._heap
+        if not heap:
+            return 0
+        now = _monotonic()
+        if heap[0][0] > now:
+            return 0
+        limit = self._seq
+        fired = 0
+        timers = self._timers
+        while heap and heap[0][0] <= now and not self._closed:
+            _due, seq, tid = heap[0]
+            if seq > limit:
+                break
+            heapq.heappop(heap)
+            timer = timers.get(tid)
+            if timer is None or timer.seq != seq:
+                continue
+            repeat = timer.interval is not None
+            if not repeat:
+                del timers[tid]
+            fired += 1
+            self._fire(timer, repeat)
+            if repeat and timers.get(tid) is timer and not self._closed:
+                self._seq += 1
+                timer.seq = self._seq
+                timer.due = _monotonic() + max(timer.interval or 0.0, _MIN_DELAY)
+                heapq.heappush(heap, (timer.due, timer.seq, tid))
+        return fired
+
+    def _fire(self, timer: _Timer, repeat: bool) -> None:
+        self._script = timer.script
+        self._firing_level = timer.level
+        self._depth = 1
+        if self._eval_timeout:
+            self._entry_gen += 1
+            self._armed = True
+        try:
+            timer.fn(*timer.args)
+        except _JSException as exc:
+            self._report(exc, timer.script, "uncaught exception in timer callback")
+        finally:
+            self._firing_level = -1
+        try:
+            self._drain()
+        except _JSException as exc:
+            self._report(exc, timer.script, "uncaught exception")
+        finally:
+            self._exit()
+
+    # -- microtasks, rejections, error reports -------------------------------------------------
+
+    def _drain(self) -> None:
+        """Run every pending promise job; report (not raise) exceptions of individual jobs."""
+        ctx = self._ctx
+        while True:
+            try:
+                if not ctx.execute_pending_job():
+                    break
+            except _JSException as exc:
+                err = self._error(exc, self._script)
+                if isinstance(err, (TimeLimitError, MemoryLimitError)):
+                    raise
+                self._report(exc, self._script, "uncaught exception in microtask")
+        if self._rejections:
+            self._rejections = False
+            if self._describe is None:
+                self._describe = ctx.eval(DESCRIBE_JS)
+            for text in json.loads(self._describe(self._rejected) or "[]"):
+                self._report_text(text, self._script, "unhandled promise rejection")
+
+    def _on_rejection(self) -> None:
+        self._rejections = True
+
+    def _error(self, exc: BaseException, name: str, function_body: bool = False) -> JavaScriptError:
+        text = str(exc)
+        # `new Function` puts two wrapper lines before the body
+        head, line, column, stack = parse_js_exception(
+            text, name, _SHIFT, 2 if function_body else 0
+        )
+        if head.startswith("InternalError: interrupted") and self._eval_timeout:
+            return TimeLimitError(
+                f"script {name} exceeded the time limit of {self._eval_timeout:g} s",
+                script_name=name, line=line, column=column, js_stack=stack, js_error=head,
+            )  # fmt: skip
+        if head.startswith("InternalError: out of memory") and self._memory_limit_mb:
+            return MemoryLimitError(
+                f"script {name} exceeded the memory limit of {self._memory_limit_mb} MB",
+                script_name=name, line=line, column=column, js_stack=stack, js_error=head,
+            )  # fmt: skip
+        where = f"{name}:{line}:{column}" if line is not None else name
+        cls = ScriptSyntaxError if head.startswith("SyntaxError") else JavaScriptError
+        return cls(
+            f"{where}: {head}", script_name=name, line=line, column=column, js_stack=stack,
+            js_error=head,
+        )  # fmt: skip
+
+    def _report(self, exc: BaseException, name: str, what: str) -> None:
+        self._record(self._error(exc, name), what)
+
+    def _report_text(self, text: str, name: str, what: str) -> None:
+        self._record(self._error(Exception(text), name), what)
+
+    def _record(self, err: JavaScriptError, what: str) -> None:
+        if not isinstance(err, (TimeLimitError, MemoryLimitError)):
+            where = f"{err.script_name}:{err.line}:{err.column}" if err.line else err.script_name
+            err.args = (f"{where}: {what}: {err.js_error}",)
+        self.async_errors.append(err)
+        if len(self.async_errors) > 100:
+            del self.async_errors[0]
+        stream = self._stderr if self._stderr is not None else sys.stderr
+        try:
+            stream.write(f"{err}\n")
+            stream.flush()
+        except (OSError, ValueError):
+            pass
+
+    def _report_python(self, exc: BaseException, what: str) -> None:
+        err = JavaScriptError(f"{self._script}: {what} failed: {exc}", script_name=self._script)
+        err.js_error = str(exc)
+        self.async_errors.append(err)
+        stream = self._stderr if self._stderr is not None else sys.stderr
+        try:
+            stream.write(f"{err}\n")
+            stream.flush()
+        except (OSError, ValueError):
+            pass
+
+    def _watchdog_fire(self, gen: int) -> None:
+        """Watchdog thread: interrupt entry `gen` if it is still running."""
+        with self._irq_lock:
+            if self._armed and self._entry_gen == gen and self._irq_gen < 0 and not self._freed:
+                self._irq_gen = gen
+                self._native.interrupt()
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Stop the runtime: drop timers and queued work, free the context. Idempotent.
+
+        Called on the owner it frees everything at once (after the running script returns, if
+        called from inside JavaScript); called from another thread it fails queued work now and
+        leaves freeing the context to the owner's next pump (QuickJS must stay on one thread).
+        """
+        with self._cond:
+            if self._closed:
+                pass
+            self._closed = True
+            jobs = list(self._jobs)
+            self._jobs.clear()
+            self._cond.notify_all()
+        for job in jobs:
+            if job.state == 0:
+                job.state = 3
+                job.error = RuntimeClosedError("runtime stopped before completion")
+                if job.lock is not None:
+                    job.lock.release()
+        if self._eval_timeout:
+            watchdog.unregister(self)
+        self._timers.clear()
+        self._heap.clear()
+        self._wake()
+        if _get_ident() == self._owner and not self._depth:
+            self._free()
+
+    def _free_if_needed(self) -> None:
+        if self._closed and not self._freed and not self._depth:
+            self._free()
+
+    def _free(self) -> None:
+        if self._freed:
+            return
+        with self._irq_lock:
+            self._freed = True
+            self._armed = False
+        native, self._native = self._native, None
+        if native is not None:
+            native.release()
+        self._timers.clear()
+        self._rejected = self._describe = None
+        self._ctx = None
+        if self._wake_r >= 0:
+            os.close(self._wake_r)
+            os.close(self._wake_w)
+            self._wake_r = self._wake_w = -1
+
+    def __enter__(self) -> Runtime:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _as_fd(target: Any) -> int | None:
+    if isinstance(target, int):
+        return target
+    fileno = getattr(target, "fileno", None)
+    if fileno is not None and not hasattr(target, "is_set"):
+        return int(fileno())
+    return None
