@@ -1,0 +1,210 @@
+"""The scripting engine (the seed's ScriptingEngine group) and prompt assembly.
+
+QuickJS work runs on the thread that owns the runtime; the benchmark thread creates
+the runtime in `setup`, so it is the owner and calls run inline, as osm does. The
+cross-thread case measures the hand-off a caller on another thread pays.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+
+from benchmarks.common import TempDirBenchmark, source_tree, write_tree
+
+try:
+    from one_shot_man.scripting import Runtime
+except ImportError:
+    Runtime = None
+
+SIMPLE_SCRIPT = "var x = 42; var y = 58; var z = x + y;"
+ADD_FUNCTION = "function add(a, b) { return a + b; }"
+
+
+def _require_runtime() -> None:
+    if Runtime is None:
+        raise NotImplementedError("this commit has no scripting runtime")
+    try:
+        Runtime().close()
+    except ImportError as exc:  # the package exists but the runtime module does not yet
+        raise NotImplementedError(str(exc)) from exc
+
+
+class ScriptingEngine(TempDirBenchmark):
+    """VM creation, runtime creation, globals, script execution and compilation, engine."""
+
+    version = "1"
+
+    def setup(self) -> None:
+        _require_runtime()
+        super().setup()
+        self.runtime = Runtime()
+        self.program = self.runtime.compile_script("add.js", ADD_FUNCTION)
+        self.devnull = open(os.devnull, "w")  # noqa: SIM115 - closed in teardown
+
+    def teardown(self) -> None:
+        self.runtime.close()
+        self.devnull.close()
+        super().teardown()
+
+    def _run_program_in_new_runtime(self) -> None:
+        runtime = Runtime()
+        runtime.run_compiled(self.program)
+        runtime.close()
+
+    def _engine_cycle(self) -> None:
+        from one_shot_man.scripting.engine import Engine
+
+        Engine(self.devnull, self.devnull, store="memory").close()
+
+    def time_runtime_creation(self) -> None:
+        Runtime().close()
+
+    def peakmem_runtime_creation(self) -> None:
+        Runtime().close()
+
+    def time_global_registration(self) -> None:
+        self.runtime.set_global("testVar", "testValue")
+
+    def peakmem_global_registration(self) -> None:
+        self.runtime.set_global("testVar", "testValue")
+
+    def time_simple_script_execution(self) -> None:
+        self.runtime.load_script("test.js", SIMPLE_SCRIPT)
+
+    def peakmem_simple_script_execution(self) -> None:
+        self.runtime.load_script("test.js", SIMPLE_SCRIPT)
+
+    def time_script_compilation(self) -> None:
+        self.runtime.compile_script("add.js", ADD_FUNCTION)
+
+    def peakmem_script_compilation(self) -> None:
+        self.runtime.compile_script("add.js", ADD_FUNCTION)
+
+    def time_script_execution_with_vm(self) -> None:
+        self._run_program_in_new_runtime()
+
+    def peakmem_script_execution_with_vm(self) -> None:
+        self._run_program_in_new_runtime()
+
+    def time_full_engine_creation(self) -> None:
+        self._engine_cycle()
+
+    def peakmem_full_engine_creation(self) -> None:
+        self._engine_cycle()
+
+
+class CrossThreadScript(TempDirBenchmark):
+    """`load_script` called from a thread that does not own the runtime (owner pumping)."""
+
+    version = "1"
+
+    def setup(self) -> None:
+        _require_runtime()
+        super().setup()
+        self.ready = threading.Event()
+        self.stop = threading.Event()
+        self.owner = threading.Thread(target=self._own, daemon=True)
+        self.owner.start()
+        self.ready.wait(10)
+
+    def _own(self) -> None:
+        self.runtime = Runtime()
+        self.ready.set()
+        self.runtime.wait_for(self.stop)
+        self.runtime.close()
+
+    def teardown(self) -> None:
+        self.stop.set()
+        self.owner.join(10)
+        super().teardown()
+
+    def time_simple_script_from_other_thread(self) -> None:
+        self.runtime.load_script("test.js", SIMPLE_SCRIPT)
+
+
+class PromptAssembly(TempDirBenchmark):
+    """Build the prompt from 1/10/100 files plus a diff and two notes (git stubbed out).
+
+    The files are re-read on every build (as osm does, so the prompt shows what is on
+    disk now); the diff is a fixed text so git's own cost stays out of the curve.
+    """
+
+    version = "1"
+    params = [1, 10, 100]
+    param_names = ["files"]
+
+    def setup(self, files: int) -> None:
+        try:
+            from one_shot_man.scripting.context import ContextManager
+            from one_shot_man.scripting.prompt import build_context
+        except ImportError as exc:
+            raise NotImplementedError(str(exc)) from exc
+        super().setup(files)
+        root = self.tmpdir / "project"
+        paths = write_tree(root, source_tree(files, 1024))
+        self.manager = ContextManager(root)
+        for path in paths:
+            self.manager.add_path(str(path))
+        self.build_context = build_context
+        diff_text = "diff --git a/x b/x\n--- a/x\n+++ b/x\n@@ -1 +1 @@\n-old\n+new\n"
+        self.items = [
+            {"type": "note", "label": "goal", "payload": "Review the change for bugs."},
+            {"type": "diff", "label": "git diff HEAD", "payload": diff_text},
+            {"type": "note", "label": "constraints", "payload": "Keep the public API."},
+        ]
+
+    def _build(self) -> str:
+        return self.build_context(self.items, {"toTxtar": self.manager.to_txtar})
+
+    def time_build_prompt(self, files: int) -> None:
+        self._build()
+
+    def peakmem_build_prompt(self, files: int) -> None:
+        self._build()
+
+    def track_prompt_bytes(self, files: int) -> int:
+        return len(self._build().encode("utf-8"))
+
+    track_prompt_bytes.unit = "bytes"
+
+
+class TemplateRendering(TempDirBenchmark):
+    """Go text/template: parse once, execute many (a 30-line prompt, range over 10 items)."""
+
+    version = "1"
+
+    TEMPLATE = (
+        "# {{.title}}\n\n{{.promptInstructions}}\n\n"
+        "{{- range $i, $f := .files}}\n{{$i}}. {{$f.name}} ({{len $f.body}} bytes)\n{{- end}}\n\n"
+        "{{if .notes}}## Notes\n{{range .notes}}- {{.}}\n{{end}}{{else}}No notes.{{end}}\n"
+        '{{printf "%-10s|%5.2f" .label .score}}\n{{.contextHeader}}\n{{.contextTxtar}}\n'
+    )
+
+    def setup(self) -> None:
+        try:
+            from one_shot_man.scripting.template import Template
+        except ImportError as exc:
+            raise NotImplementedError(str(exc)) from exc
+        super().setup()
+        self.Template = Template
+        self.parsed = Template("prompt").parse(self.TEMPLATE)
+        self.data = {
+            "title": "Code review",
+            "promptInstructions": "Review the following changes.",
+            "files": [{"name": f"file{i}.py", "body": "x" * (100 + i)} for i in range(10)],
+            "notes": ["first", "second"],
+            "label": "score",
+            "score": 3.14159,
+            "contextHeader": "## Context",
+            "contextTxtar": "-- a.txt --\nhello\n",
+        }
+
+    def time_template_parse(self) -> None:
+        self.Template("prompt").parse(self.TEMPLATE)
+
+    def time_template_execute(self) -> None:
+        self.parsed.execute(self.data)
+
+    def peakmem_template_execute(self) -> None:
+        self.parsed.execute(self.data)
