@@ -5,7 +5,8 @@ Serves html_dir on 127.0.0.1 (as `asv preview` does), loads it in headless chrom
 resolves nothing but 127.0.0.1 and whose proxy is a closed port, and checks that
   1. no <script>/<link> in the pages points at an http(s) URL (tools/vendor_dashboard.py ran),
   2. the browser did not fall back to asv's error page (shown when a library fails to load),
-  3. the JavaScript built the summary grid: one element per benchmark listed in index.json,
+  3. the JavaScript built the summary grid: one element per benchmark listed in index.json, and
+     flot drew the graph page of the first benchmark,
   4. every request the page made was answered 200 (or 304) by the local server: no 404.
 It also writes a screenshot (default .asv/dashboard.png) for a human look.
 
@@ -113,6 +114,11 @@ def check(html_dir: Path, screenshot: Path | None, timeout: float) -> list[str]:
         # A fresh profile per run: no browser cache, so every file is really fetched.
         with tempfile.TemporaryDirectory(prefix="osm-chromium-") as profile:
             dom = run_browser([*browser_argv(browser, profile), "--dump-dom", url], timeout).stdout
+        graph_dom = ""
+        if benchmarks:  # one benchmark's graph page: flot must draw on a canvas
+            with tempfile.TemporaryDirectory(prefix="osm-chromium-") as profile:
+                argv = [*browser_argv(browser, profile), "--dump-dom", f"{url}#{benchmarks[0]}"]
+                graph_dom = run_browser(argv, timeout).stdout
         if screenshot is not None:
             screenshot.parent.mkdir(parents=True, exist_ok=True)
             screenshot.unlink(missing_ok=True)
@@ -138,6 +144,8 @@ def check(html_dir: Path, screenshot: Path | None, timeout: float) -> list[str]:
             f"summary grid has {len(built)} of {len(benchmarks)} benchmarks; missing: "
             + ", ".join(missing[:10])
         )
+    if benchmarks and 'class="flot-base"' not in graph_dom:
+        problems.append(f"the graph page of {benchmarks[0]} drew no plot (flot canvas missing)")
     failed = [(path, code) for path, code in server.log if code not in (200, 304)]
     problems += [f"request {path} answered {code}" for path, code in failed]
     if any(path.startswith("/graphs/summary/") for path, _ in failed):
