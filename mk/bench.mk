@@ -11,8 +11,8 @@
 #   make dashboard-check    render the dashboard in headless chromium with no network, assert it
 #
 # Variables: BENCH=regex (only matching benchmarks, asv -b), ASV_MACHINE (default: hostname),
-# N, BASE, COMPARE_HEAD (default HEAD), REPORT_FACTOR (1.1), FAIL_FACTOR (1.4), ASV_ARGS (extra
-# arguments for asv run/continuous).
+# N, HISTORY_REF, BASE, COMPARE_HEAD (default HEAD), REPORT_FACTOR (1.1), FAIL_FACTOR (1.4),
+# ASV_ARGS (extra arguments for the recording `asv run` of bench and history).
 
 ASV           := $(VENV)/bin/asv
 # One machine name per box (results/<machine>/ and ~/.asv-machine.json are keyed by it). asv's own
@@ -31,19 +31,23 @@ ASV_ARGS      ?=
 BENCH_FILTER  := $(if $(BENCH),-b '$(BENCH)')
 # The working tree's interpreter: .venv has the project installed in editable mode.
 ASV_EXISTING  := -E existing:$(CURDIR)/$(PY)
+# Every benchmark once against the working tree; --dry-run because asv 0.6.6 would otherwise
+# save these one-sample numbers over real ones.
+QUICK_RUN     = $(ASV) run --machine $(ASV_MACHINE) $(ASV_EXISTING) --quick --dry-run \
+	--show-stderr --durations 5 $(BENCH_FILTER)
 
 .PHONY: bench bench-quick bench-smoke history compare dashboard dashboard-check bench-machine
 
 # `make bench-help` lists these targets (the Makefile's own `help` points at docs/performance.md).
 .PHONY: bench-help
 bench-help:
-	@echo "make bench        full asv run of HEAD, results recorded, dashboard published"
-	@echo "make bench-quick   every benchmark once against the working tree (nothing recorded)"
-	@echo "make bench-smoke   asv check + bench-quick, what CI runs"
-	@echo "make history N=20  record the last N commits of main (skips recorded ones)"
-	@echo "make compare BASE=main  PR review: Markdown table, exit 1 on a confirmed regression"
-	@echo "make dashboard     publish .asv/html (offline-capable); preview: .venv/bin/asv preview"
-	@echo "make dashboard-check  render the dashboard in headless chromium without network"
+	@echo "make bench             full asv run of HEAD, results recorded, dashboard published"
+	@echo "make bench-quick       every benchmark once against the working tree (nothing recorded)"
+	@echo "make bench-smoke       asv check + bench-quick, what CI runs"
+	@echo "make history N=20      record the last N commits of main (skips recorded ones)"
+	@echo "make compare BASE=main PR review: Markdown table, fails on a confirmed regression"
+	@echo "make dashboard         publish .asv/html (offline); view: .venv/bin/asv preview"
+	@echo "make dashboard-check   render the dashboard in headless chromium without network"
 
 # Writes/refreshes this box's entry in ~/.asv-machine.json without questions (0.3 s).
 bench-machine: $(STAMP)
@@ -64,13 +68,11 @@ bench: bench-machine
 	exit $$rc
 
 bench-quick: bench-machine
-	$(ASV) run --machine $(ASV_MACHINE) $(ASV_EXISTING) --quick --dry-run --show-stderr \
-	  --durations 5 $(BENCH_FILTER)
+	$(QUICK_RUN)
 
 bench-smoke: bench-machine
 	$(ASV) check $(ASV_EXISTING)
-	$(ASV) run --machine $(ASV_MACHINE) $(ASV_EXISTING) --quick --dry-run --show-stderr \
-	  --durations 5 $(BENCH_FILTER)
+	$(QUICK_RUN)
 
 history: bench-machine
 	@mkdir -p .asv
