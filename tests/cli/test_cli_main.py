@@ -440,3 +440,22 @@ def test_os_error_from_command_is_one_line() -> None:
     out, err = io.StringIO(), io.StringIO()
     assert run(["disk"], out, err, registry=registry) == 1
     assert err.getvalue() == "Error: Permission denied: /x/y\n"
+
+
+def test_general_help_imports_no_command_module(isolated_home: Path) -> None:
+    """`osm help` lists every built-in from the registry's table, importing none of them."""
+    code = (
+        "import sys\n"
+        f"sys.path.insert(0, {str(REPO)!r})\n"
+        "from one_shot_man.cli import main\n"
+        "main(['help'])\n"
+        "print(' '.join(m for m in sys.modules if m.startswith('one_shot_man.command.')),"
+        " file=sys.stderr)\n"
+    )
+    imported = set(_probe(code, isolated_home))
+    builtin_modules = {
+        "one_shot_man.command." + m
+        for m in ("version", "config_cmd", "init_cmd", "session_cmd", "completion", "script_cmd")
+    }
+    assert "one_shot_man.command.help" in imported
+    assert not imported & builtin_modules, sorted(imported & builtin_modules)
