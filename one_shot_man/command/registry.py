@@ -125,7 +125,7 @@ BUILTIN_COMMANDS: dict[str, BuiltinSpec] = {
         ),
         BuiltinSpec(
             "prompt-flow",
-            _P + "prompt_flow",
+            _P + "workflow_cmds",
             "PromptFlowCommand",
             "Interactive prompt builder: goal/context/template -> generate -> assemble",
             "prompt-flow [options]",
@@ -133,7 +133,7 @@ BUILTIN_COMMANDS: dict[str, BuiltinSpec] = {
         ),
         BuiltinSpec(
             "code-review",
-            _P + "code_review",
+            _P + "workflow_cmds",
             "CodeReviewCommand",
             "Single-prompt code review with context",
             "code-review [options]",
@@ -141,7 +141,7 @@ BUILTIN_COMMANDS: dict[str, BuiltinSpec] = {
         ),
         BuiltinSpec(
             "super-document",
-            _P + "super_document",
+            _P + "workflow_cmds",
             "SuperDocumentCommand",
             "TUI for merging documents into a single internally consistent super-document",
             "super-document [options]",
