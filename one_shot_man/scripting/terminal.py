@@ -1,0 +1,331 @@
+"""The interactive shell the workflows run in (spec §9.3-9.4, §10.5-10.7, §10.11).
+
+`run_terminal(engine, config)` reads lines, runs each through the line executor and, on
+exit, saves the session. On a terminal it uses prompt_toolkit (completion, history seeded
+from the session, coloured prompt; timers keep firing while the prompt waits); with piped
+standard input it simply executes each line, so a session can be scripted and tested.
+
+The line executor follows the spec with the §13.1 fix: a line is evaluated as JavaScript
+only when no command of that name exists; a command that fails prints `Error: <message>`
+and is not re-run as JavaScript.
+"""
+
+from __future__ import annotations
+
+import signal
+import sys
+import threading
+from collections.abc import Callable, Iterable
+from typing import Any, TextIO
+
+from one_shot_man.scripting.terminal_completion import find_command
+
+__all__ = ["Shell", "ShellShutdown", "run_piped_session", "run_terminal"]
+
+_SIGNAL_NAMES = {signal.SIGINT: "interrupt", signal.SIGTERM: "terminated", 1: "hangup"}
+
+
+class ShellShutdown(BaseException):  # a control-flow signal, like SystemExit
+    """A signal asked the shell to stop; it still saves the session on the way out."""
+
+    def __init__(self, signame: str) -> None:
+        super().__init__(signame)
+        self.signame = signame
+
+
+class Shell:
+    """The line executor and shell state over one Engine (front-end independent)."""
+
+    def __init__(self, engine: Any, config: Any = None) -> None:
+        self.engine = engine
+        self.config = config
+        self._info: dict[str, Any] | None = None
+        self.exit_requested = False
+
+    # -- what the engine knows ---------------------------------------------------------------
+
+    @property
+    def info(self) -> dict[str, Any]:
+        """Modes and commands (cached; refreshed after every executed line)."""
+        if self._info is None:
+            self._info = self.engine.tui_info()
+        return self._info
+
+    def refresh(self) -> None:
+        """Forget the cached mode/command table (a line may have registered more)."""
+        self._info = None
+
+    @property
+    def current_mode(self) -> str | None:
+        return self.info.get("current") or None
+
+    def _mode(self) -> dict[str, Any] | None:
+        current = self.current_mode
+        for mode in self.info.get("modes", ()):
+            if mode["name"] == current:
+                return mode
+        return None
+
+    def prompt_text(self) -> str:
+        """The mode's prompt, else `[<mode>]> `, else `>>> ` (spec §10.7)."""
+        mode = self._mode()
+        if mode is None:
+            return ">>> "
+        return mode.get("prompt") or f"[{mode['name']}]> "
+
+    def initial_command(self) -> str:
+        mode = self._mode()
+        return (mode or {}).get("initialCommand") or ""
+
+    def history_commands(self) -> list[str]:
+        """Commands of the session's history, oldest first (seeds the up-arrow history)."""
+        sm = getattr(self.engine, "state_manager", None)
+        if sm is None:
+            return []
+        return [entry.command for entry in sm.history() if getattr(entry, "command", "")]
+
+    def say(self, text: str) -> None:
+        """Print through the engine's user output (the shell's queue while a prompt shows)."""
+        self.engine.print_to_user(text)
+
+    # -- the line executor -------------------------------------------------------------------
+
+    def execute_line(self, line: str) -> bool:
+        """Run one input line; False when the shell should stop (exit, quit, requestExit)."""
+        from one_shot_man.scripting.argv import parse_argv
+
+        text = line.strip()
+        if not text:
+            return not self.exit_requested
+        try:
+            words = parse_argv(text)
+        except Exception as exc:  # the tokenizer is lenient, but never let a line kill the shell
+            self.say(f"Error: {exc}")
+            return True
+        if not words:
+            return True
+        name, args = words[0], words[1:]
+        try:
+            if name in ("exit", "quit"):
+                self.say("Goodbye!")
+                return False
+            if name == "help":
+                self._help()
+            else:
+                self._dispatch(text, name, args)
+        finally:
+            self.refresh()
+        if self.info.get("exitRequested"):
+            self.exit_requested = True
+        return not self.exit_requested
+
+    def _help(self) -> None:
+        from one_shot_man.scripting.terminal_builtins import help_text
+
+        self.say(help_text(self.info, len(getattr(self.engine, "scripts", ()))))
+        if find_command(self.info, "help") is not None:
+            try:
+                self.engine.execute_command("help", [])
+            except Exception:  # as in Go: a workflow's help addition never fails `help`
+                pass
+
+    def _dispatch(self, text: str, name: str, args: list[str]) -> None:
+        cmd = find_command(self.info, name)
+        if cmd is not None and cmd.get("builtin"):
+            self._builtin(name, args)
+            return
+        if cmd is not None:
+            try:
+                ran = self.engine.execute_command(name, args)
+            except Exception as exc:
+                self.say(f"Error: {_one_line(exc)}")
+                return
+            if ran:
+                return
+        self._unknown(text, name)
+
+    def _builtin(self, name: str, args: list[str]) -> None:
+        from one_shot_man.scripting.terminal_builtins import run_builtin
+
+        try:
+            out = run_builtin(self.engine, self.info, name, args)
+        except Exception as exc:
+            self.say(f"Error: {_one_line(exc)}")
+            return
+        if out:
+            self.say(out)
+
+    def _unknown(self, text: str, name: str) -> None:
+        mode = self.current_mode
+        if mode is None:
+            self.say(
+                f"Command not found: {name}\n"
+                "Type 'help' for available commands or switch to a mode to execute JavaScript"
+            )
+            return
+        try:
+            self.engine.execute_script(f"{mode}-repl", text)
+        except Exception as exc:
+            self.say(f"Error: {_one_line(exc)}")
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    def start(self) -> bool:
+        """Run the mode's initial command, if any; False when it asked to exit."""
+        initial = self.initial_command()
+        if initial:
+            return self.execute_line(initial)
+        return True
+
+    def save_session(self) -> None:
+        """`Saving session...` then persist (spec §9.4); a failure is a warning, not a crash."""
+        self.say("Saving session...")
+        sm = getattr(self.engine, "state_manager", None)
+        try:
+            if sm is not None:
+                sm.persist_session()
+        except Exception as exc:
+            self.say(f"Warning: Failed to persist session: {_one_line(exc)}")
+            return
+        self.say("Session saved successfully.")
+
+
+def _one_line(exc: BaseException) -> str:
+    text = str(exc).strip() or type(exc).__name__
+    first = text.splitlines()[0]
+    return first.removeprefix("script execution failed: ")
+
+
+def _is_tty(stream: Any) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError, OSError):
+        return False
+
+
+def run_lines(shell: Shell, lines: Iterable[str], *, pump: Callable[[], Any] | None = None) -> None:
+    """Execute `lines` in order until one asks to exit (no prompt, no echo)."""
+    if not shell.start():
+        return
+    for line in lines:
+        if pump is not None:
+            pump()
+        if not shell.execute_line(line.rstrip("\r\n")):
+            return
+
+
+def run_piped_session(
+    engine: Any,
+    lines: Iterable[str],
+    stdout: TextIO | None = None,
+    *,
+    config: Any = None,
+    save: bool = True,
+) -> None:
+    """Drive a whole shell session from `lines` (for scripts, tests and benchmarks).
+
+    Output goes to the engine's stdout, or to `stdout` when given. `save` ends the session
+    the way an interactive exit does (`Saving session...`).
+    """
+    shell = Shell(engine, config)
+    logger = engine.logger
+    if stdout is not None:
+        logger.set_sink(stdout.write)
+    try:
+        run_lines(shell, lines, pump=_pump_for(engine))
+        if save:
+            shell.save_session()
+    finally:
+        if stdout is not None:
+            logger.set_sink(None)
+
+
+def _pump_for(engine: Any) -> Callable[[], Any] | None:
+    runtime = getattr(engine, "runtime", None)
+    pump = getattr(runtime, "pump", None)
+    if pump is None:
+        return None
+
+    def run_timers() -> None:
+        try:
+            pump()
+        except Exception:  # a broken timer must not end the session
+            pass
+
+    return run_timers
+
+
+def _stdin_lines(stdin: TextIO) -> Iterable[str]:
+    while True:
+        line = stdin.readline()
+        if not line:
+            return
+        yield line
+
+
+def run_terminal(
+    engine: Any,
+    config: Any = None,
+    *,
+    stdin: TextIO | None = None,
+    stdout: TextIO | None = None,
+) -> None:
+    """Run the shell until exit, EOF or a signal, then save the session (spec §10.11).
+
+    A terminal gets the prompt_toolkit line editor; anything else (a pipe, a file) is read
+    line by line and executed without a prompt.
+    """
+    stdin = sys.stdin if stdin is None else stdin
+    stdout = engine.stdout if stdout is None else stdout
+    shell = Shell(engine, config)
+    restore = _install_signal_handlers()
+    try:
+        try:
+            if _is_tty(stdin) and _is_tty(stdout):
+                from one_shot_man.scripting.terminal_prompt import run_prompt
+
+                run_prompt(shell, stdin=stdin, stdout=stdout)
+            else:
+                run_lines(shell, _stdin_lines(stdin), pump=_pump_for(engine))
+        except ShellShutdown as stop:
+            _write(stdout, f"\n\nReceived signal {stop.signame}, shutting down...\n")
+        except KeyboardInterrupt:
+            _write(stdout, "\n\nReceived signal interrupt, shutting down...\n")
+        shell.save_session()
+    finally:
+        restore()
+
+
+def _write(stream: TextIO, text: str) -> None:
+    try:
+        stream.write(text)
+        stream.flush()
+    except (OSError, ValueError):
+        pass
+
+
+def _install_signal_handlers() -> Callable[[], None]:
+    """SIGTERM (and SIGHUP) end the shell gracefully; returns a function that undoes it."""
+    if threading.current_thread() is not threading.main_thread():
+        return lambda: None
+    previous: dict[int, Any] = {}
+
+    def handler(signum: int, _frame: Any) -> None:
+        raise ShellShutdown(_SIGNAL_NAMES.get(signum, signal.Signals(signum).name))
+
+    for sig in (signal.SIGTERM, getattr(signal, "SIGHUP", None)):
+        if sig is None:
+            continue
+        try:
+            previous[sig] = signal.signal(sig, handler)
+        except (OSError, ValueError):
+            pass
+
+    def restore() -> None:
+        for sig, old in previous.items():
+            try:
+                signal.signal(sig, old)
+            except (OSError, ValueError):
+                pass
+
+    return restore
