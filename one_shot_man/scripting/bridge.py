@@ -22,7 +22,7 @@ from typing import Any
 HostFunction = Callable[..., Any]
 
 #: Globals that load their JavaScript on first access.
-LAZY_GLOBALS = ("output", "log", "console", "tui", "context", "require")
+LAZY_GLOBALS = ("output", "log", "tui", "context", "require")
 
 #: Evaluated at engine creation: only the lazy getters (QuickJS compiles ~40 bytes/us, and
 #: engine creation has a 500 us budget). The getter's host call loads `core` and the piece.

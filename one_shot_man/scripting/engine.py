@@ -20,21 +20,23 @@ from one_shot_man.scripting.bridge import HostBridge
 from one_shot_man.scripting.execution_context import CONTEXT_FAILED, CTX_JS, ctx_ops
 from one_shot_man.scripting.logger import INFO, Logger
 
-__all__ = ["Engine", "ScriptPanicError", "format_js_error"]
+__all__ = ["Engine", "ScriptPanicError", "describe_js_error", "format_js_error"]
 
 _LOCATION = r"<input>:(\d+):(\d+)"
 _FRAME = r"^\s*at (?:(\S+) \()?<input>:(\d+):(\d+)"
 _FATAL_PREFIX = "OsmFatal: test failed"
+_LIMIT_PREFIXES = ("InternalError: interrupted", "InternalError: out of memory")
 
 
 class ScriptPanicError(ScriptError):
     """`ctx.fatal` escaped every `ctx.run`: the Go original's script panic."""
 
 
-def format_js_error(text: str, name: str) -> str:
-    """One line for a JS exception: `Error: boom at <script>:<line>:<col>`.
+def describe_js_error(text: str, name: str) -> tuple[str, int | None, int | None]:
+    """(first line, line, column) of a JS exception, located at the user's code.
 
-    QuickJS names every evaluated source `<input>`; the engine knows the script's name.
+    QuickJS names every evaluated source `<input>`; frames of osm's own API functions
+    (named `osm$...`) are skipped so the location is the script's call site.
     """
     import re
 
@@ -43,9 +45,22 @@ def format_js_error(text: str, name: str) -> str:
     frames = re.findall(_FRAME, stripped, re.MULTILINE)
     user = [f for f in frames if not f[0].startswith("osm$")]
     frame = user[0] if user else (frames[0] if frames else None)
-    if frame is not None and "<input>" not in head:
-        return f"{head} at {name}:{frame[1]}:{frame[2]}"
-    return re.sub(_LOCATION, lambda m: f"{name}:{m.group(1)}:{m.group(2)}", head)
+    if "<input>" in head:
+        match = re.search(_LOCATION, head)
+        head = re.sub(_LOCATION, lambda m: f"{name}:{m.group(1)}:{m.group(2)}", head)
+        if match:
+            return head, int(match.group(1)), int(match.group(2))
+    if frame is None:
+        return head, None, None
+    return head, int(frame[1]), int(frame[2])
+
+
+def format_js_error(text: str, name: str) -> str:
+    """One line for a JS exception: `Error: boom at <script>:<line>:<col>`."""
+    head, line, column = describe_js_error(text, name)
+    if line is None or f"{name}:{line}:{column}" in head:
+        return head
+    return f"{head} at {name}:{line}:{column}"
 
 
 def _config_value(config: Any, key: str) -> str | None:
@@ -120,10 +135,16 @@ class Engine:
         eval_timeout = _duration_seconds(_config_value(config, "script.eval-timeout"), 30.0)
         memory = _config_value(config, "script.memory-limit-mb")
         memory_mb = int(memory) if memory and memory.strip().isdigit() else 512
-        self._runtime = Runtime(eval_timeout=eval_timeout, memory_limit_mb=memory_mb or None)
+        # The creating thread owns the runtime and runs all JavaScript (spec §4.3, HEAD).
+        self._runtime = Runtime(
+            eval_timeout=eval_timeout,
+            memory_limit_mb=memory_mb or None,
+            stdout=self._stdout,
+            stderr=self._stderr,
+        )
         self.state_manager: Any = None
         try:
-            self._runtime.run_on_loop(self._install)
+            self.bridge.install(self._runtime.context)
             self.state_manager = self._open_state(session_id, store, config)
         except BaseException:
             self._runtime.close()
@@ -147,21 +168,14 @@ class Engine:
         bridge.register_many(ctx_ops(lambda: self._stdout, lambda: self._stderr, self._test_mode))
         bridge.register_many(_globals.output_ops(self.print_to_user))
         bridge.register_many(_globals.log_ops(self.logger))
-        bridge.register_many(_globals.console_ops(lambda: self._stdout, lambda: self._stderr))
         bridge.register("require.resolve", self._require_resolve)
         bridge.register("require.native", self._require_native)
         bridge.add_piece("ctx", lambda: CTX_JS)
         bridge.add_piece("output", lambda: _globals.OUTPUT_JS)
         bridge.add_piece("log", lambda: _globals.LOG_JS)
-        bridge.add_piece("console", lambda: _globals.CONSOLE_JS)
         bridge.add_piece("tui", self._tui_piece)
         bridge.add_piece("context", self._context_piece)
         bridge.add_piece("require", self._require_piece)
-
-    def _install(self, js: Any = None) -> None:
-        if js is None:
-            js = self._runtime.context
-        self.bridge.install(js)
 
     def _tui_piece(self) -> str:
         from one_shot_man.scripting.modules import _tui
@@ -256,7 +270,7 @@ class Engine:
     def _on_loop(self, fn: Callable[[Any], Any], timeout: float | None = None) -> Any:
         if self._closed:
             raise ScriptError("engine is closed")
-        return self._runtime.run_sync(lambda *_a: fn(self._runtime.context), timeout=timeout)
+        return self._runtime.run_sync(fn, timeout=timeout)
 
     def set_global(self, name: str, value: Any) -> None:
         """Set a global to a JSON-like value (str, int, float, bool, None, list, dict)."""
@@ -283,14 +297,20 @@ class Engine:
             source = "//" + source[2:]
         begin = f"__osm.beginScript({json.dumps(name)}, {json.dumps(directory)})"
 
+        runtime = self._runtime
+
         def job(js: Any) -> tuple[str | None, bool]:
             self.bridge.load_piece("ctx")
+            # Timers the script starts report errors under its name.
+            runtime._script = name
             js.eval(begin)
             error: str | None = None
             try:
                 js.eval(source)
             except JSException as exc:
                 error = str(exc)
+                if error.startswith(_LIMIT_PREFIXES):
+                    return error, False  # the interrupt stays armed until this entry ends
             try:
                 failed = js.eval("__osm.endScript()") == "failed"
             except JSException as exc:
@@ -299,17 +319,39 @@ class Engine:
             return error, failed
 
         error, failed = self._on_loop(job)
-        if error is not None and error.startswith(_FATAL_PREFIX):
+        if error is None:
+            if failed:
+                raise ScriptError(CONTEXT_FAILED)
+            return
+        if error.startswith(_FATAL_PREFIX):
             self._stderr.write(f'\n[PANIC] Script execution panic in "{name}":\n  test failed\n')
             self._stderr.flush()
             raise ScriptPanicError(f'script "{name}" panicked: test failed')
-        exec_error = f"script execution failed: {format_js_error(error, name)}" if error else None
-        if exec_error and failed:
-            raise ScriptError(f"execution error: {exec_error}; deferred error: {CONTEXT_FAILED}")
-        if exec_error:
-            raise ScriptError(exec_error)
+        raise self._script_error(error, name, failed)
+
+    def _script_error(self, text: str, name: str, failed: bool) -> ScriptError:
+        """The exception for a JS error escaping script `name` (limits keep their own types)."""
+        from one_shot_man.scripting.errors import (
+            JavaScriptError,
+            MemoryLimitError,
+            ScriptSyntaxError,
+            TimeLimitError,
+        )
+
+        head, line, column = describe_js_error(text, name)
+        where = {"script_name": name, "line": line, "column": column, "js_error": head}
+        runtime = self._runtime
+        if head.startswith("InternalError: interrupted") and runtime.eval_timeout:
+            message = f"script {name} exceeded the time limit of {runtime.eval_timeout:g} s"
+            return TimeLimitError(message, **where)
+        if head.startswith("InternalError: out of memory") and runtime.memory_limit_mb:
+            message = f"script {name} exceeded the memory limit of {runtime.memory_limit_mb} MB"
+            return MemoryLimitError(message, **where)
+        message = f"script execution failed: {format_js_error(text, name)}"
         if failed:
-            raise ScriptError(CONTEXT_FAILED)
+            message = f"execution error: {message}; deferred error: {CONTEXT_FAILED}"
+        cls = ScriptSyntaxError if head.startswith("SyntaxError") else JavaScriptError
+        return cls(message, **where)
 
     def execute_file(self, path: str) -> None:
         """Read and run a script file; its name is the file's basename."""
@@ -380,10 +422,13 @@ class Engine:
             return
         self._closed = True
         try:
-            try:
-                self._runtime.run_sync(self._release_js, timeout=5.0)
-            except Exception:
-                pass
+            if self._runtime.is_owner():
+                self._release_js()
+            else:
+                try:
+                    self._runtime.run_sync(self._release_js, timeout=5.0)
+                except Exception:  # a runtime that cannot run it any more frees it all
+                    pass
             self._runtime.close()
         finally:
             if self.state_manager is not None:

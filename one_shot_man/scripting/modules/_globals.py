@@ -1,14 +1,13 @@
-"""The small host globals: `output`, `log` and `console` (spec §5.1, §11).
+"""The small host globals: `output` and `log` (spec §5.1, §11); `console` is the Runtime's.
 
 `output` is what a user reads (it goes through the logger's user channel, which the
-interactive shell redirects); `log` is the searchable application log; `console` is the
-familiar Node-style escape hatch writing straight to the engine's streams.
+interactive shell redirects); `log` is the searchable application log.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TextIO
+from typing import Any
 
 from one_shot_man.scripting.gofmt import sprintf
 
@@ -43,47 +42,6 @@ osm.define('log', osm.internal({
 })(globalThis.__osm);
 """
 
-CONSOLE_JS = r"""(function (osm) {
-'use strict';
-function inspect(v) {
-  if (typeof v === 'string') return v;
-  if (typeof v === 'function') return '[Function: ' + (v.name || 'anonymous') + ']';
-  if (typeof v === 'symbol' || typeof v === 'bigint') return String(v);
-  if (v instanceof Error) return v.stack ? String(v) + '\n' + v.stack : String(v);
-  if (v !== null && typeof v === 'object') {
-    try { const s = JSON.stringify(v); if (s !== undefined) return s; } catch (_) {}
-  }
-  return String(v);
-}
-function format(args) {
-  if (args.length === 0) return '';
-  let i = 0, head = '';
-  if (typeof args[0] === 'string') {
-    i = 1;
-    head = args[0].replace(/%[sdifjoOc%]/g, function (m) {
-      if (m === '%%') return '%';
-      if (i >= args.length) return m;
-      const v = args[i++];
-      switch (m) {
-        case '%s': return typeof v === 'string' ? v : inspect(v);
-        case '%d': case '%i': return typeof v === 'object' ? 'NaN' : String(Math.trunc(Number(v)));
-        case '%f': return String(Number(v));
-        case '%c': return '';
-        default: return inspect(v);
-      }
-    });
-  }
-  const rest = args.slice(i).map(inspect);
-  return i ? [head].concat(rest).join(' ') : rest.join(' ');
-}
-function out(toErr) { return function (...args) { osm.call('console.write', format(args), toErr); }; }
-osm.define('console', osm.internal({
-  log: out(false), info: out(false), debug: out(false), warn: out(true), error: out(true),
-  trace: out(true),
-}, 'console.'));
-})(globalThis.__osm);
-"""
-
 
 def output_ops(print_to_user: Callable[[str], None]) -> dict[str, Callable[..., Any]]:
     def printf(fmt: str, args: list[Any]) -> None:
@@ -110,14 +68,3 @@ def log_ops(logger: Any) -> dict[str, Callable[..., Any]]:
         "log.clear": logger.clear_logs,
         "log.search": lambda q: [e.to_js() for e in logger.search_logs(q)],
     }
-
-
-def console_ops(
-    stdout: Callable[[], TextIO], stderr: Callable[[], TextIO]
-) -> dict[str, Callable[..., Any]]:
-    def write(text: str, to_err: bool) -> None:
-        stream = stderr() if to_err else stdout()
-        stream.write(text + "\n")
-        stream.flush()
-
-    return {"console.write": write}

@@ -1,0 +1,195 @@
+"""`osm:exec`, `osm:os`, `osm:time`, `osm:unicodetext` from JavaScript (spec §5.3.3-5.3.7)."""
+
+from __future__ import annotations
+
+import io
+import json
+import stat
+import sys
+import time
+
+import pytest
+
+from one_shot_man.errors import ScriptError
+from one_shot_man.scripting.engine import Engine
+from one_shot_man.scripting.modules.os_ import sanitize_filename
+from one_shot_man.storage import clear_all_in_memory_sessions
+
+
+@pytest.fixture
+def engine(request):
+    eng = Engine(
+        io.StringIO(), io.StringIO(), session_id=f"sys-{request.node.name}", store="memory"
+    )
+    eng.execute_script(
+        "setup",
+        "var X = require('osm:exec'), O = require('osm:os'), T = require('osm:time'),"
+        " U = require('osm:unicodetext');"
+        "function show(v) { output.print(JSON.stringify(v)); }",
+    )
+    yield eng
+    eng.close()
+    clear_all_in_memory_sessions()
+
+
+def js(engine: Engine, expression: str):
+    engine.stdout.seek(0)
+    engine.stdout.truncate()
+    engine.execute_script("t", f"show({expression});")
+    return json.loads(engine.stdout.getvalue().splitlines()[-1])
+
+
+def test_exec_success_failure_and_start_error(engine):
+    ok = js(engine, "X.exec('sh', '-c', 'echo out; echo err >&2')")
+    assert ok == {"stdout": "out\n", "stderr": "err\n", "code": 0, "error": False, "message": ""}
+    bad = js(engine, "X.execv(['sh', '-c', 'exit 3'])")
+    assert (bad["code"], bad["error"], bad["message"]) == (3, True, "exit status 3")
+    missing = js(engine, "X.exec('definitely-not-a-command-xyz')")
+    assert missing["code"] == -1 and missing["error"] is True
+    assert "executable file not found" in missing["message"]
+    coerced = js(engine, "X.exec('echo', 1, true)")
+    assert coerced["stdout"] == "1 true\n"
+
+
+@pytest.mark.parametrize(
+    ("expression", "message"),
+    [
+        ("X.exec()", "exec: missing command"),
+        ("X.exec('')", "exec: command must be a non-empty string"),
+        ("X.exec(5)", "exec: command must be a non-empty string"),
+        ("X.execv([])", "execv: no argv"),
+        ("X.execv(['ls', 5])", "execv: expects array of strings"),
+    ],
+)
+def test_exec_bad_input_is_returned_not_thrown(engine, expression, message):
+    assert js(engine, expression) == {
+        "stdout": "",
+        "stderr": "",
+        "code": -1,
+        "error": True,
+        "message": message,
+    }
+
+
+def test_read_file_and_file_exists(engine, tmp_path):
+    f = tmp_path / "a.txt"
+    f.write_text("content ✓")
+    assert js(engine, f"O.readFile({json.dumps(str(f))})") == {
+        "content": "content ✓",
+        "error": False,
+        "message": "",
+    }
+    assert js(engine, "O.readFile('')") == {"error": True, "message": "empty path", "content": ""}
+    missing = js(engine, f"O.readFile({json.dumps(str(tmp_path / 'nope'))})")
+    assert missing["error"] is True and "no such file or directory" in missing["message"]
+    assert js(
+        engine, f"[O.fileExists({json.dumps(str(f))}), O.fileExists(''), O.fileExists('/no/such')]"
+    ) == [
+        True,
+        False,
+        False,
+    ]
+
+
+def test_getenv(engine, monkeypatch):
+    monkeypatch.setenv("OSM_TEST_VALUE", "v1")
+    assert js(engine, "[O.getenv('OSM_TEST_VALUE'), O.getenv('OSM_UNSET_X'), O.getenv()]") == [
+        "v1",
+        "",
+        "",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("hint", "expected"),
+    [("sp ace", "sp-ace"), ("ümlaut", "mlaut"), ("***invalid***", "invalid"), ("", "untitled")],
+)
+def test_sanitize_filename(hint, expected):
+    assert sanitize_filename(hint) == expected
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="shell-script editor")
+def test_open_editor_uses_visual_and_returns_edited_text(engine, tmp_path, monkeypatch):
+    editor = tmp_path / "fake-editor"
+    seen = tmp_path / "seen"
+    editor.write_text(f'#!/bin/sh\nbasename "$1" > {seen}\nprintf "edited" >> "$1"\n')
+    editor.chmod(editor.stat().st_mode | stat.S_IEXEC)
+    monkeypatch.setenv("VISUAL", str(editor))
+    assert js(engine, "O.openEditor('sp ace', 'initial ')") == "initial edited"
+    assert seen.read_text().strip() == "sp-ace"
+    failing = tmp_path / "failing-editor"
+    failing.write_text("#!/bin/sh\nexit 1\n")
+    failing.chmod(failing.stat().st_mode | stat.S_IEXEC)
+    monkeypatch.setenv("VISUAL", str(failing))
+    assert js(engine, "O.openEditor('x', 'kept')") == "kept"
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX shell")
+def test_clipboard_copy_via_osm_clipboard(engine, tmp_path, monkeypatch):
+    target = tmp_path / "clip.txt"
+    monkeypatch.setenv("OSM_CLIPBOARD", f"cat > {target}")
+    engine.execute_script("t", "O.clipboardCopy('exact\\nbytes ✓')")
+    assert target.read_bytes() == "exact\nbytes ✓".encode()
+
+
+def test_clipboard_without_tools_prints_through_output(engine, tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    monkeypatch.delenv("DISPLAY", raising=False)
+    engine.execute_script("t", "O.clipboardCopy('the prompt')")
+    assert engine.stdout.getvalue().endswith(
+        "[clipboard] No system clipboard available; printing content below\nthe prompt\n"
+    )
+
+
+def test_clipboard_without_sink_raises(tmp_path, monkeypatch):
+    from one_shot_man.scripting.bridge import HostError
+    from one_shot_man.scripting.modules.os_ import clipboard_copy
+
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(HostError, match="no system clipboard available"):
+        clipboard_copy("x", None)
+
+
+def test_sleep_blocks_the_script(engine):
+    start = time.perf_counter()
+    engine.execute_script("t", "T.sleep(50); T.sleep(-1); T.sleep('x');")
+    assert time.perf_counter() - start >= 0.045
+
+
+@pytest.mark.parametrize(
+    ("text", "width"),
+    [
+        ("hello", 5),
+        ("日本語", 6),
+        ("e\u0301", 1),
+        ("👍", 2),
+        ("👨\u200d👩\u200d👧", 2),
+        ("🇯🇵", 2),
+        ("", 0),
+    ],
+)
+def test_unicode_width(engine, text, width):
+    assert js(engine, f"U.width({json.dumps(text)})") == width
+
+
+def test_unicode_truncate(engine):
+    assert js(engine, "U.truncate('hello world', 20)") == "hello world"
+    assert js(engine, "U.truncate('hello world', 8)") == "hello..."
+    assert js(engine, "U.truncate('日本語テキスト', 7, '…')") == "日本語…"
+    assert js(engine, "U.truncate('abcdef', 2, '...')") == "..."
+    with pytest.raises(ScriptError, match="truncate requires at least 2 arguments"):
+        engine.execute_script("t", "U.truncate('x')")
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="Linux clipboard tool chain")
+def test_clipboard_uses_fake_wl_copy_on_path(engine, tmp_path, monkeypatch):
+    target = tmp_path / "wl.txt"
+    tool = tmp_path / "wl-copy"
+    tool.write_text(f"#!/bin/sh\ncat > {target}\n")
+    tool.chmod(tool.stat().st_mode | stat.S_IEXEC)
+    monkeypatch.setenv("PATH", f"{tmp_path}:/usr/bin:/bin")
+    monkeypatch.setenv("WAYLAND_DISPLAY", "wayland-0")
+    engine.execute_script("t", "O.clipboardCopy('to wayland')")
+    assert target.read_text() == "to wayland"
+    assert "No system clipboard" not in engine.stdout.getvalue()
