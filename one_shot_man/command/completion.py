@@ -248,7 +248,7 @@ Register-ArgumentCompleter -Native -CommandName osm -ScriptBlock {{
     $commands = {commands}
     $shells = {array(SHELLS)}
     $goals = {goals}
-    $subs = @({','.join(_ps(s) for s in SESSION_SUBCOMMANDS)})
+    $subs = @({",".join(_ps(s) for s in SESSION_SUBCOMMANDS)})
 
     $words = @($commandAst.CommandElements | ForEach-Object {{ $_.ToString() }})
     $position = $words.Count

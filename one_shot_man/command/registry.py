@@ -25,9 +25,8 @@ __all__ = ["BUILTIN_COMMANDS", "BuiltinSpec", "Registry", "is_valid_script_name"
 class BuiltinSpec:
     """Where a built-in lives and what `help` says about it, without importing it.
 
-    The command is built by the module's `create(registry)` function when it has one
-    (the registry carries the config); otherwise `factory` names a class in `module`
-    that is called with the config. `optional` entries belong to modules that may not
+    `factory` names a callable in `module`: a `create...` function is called with the
+    registry (which carries the config), anything else (a command class) with the config. `optional` entries belong to modules that may not
     be installed; they are listed only when their module file exists.
     """
 
@@ -68,10 +67,10 @@ class BuiltinSpec:
             module = importlib.import_module(self.module)
         except ImportError as exc:
             raise CommandError(f"command {self.name} is not available: {exc}") from exc
-        create = getattr(module, "create", None)
-        if callable(create):
-            return create(registry)
-        return getattr(module, self.factory)(registry.config)
+        factory = getattr(module, self.factory)
+        if self.factory.startswith("create"):
+            return factory(registry)
+        return factory(registry.config)
 
     def __repr__(self) -> str:
         return f"BuiltinSpec({self.name!r}, {self.module}:{self.factory})"
@@ -87,24 +86,22 @@ BUILTIN_COMMANDS: dict[str, BuiltinSpec] = {
         BuiltinSpec(
             "help",
             _P + "help",
-            "HelpCommand",
+            "create",
             "Display help information for commands",
             "help [command]",
         ),
-        BuiltinSpec(
-            "version", _P + "version", "VersionCommand", "Display version information", "version"
-        ),
+        BuiltinSpec("version", _P + "version", "create", "Display version information", "version"),
         BuiltinSpec(
             "config",
             _P + "config_cmd",
-            "ConfigCommand",
+            "create",
             "Manage configuration settings",
             "config [options] [key] [value]",
         ),
         BuiltinSpec(
             "init",
             _P + "init_cmd",
-            "InitCommand",
+            "create",
             "Initialize one-shot-man environment",
             "init [options]",
         ),
@@ -119,7 +116,7 @@ BUILTIN_COMMANDS: dict[str, BuiltinSpec] = {
         BuiltinSpec(
             "session",
             _P + "session_cmd",
-            "SessionCommand",
+            "create",
             "Manage persisted sessions",
             "session [list|clean|purge|delete|info|path|id]",
         ),
@@ -150,7 +147,7 @@ BUILTIN_COMMANDS: dict[str, BuiltinSpec] = {
         BuiltinSpec(
             "completion",
             _P + "completion",
-            "CompletionCommand",
+            "create",
             "Generate shell completion scripts",
             "completion [shell]",
         ),
