@@ -75,12 +75,16 @@ class ScriptCommand:
     description = DESCRIPTION
     usage = USAGE
 
-    def __init__(self, config: Any = None, engine_factory: Any = None) -> None:
+    def __init__(
+        self, config: Any = None, engine_factory: Any = None, terminal_runner: Any = None
+    ) -> None:
         self.config = config
         self.options = ScriptOptions()
         self._bound: list[tuple[str, Any]] = []
         # Tests replace the factory to check error paths; it takes Engine's arguments.
         self._engine_factory = engine_factory
+        #: `run_terminal(engine, config)` of the interactive shell (tests replace it).
+        self._terminal_runner = terminal_runner
 
     def setup_flags(self, flags: Any) -> None:
         """Define the flags (Go names and help texts; long and short forms share a field)."""
@@ -128,10 +132,13 @@ class ScriptCommand:
         log_handle: TextIO | None,
     ) -> int:
         o = self.options
-        if o.interactive:
-            # The interactive shell is a separate piece of work (spec §10); say so plainly
-            # before creating (and persisting) a session.
-            raise CommandError("interactive mode is not implemented yet")
+        runner = self._terminal_runner
+        if o.interactive and runner is None:
+            try:
+                from one_shot_man.scripting.terminal import run_terminal as runner
+            except ImportError as exc:
+                # Say so before creating (and persisting) a session.
+                raise CommandError("interactive mode is not available: " + str(exc)) from exc
         factory = self._engine_factory
         if factory is None:
             from one_shot_man.scripting.engine import Engine as factory
@@ -167,6 +174,9 @@ class ScriptCommand:
                     raise ScriptError(f"failed to evaluate script {path}: {exc}") from exc
             if o.script:
                 engine.execute_script("command-line", o.script)
+            if o.interactive:
+                runner(engine, self.config)
+                return 0
             if not args and not o.script:
                 stderr.write(NO_SCRIPT_HINT + "\n")
                 stderr.flush()

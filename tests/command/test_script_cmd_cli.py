@@ -114,3 +114,29 @@ def test_memory_store_flag_leaves_no_session_file(tmp_path, home):
     result = osm("script", "-store", "memory", "-e", "output.print(1)", cwd=tmp_path, home=home)
     assert result.returncode == 0, result.stderr
     assert list(home.rglob("*.session.json")) == []
+
+
+def test_interactive_shell_reads_piped_lines(tmp_path, home):
+    setup = (
+        "tui.registerMode({name: 'm', commands: {hi: {handler: function (a) {"
+        " output.print('hi ' + a.join(' ')); }}}}); tui.switchMode('m');"
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "one_shot_man", "script", "-i", "-e", setup],
+        input="hi there\noutput.print(6 * 7)\nexit\n",
+        cwd=tmp_path,
+        env={
+            **os.environ,
+            "HOME": str(home),
+            "XDG_CONFIG_HOME": str(home / ".config"),
+            "PYTHONPATH": str(REPO),
+            "OSM_STORE": "memory",
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Switched to mode: m\n" in result.stdout
+    assert "hi there\n" in result.stdout
+    assert "42\n" in result.stdout

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from one_shot_man.command.script_cmd import NO_SCRIPT_HINT, ScriptCommand, find_script
-from one_shot_man.errors import CommandError, OsmError, ScriptError, UsageError
+from one_shot_man.errors import CommandError, ScriptError, UsageError
 from one_shot_man.storage import clear_all_in_memory_sessions
 
 
@@ -105,9 +105,30 @@ def test_engine_factory_error_is_wrapped():
         cmd.execute([], io.StringIO(), io.StringIO())
 
 
-def test_interactive_is_not_implemented_yet():
-    with pytest.raises(OsmError, match="interactive mode is not implemented yet"):
-        run([], interactive=True)
+def test_interactive_runs_the_shell_after_scripts():
+    calls = []
+
+    def runner(engine, config):
+        calls.append(engine.get_global("ready"))
+        engine.print_to_user("shell ran")
+
+    cmd = ScriptCommand(terminal_runner=runner)
+    cmd.options.interactive = True
+    cmd.options.script = "var ready = 'yes';"
+    out = io.StringIO()
+    assert cmd.execute([], out, io.StringIO()) == 0
+    assert calls == ["yes"]
+    assert out.getvalue() == "shell ran\n"
+
+
+def test_interactive_without_scripts_is_allowed():
+    ran = []
+    cmd = ScriptCommand(terminal_runner=lambda engine, config: ran.append(True))
+    cmd.options.interactive = True
+    err = io.StringIO()
+    assert cmd.execute([], io.StringIO(), err) == 0
+    assert ran == [True]
+    assert err.getvalue() == ""
 
 
 def test_log_file_receives_json_lines(tmp_path):

@@ -371,3 +371,46 @@ def test_set_global_value_types_round_trip(engine, value):
         type(value), "null" if value is None else "object"
     )
     assert engine.get_global("kind") == expected
+
+
+def test_exception_in_timer_is_reported_with_script_and_line(engine, streams):
+    engine.execute_script(
+        "timer.js",
+        "setTimeout(function () {\n  throw new Error('in timer');\n}, 1);\noutput.print('armed');",
+    )
+    engine.wait(timeout=5)
+    err = streams[1].getvalue()
+    assert "timer.js:2:" in err
+    assert "Error: in timer" in err
+    engine.execute_script("after", "output.print('usable')")
+    assert streams[0].getvalue() == "armed\nusable\n"
+
+
+def test_unhandled_rejection_is_reported_with_script_and_line(engine, streams):
+    engine.execute_script(
+        "promise.js",
+        "async function main() {\n  await null;\n  throw new Error('in promise');\n}\nmain();",
+    )
+    engine.wait(timeout=5)
+    err = streams[1].getvalue()
+    assert "unhandled promise rejection" in err
+    assert "Error: in promise" in err
+    assert "promise.js:3:" in err
+    engine.execute_script("after", "output.print('usable')")
+    assert streams[0].getvalue() == "usable\n"
+
+
+def test_time_limit_stops_a_runaway_script(streams, request):
+    from one_shot_man.config import load_from_reader
+    from one_shot_man.scripting.errors import TimeLimitError
+
+    config = load_from_reader(["script.eval-timeout 200ms"])
+    eng = Engine(*streams, session_id=f"t-{request.node.name}", store="memory", config=config)
+    try:
+        with pytest.raises(TimeLimitError, match="exceeded the time limit"):
+            eng.execute_script("spin.js", "while (true) {}")
+        eng.execute_script("after", "output.print('usable')")
+    finally:
+        eng.close()
+        clear_all_in_memory_sessions()
+    assert streams[0].getvalue() == "usable\n"
