@@ -94,11 +94,9 @@ def load_from_path(path: str | os.PathLike[str]) -> Config:
     a planted link could make osm read another file); symlinked parent directories
     are fine. A directory or unreadable file is a ConfigError naming the path.
     """
-    from pathlib import Path
-
     text_path = os.fspath(path)
     cfg = _read(text_path)
-    cfg.path = Path(text_path)
+    cfg.path = text_path
     return cfg
 
 

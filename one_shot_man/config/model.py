@@ -145,10 +145,10 @@ class Config:
     __slots__ = (
         "_command_lines",
         "_global_lines",
+        "_path",
         "commands",
         "global_options",
         "issues",
-        "path",
         "sessions",
         "source",
     )
@@ -157,15 +157,32 @@ class Config:
         self.global_options: dict[str, str] = {}
         self.commands: dict[str, dict[str, str]] = {}
         self.sessions = SessionsConfig()
-        self.path: Path | None = None
+        self._path: str | None = None
         self.source = "<memory>"
         self.issues: list[ConfigIssue] = []
         self._global_lines: dict[str, int] = {}
         self._command_lines: dict[str, dict[str, int]] = {}
 
+    @property
+    def path(self) -> Path | None:
+        """The file this config was loaded from (None for a reader or a fresh config).
+
+        Kept as a string and turned into a Path on demand: importing pathlib costs about
+        8 ms (it pulls in re, fnmatch, urllib), more than the rest of `osm version`.
+        """
+        if self._path is None:
+            return None
+        from pathlib import Path
+
+        return Path(self._path)
+
+    @path.setter
+    def path(self, value: str | os.PathLike[str] | None) -> None:
+        self._path = None if value is None else os.fspath(value)
+
     def __repr__(self) -> str:
         return (
-            f"Config(path={self.path!r}, global_options={self.global_options!r}, "
+            f"Config(path={self._path!r}, global_options={self.global_options!r}, "
             f"commands={self.commands!r}, sessions={self.sessions!r})"
         )
 
