@@ -279,8 +279,18 @@ class Engine:
 
     def get_global(self, name: str) -> Any:
         """A global's value as JSON-like Python data; None for undefined/null/functions."""
+        from _quickjs import JSException
+
         code = f"JSON.stringify(globalThis[{json.dumps(name)}])"
-        text = self._on_loop(lambda js: js.eval(code))
+
+        def job(js: Any) -> Any:
+            try:
+                return js.eval(code)
+            except JSException as exc:  # BigInt, cycles: not representable as data
+                message = format_js_error(str(exc), name)
+                raise ScriptError(f"cannot read global {name}: {message}") from None
+
+        text = self._on_loop(job)
         return None if text is None else json.loads(text)
 
     def execute_script(self, name: str, source: str, *, path: str | None = None) -> None:

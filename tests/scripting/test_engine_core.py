@@ -414,3 +414,14 @@ def test_time_limit_stops_a_runaway_script(streams, request):
         eng.close()
         clear_all_in_memory_sessions()
     assert streams[0].getvalue() == "usable\n"
+
+
+def test_get_global_of_unrepresentable_value_is_a_script_error(engine):
+    engine.execute_script(
+        "t", "var big = 10n; var loop = {}; loop.self = loop; var fn = function () {};"
+    )
+    with pytest.raises(ScriptError, match="cannot read global big"):
+        engine.get_global("big")
+    with pytest.raises(ScriptError, match="cannot read global loop"):
+        engine.get_global("loop")
+    assert engine.get_global("fn") is None
