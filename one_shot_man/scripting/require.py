@@ -51,8 +51,20 @@ function makeRequire(dir) {
       if (r.json) {
         module.exports = JSON.parse(r.source);
       } else {
-        const fn = (0, eval)('(function (exports, require, module, __filename, __dirname) {' +
-          r.source + '\n})');
+        let fn;
+        try {
+          fn = (0, eval)('(function (exports, require, module, __filename, __dirname) {' +
+            r.source + '\n})');
+        } catch (e) {
+          // QuickJS calls every source <input>: name the module file in the message.
+          const m = /<input>:(\d+):(\d+)/.exec(String(e && e.stack));
+          if (e instanceof SyntaxError && m) {
+            throw new SyntaxError(e.message + ' (' + r.path + ':' + m[1] + ':' + m[2] + ')');
+          }
+          throw e;
+        }
+        // Frames of the module's top-level code show as `module:<path>`.
+        Object.defineProperty(fn, 'name', {value: 'module:' + r.path});
         fn.call(module.exports, module.exports, module.require, module, r.path, r.dir);
       }
     } catch (e) {

@@ -118,3 +118,14 @@ def test_native_modules_are_cached_per_engine(engine):
 def test_require_console_core_module(engine):
     engine.execute_script("main", "require('console').log('via core module');")
     assert out(engine) == ["via core module"]
+
+
+def test_errors_in_required_files_name_the_file(engine, tmp_path):
+    (tmp_path / "syntax.js").write_text("var ok = 1;\nvar = ;\n")
+    (tmp_path / "throws.js").write_text("var a = 1;\n\nnull.x;\n")
+    with pytest.raises(ScriptError) as info:
+        engine.execute_script("main", "require('./syntax')")
+    assert f"{tmp_path / 'syntax.js'}:2:" in str(info.value)
+    with pytest.raises(ScriptError) as info:
+        engine.execute_script("main", "require('./throws')")
+    assert f"null at {tmp_path / 'throws.js'}:3:" in str(info.value)
