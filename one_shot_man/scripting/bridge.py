@@ -122,6 +122,9 @@ class HostBridge:
         self._pieces: dict[str, Callable[[], str]] = {}
         self._loaded: set[str] = set()
         self.js: Any = None  # the `_quickjs.Context`, set by `install` on the owner thread
+        #: Set when Ctrl-C interrupted a host function; the engine turns it back into
+        #: KeyboardInterrupt after the script.
+        self.interrupted = False
 
     def register(self, name: str, fn: HostFunction) -> None:
         self._ops[name] = fn
@@ -181,6 +184,11 @@ class HostBridge:
             else:
                 message = f"key error: {exc}"
             return json.dumps({"e": message, "t": "Error"})
+        except KeyboardInterrupt:
+            # Ctrl-C while a host function ran (e.g. `sleep`): the JS call fails, and the
+            # engine re-raises KeyboardInterrupt once the script has unwound.
+            self.interrupted = True
+            return json.dumps({"e": "interrupted", "t": "Error"})
         except BaseException as exc:
             return json.dumps({"e": error_text(exc), "t": "Error"}, ensure_ascii=False)
 

@@ -330,6 +330,9 @@ class Engine:
             return error, failed
 
         error, failed = self._on_loop(job)
+        if self.bridge.interrupted:
+            self.bridge.interrupted = False
+            raise KeyboardInterrupt
         if error is None:
             if failed:
                 raise ScriptError(CONTEXT_FAILED)

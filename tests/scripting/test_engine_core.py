@@ -425,3 +425,16 @@ def test_get_global_of_unrepresentable_value_is_a_script_error(engine):
     with pytest.raises(ScriptError, match="cannot read global loop"):
         engine.get_global("loop")
     assert engine.get_global("fn") is None
+
+
+def test_ctrl_c_inside_a_host_function_is_not_swallowed_by_js(engine):
+    def interrupt() -> None:
+        raise KeyboardInterrupt
+
+    engine.bridge.register("interrupt", interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        engine.execute_script(
+            "t", "try { __osm.call('interrupt'); } catch (e) { output.print('x'); }"
+        )
+    engine.execute_script("t", "output.print('after')")
+    assert engine.stdout.getvalue().endswith("after\n")
