@@ -12,6 +12,7 @@ and is not re-run as JavaScript.
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 import threading
@@ -138,7 +139,7 @@ class Shell:
             try:
                 ran = self.engine.execute_command(name, args)
             except Exception as exc:
-                self.say(f"Error: {_one_line(exc)}")
+                self.say(_error_line(exc))
                 return
             if ran:
                 return
@@ -166,7 +167,7 @@ class Shell:
         try:
             self.engine.execute_script(f"{mode}-repl", text)
         except Exception as exc:
-            self.say(f"Error: {_one_line(exc)}")
+            self.say(_error_line(exc))
 
     # -- lifecycle ---------------------------------------------------------------------------
 
@@ -188,6 +189,12 @@ class Shell:
             self.say(f"Warning: Failed to persist session: {_one_line(exc)}")
             return
         self.say("Session saved successfully.")
+
+
+def _error_line(exc: BaseException) -> str:
+    """`Error: <message>` without doubling a JS error's own `Error: ` prefix."""
+    text = _one_line(exc)
+    return text if text.startswith("Error: ") else f"Error: {text}"
 
 
 def _one_line(exc: BaseException) -> str:
@@ -255,12 +262,46 @@ def _pump_for(engine: Any) -> Callable[[], Any] | None:
     return run_timers
 
 
-def _stdin_lines(stdin: TextIO) -> Iterable[str]:
+def _stdin_lines(stdin: TextIO, engine: Any) -> Iterable[str]:
+    """Lines of `stdin`; while waiting for a pipe, the runtime's timers keep firing."""
+    fd = _raw_fd(stdin)
+    wait_for = getattr(getattr(engine, "runtime", None), "wait_for", None)
+    if fd is None or wait_for is None:
+        while True:
+            line = stdin.readline()
+            if not line:
+                return
+            yield line
+    buf = b""
     while True:
-        line = stdin.readline()
-        if not line:
+        cut = buf.find(b"\n")
+        if cut >= 0:
+            line, buf = buf[: cut + 1], buf[cut + 1 :]
+            yield line.decode("utf-8", "replace")
+            continue
+        try:
+            wait_for(fd)
+        except Exception:  # a closed runtime: plain blocking reads
+            pass
+        try:
+            chunk = os.read(fd, 65536)
+        except InterruptedError:
+            continue
+        if not chunk:
+            if buf:
+                yield buf.decode("utf-8", "replace")
             return
-        yield line
+        buf += chunk
+
+
+def _raw_fd(stream: Any) -> int | None:
+    """The descriptor under a text stream (osm reads nothing from stdin before the shell)."""
+    if getattr(stream, "buffer", None) is None:
+        return None
+    try:
+        return int(stream.fileno())
+    except (AttributeError, ValueError, OSError):
+        return None
 
 
 def run_terminal(
@@ -286,7 +327,7 @@ def run_terminal(
 
                 run_prompt(shell, stdin=stdin, stdout=stdout)
             else:
-                run_lines(shell, _stdin_lines(stdin), pump=_pump_for(engine))
+                run_lines(shell, _stdin_lines(stdin, engine), pump=_pump_for(engine))
         except ShellShutdown as stop:
             _write(stdout, f"\n\nReceived signal {stop.signame}, shutting down...\n")
         except KeyboardInterrupt:

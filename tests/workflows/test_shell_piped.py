@@ -1,0 +1,273 @@
+"""`osm <workflow>` driven through piped standard input, as a script or a person would.
+
+Each test runs the real CLI in a child process with a private HOME, in a temporary git
+repository with an uncommitted change, and checks what the user sees and what the
+session keeps between runs.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.skipif(
+    subprocess.run(["git", "--version"], capture_output=True).returncode != 0,
+    reason="git is required",
+)
+
+
+def git(repo: Path, *args: str) -> None:
+    subprocess.run(
+        ["git", "-c", "user.email=t@example.com", "-c", "user.name=t", *args],
+        cwd=repo,
+        check=True,
+        capture_output=True,
+    )
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    """A git repository whose `file.txt` has an uncommitted change."""
+    root = tmp_path / "repo"
+    root.mkdir()
+    git(root, "init", "-q")
+    (root / "file.txt").write_text("first line\n")
+    (root / "README.md").write_text("# demo\n")
+    git(root, "add", ".")
+    git(root, "commit", "-q", "-m", "init")
+    (root / "file.txt").write_text("first line\nchanged line\n")
+    return root
+
+
+@pytest.fixture
+def osm_env(isolated_home: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    for name in ("DISPLAY", "WAYLAND_DISPLAY", "EDITOR", "VISUAL"):
+        env.pop(name, None)
+    env["NO_COLOR"] = "1"
+    return env
+
+
+def osm(
+    args: list[str], stdin: str, cwd: Path, env: dict[str, str], **extra: str
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "one_shot_man", *args],
+        input=stdin,
+        cwd=cwd,
+        env={**env, **extra},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_code_review_session_is_saved_and_restored(repo: Path, osm_env, tmp_path: Path) -> None:
+    clip = tmp_path / "clip.txt"
+    first = osm(
+        ["code-review"],
+        "add file.txt\ndiff\nnote hello\nshow\ncopy\nexit\n",
+        repo,
+        osm_env,
+        OSM_SESSION="piped-review",
+        OSM_CLIPBOARD=f"cat > '{clip}'",
+    )
+    assert first.returncode == 0, first.stderr
+    out = first.stdout
+    assert out.startswith(
+        "Switched to mode: code-review\nType 'help' for commands. Tip: Try 'note --goals'.\n"
+    )
+    assert "Added file: file.txt\n" in out
+    assert "Added diff: git diff (default: HEAD)" in out
+    assert "Added note [3]\n" in out
+    assert "## IMPLEMENTATIONS/CONTEXT" in out
+    assert "+changed line" in out
+    assert "### Note: note\n\nhello\n" in out
+    assert "Prompt copied to clipboard.\n" in out
+    assert out.endswith("Goodbye!\nSaving session...\nSession saved successfully.\n")
+    copied = clip.read_text()
+    assert copied.startswith("Ensure, or rather GUARANTEE the correctness of my PR.")
+    assert "+changed line" in copied and "-- file.txt --" in copied and "hello" in copied
+    assert first.stderr == ""
+
+    # The same session again, this time named by the flag: the context is back.
+    second = osm(["code-review", "-session", "piped-review"], "list\nexit\n", repo, osm_env)
+    assert second.returncode == 0, second.stderr
+    assert "Session restored: 3 items (1 files). 'reset' to clear.\n" in second.stdout
+    assert "[1] [file] file.txt\n" in second.stdout
+    assert "[2] [lazy-diff] git diff (default: HEAD)\n" in second.stdout
+    assert "[3] [note] note\n" in second.stdout
+
+
+def test_end_of_input_exits_with_the_save_sequence(repo: Path, osm_env) -> None:
+    done = osm(["code-review", "-store", "memory"], "note no exit line", repo, osm_env)
+    assert done.returncode == 0, done.stderr
+    assert "Added note [1]\n" in done.stdout
+    assert "Goodbye!" not in done.stdout
+    assert done.stdout.endswith("Saving session...\nSession saved successfully.\n")
+
+
+def last_lines_after(out: str, marker: str) -> list[str]:
+    return out[out.index(marker) + len(marker) :].splitlines()
+
+
+def test_errors_are_one_line_and_the_shell_keeps_going(repo: Path, osm_env) -> None:
+    script = "\n".join(
+        [
+            "frobnicate the thing",  # unknown -> evaluated as JavaScript -> one error line
+            "mode",  # bad arguments to a built-in
+            "reset now",  # bad arguments to a built-in
+            "add no-such-file.txt",  # missing file
+            "remove abc",  # bad argument to a workflow command
+            "note --goals",
+            "list",
+            "exit",
+        ]
+    )
+    done = osm(["code-review", "-store", "memory"], script + "\n", repo, osm_env)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    start = lines.index("Type 'help' for commands. Tip: Try 'note --goals'.") + 1
+    assert lines[start].startswith("Error: SyntaxError")
+    assert lines[start + 1] == "Error: usage: mode <mode-name>"
+    assert lines[start + 2] == "Error: usage: reset (takes no arguments)"
+    assert "no-such-file.txt" in lines[start + 3] and "no such file" in lines[start + 3]
+    assert lines[start + 4]  # one line from the workflow's `remove` (not re-run as JS)
+    assert "Error: SyntaxError" not in lines[start + 4]
+    assert lines[start + 5] == "Pre-written review focus areas:"
+    assert lines[-3:] == ["Goodbye!", "Saving session...", "Session saved successfully."]
+
+
+def test_javascript_lines_run_in_the_mode(repo: Path, osm_env) -> None:
+    done = osm(
+        ["code-review", "-store", "memory"],
+        "output.print('js says ' + (6 * 7))\nundefinedFn()\nlist\nexit\n",
+        repo,
+        osm_env,
+    )
+    assert "js says 42\n" in done.stdout
+    assert "Error: ReferenceError: undefinedFn is not defined" in done.stdout
+    assert "No context items." in done.stdout or "Goodbye!" in done.stdout
+
+
+def test_outside_a_git_repository_the_diff_error_is_shown_and_the_shell_continues(
+    tmp_path: Path, osm_env
+) -> None:
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    (plain / "a.txt").write_text("alpha\n")
+    env = {**osm_env, "GIT_CEILING_DIRECTORIES": str(tmp_path)}
+    done = osm(
+        ["code-review", "-store", "memory"], "add a.txt\ndiff\nshow\nlist\nexit\n", plain, env
+    )
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert "### Diff Error: git diff (default: HEAD)" in out
+    error_lines = [line for line in out.splitlines() if line.startswith("Error executing git diff")]
+    assert len(error_lines) == 1 and "not a git repository" in error_lines[0]
+    assert "-- a.txt --\nalpha\n" in out  # the rest of the prompt is still there
+    assert "[1] [file] a.txt\n" in out
+
+
+def test_without_a_clipboard_the_prompt_is_printed(repo: Path, osm_env, tmp_path: Path) -> None:
+    env = {**osm_env, "PATH": str(tmp_path / "empty-bin") + os.pathsep + "/nonexistent"}
+    env["OSM_CLIPBOARD"] = "exit 3"
+    done = subprocess.run(
+        [sys.executable, "-m", "one_shot_man", "code-review", "-store", "memory"],
+        input="note keep me\ncopy\nlist\nexit\n",
+        cwd=repo,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    notice = [line for line in out.splitlines() if "clipboard" in line.lower()]
+    assert notice[0].startswith("[clipboard] No system clipboard available")
+    after = out[out.index(notice[0]) :]
+    assert "Ensure, or rather GUARANTEE" in after and "keep me" in after
+    assert "[1] [note] note\n" in out  # the shell went on
+
+
+def test_goal_commit_message_renders_its_prompt_on_show(repo: Path, osm_env) -> None:
+    done = osm(
+        ["goal", "-session", "piped-goal", "commit-message"],
+        "diff\nshow\nexit\n",
+        repo,
+        osm_env,
+    )
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert out.startswith("Switched to mode: commit-message\n")
+    assert "GENERATE KUBERNETES-STYLE COMMIT MESSAGES" in out
+    assert "+changed line" in out
+    assert out.endswith("Saving session...\nSession saved successfully.\n")
+
+
+def test_context_is_shared_between_workflows_in_one_session(repo: Path, osm_env) -> None:
+    first = osm(["code-review"], "add README.md\nexit\n", repo, osm_env, OSM_SESSION="shared-s")
+    assert first.returncode == 0, first.stderr
+    flow = osm(
+        ["prompt-flow"],
+        "goal write docs\ngenerate\nshow meta\nuse do the task\nshow\nexit\n",
+        repo,
+        osm_env,
+        OSM_SESSION="shared-s",
+    )
+    assert flow.returncode == 0, flow.stderr
+    out = flow.stdout
+    assert "Session restored: 1 items (1 files). 'reset' to clear.\n" in out
+    assert "Goal set.\n" in out
+    assert "!! **GOAL:** !!" in out and "-- README.md --" in out
+    assert "Task prompt set. Use 'show' or 'copy' to get the final prompt.\n" in out
+    final = out[out.index("Task prompt set.") :]
+    assert "do the task\n\n---\n## IMPLEMENTATIONS/CONTEXT\n---\n" in final
+
+
+def test_super_document_shell(repo: Path, osm_env) -> None:
+    done = osm(
+        ["super-document", "-shell", "-store", "memory"],
+        "doc-add first draft\ndoc-add --file README.md\nlist\nshow\ndoc-view 9\nexit\n",
+        repo,
+        osm_env,
+    )
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert "Added document #1\n" in out
+    assert "Added document #2 from README.md\n" in out
+    assert "  #1 [Document 1]: first draft\n" in out
+    assert "## DOCUMENTS" in out and "Document 2:" in out
+    assert "Document not found\n" in out
+
+
+@pytest.mark.parametrize(
+    ("command", "tip"),
+    [
+        ("code-review", "Type 'help' for commands. Tip: Try 'note --goals'."),
+        ("prompt-flow", "Type 'help' for commands. Tip: Try 'goal --prewritten'."),
+        ("super-document", "Super Document Mode. Type 'tui' for visual interface"),
+    ],
+)
+@pytest.mark.parametrize("flag", ["-i=false", "-interactive=false", "-test"])
+def test_non_interactive_runs_print_the_mode_and_exit(
+    command: str, tip: str, flag: str, repo: Path, osm_env
+) -> None:
+    done = osm([command, flag, "-store", "memory"], "exit\n", repo, osm_env)
+    assert done.returncode == 0, done.stderr
+    assert f"Switched to mode: {command}\n{tip}" in done.stdout
+    assert "Saving session..." not in done.stdout  # no shell ran
+
+
+def test_workflow_help_lists_the_flags(repo: Path, osm_env) -> None:
+    done = osm(["code-review", "-h"], "", repo, osm_env)
+    assert done.returncode == 0
+    assert "Usage: code-review [options]" in done.stderr
+    for flag in ("-interactive", "-i", "-test", "-session", "-store"):
+        assert f"  {flag}" in done.stderr
+    done = osm(["super-document", "-h"], "", repo, osm_env)
+    assert "  -shell" in done.stderr
