@@ -275,8 +275,11 @@ class Engine:
 
     def set_global(self, name: str, value: Any) -> None:
         """Set a global to a JSON-like value (str, int, float, bool, None, list, dict)."""
-        code = f"globalThis[{json.dumps(name)}] = {json.dumps(value, ensure_ascii=False)};"
-        self._on_loop(lambda js: js.eval(code))
+        if self._closed:
+            raise ScriptError("engine is closed")
+        # The Runtime sets strings directly and parses containers as JSON: a 20 kB template
+        # costs ~1 us instead of ~80 us of compiling it as a JS literal.
+        self._runtime.set_global(name, value)
 
     def get_global(self, name: str) -> Any:
         """A global's value as JSON-like Python data; None for undefined/null/functions."""
