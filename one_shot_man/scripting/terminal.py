@@ -108,6 +108,7 @@ class Shell:
         name, args = words[0], words[1:]
         try:
             if name in ("exit", "quit"):
+                self._leave_mode()
                 self.say("Goodbye!")
                 return False
             if name == "help":
@@ -119,6 +120,16 @@ class Shell:
         if self.info.get("exitRequested"):
             self.exit_requested = True
         return not self.exit_requested
+
+    def _leave_mode(self) -> None:
+        """Run the current mode's `onExit` when the engine offers a way to (spec §10.6 step 3)."""
+        leave = getattr(self.engine, "exit_current_mode", None)
+        if leave is None:
+            return
+        try:
+            leave()
+        except Exception as exc:
+            self.say(_error_line(exc))
 
     def _help(self) -> None:
         from one_shot_man.scripting.terminal_builtins import help_text
