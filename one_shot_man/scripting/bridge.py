@@ -95,7 +95,8 @@ class JSTypeError(HostError):
 
 
 def _encode(value: Any) -> str:
-    return json.dumps({"v": value}, ensure_ascii=False, default=_default)
+    # ASCII-only JSON: a lone surrogate (an undecodable file name) must not break the call.
+    return json.dumps({"v": value}, default=_default)
 
 
 def _default(value: Any) -> Any:
@@ -177,7 +178,7 @@ class HostBridge:
                 return ""
             return _encode(result)
         except HostError as exc:
-            return json.dumps({"e": error_text(exc), "t": exc.js_type}, ensure_ascii=False)
+            return json.dumps({"e": error_text(exc), "t": exc.js_type})
         except KeyError as exc:
             if op not in self._ops and op != "load":
                 message = f"unknown host operation: {op}"
@@ -190,7 +191,7 @@ class HostBridge:
             self.interrupted = True
             return json.dumps({"e": "interrupted", "t": "Error"})
         except BaseException as exc:
-            return json.dumps({"e": error_text(exc), "t": "Error"}, ensure_ascii=False)
+            return json.dumps({"e": error_text(exc), "t": "Error"})
 
     def clear(self) -> None:
         """Drop references to JS objects and host closures (engine close)."""

@@ -438,3 +438,9 @@ def test_ctrl_c_inside_a_host_function_is_not_swallowed_by_js(engine):
         )
     engine.execute_script("t", "output.print('after')")
     assert engine.stdout.getvalue().endswith("after\n")
+
+
+def test_host_results_with_lone_surrogates_reach_javascript(engine, streams):
+    engine.bridge.register("odd", lambda: "a\udcff b ✓")
+    engine.execute_script("t", "output.print(__osm.call('odd').length)")
+    assert streams[0].getvalue() == "6\n"
