@@ -126,7 +126,7 @@ def test_needs_rerun_in_both_directions_on_either_statistic() -> None:
 
 
 @pytest.mark.parametrize(
-    ("value_ratio", "best_ratio", "confirmed"),
+    ("value_ratio", "best_ratio", "holds"),
     [
         (0.47, 2.32, False),  # identical code, bimodal I/O benchmark (measured)
         (0.99, 1.46, False),  # identical code, fsync benchmark (measured)
@@ -134,22 +134,38 @@ def test_needs_rerun_in_both_directions_on_either_statistic() -> None:
         (2.13, 2.49, True),  # atomic_write_file run twice (measured)
         (1.31, 1.25, False),  # a diluted slowdown below the factor
         (1.96, None, True),  # track_/peakmem_: value only
+        (None, None, False),  # missing on one side
     ],
 )
-def test_confirmation_needs_both_statistics(
-    value_ratio: float, best_ratio: float | None, confirmed: bool
+def test_a_rerun_needs_both_statistics(
+    value_ratio: float | None, best_ratio: float | None, holds: bool
 ) -> None:
-    assert asv_compare.Confirmation(value_ratio, best_ratio).confirmed(1.4) is confirmed
+    assert asv_compare.rerun_holds(value_ratio, best_ratio, 1.4) is holds
+
+
+def test_confirmation_needs_every_required_rerun() -> None:
+    # Identical code, one re-run during an I/O burst (measured), then a quiet one.
+    burst = asv_compare.Confirmation([(1.65, 1.59)])
+    assert burst.holds(1.4) and not burst.confirmed(1.4, 2)
+    burst.reruns.append((0.98, 1.01))
+    assert not burst.holds(1.4) and not burst.confirmed(1.4, 2)
+    real = asv_compare.Confirmation([(2.13, 2.49), (1.9, 2.0)])
+    assert real.confirmed(1.4, 2)
+    assert "re-run 2: ratio 1.90, best-of-runs 2.00" in real.describe()
+    assert not asv_compare.Confirmation([]).confirmed(1.4, 0 + 1)
 
 
 def test_markdown_lists_changes_with_verdicts() -> None:
     rows = asv_compare.parse_table(COMPARE_OUTPUT)
     confirm = {
-        "storage.FileSystemIO.time_atomic_write_file": asv_compare.Confirmation(2.13, 2.49),
-        "storage.FileSystemIO.time_bare_fsync_write": asv_compare.Confirmation(0.91, 1.03),
+        "storage.FileSystemIO.time_atomic_write_file": asv_compare.Confirmation(
+            [(2.13, 2.49), (1.9, 2.0)]
+        ),
+        "storage.FileSystemIO.time_bare_fsync_write": asv_compare.Confirmation([(0.91, 1.03)]),
+        "session.Growth.time_reads(16)": asv_compare.Confirmation([(1.65, 1.59), (0.98, 1.0)]),
     }
     text = asv_compare.markdown(
-        rows, ("main", "HEAD"), ("a" * 40, "b" * 40), (1.1, 1.4), confirm, asv_compare.REGRESSION
+        rows, ("main", "HEAD"), ("a" * 40, "b" * 40), (1.1, 1.4), confirm, asv_compare.REGRESSION, 2
     )
     assert text.startswith("### Benchmarks: `main` (aaaaaaaa) vs `HEAD` (bbbbbbbb)")
     assert "**FAIL: confirmed regression" in text
@@ -157,6 +173,7 @@ def test_markdown_lists_changes_with_verdicts() -> None:
     assert "fails on HEAD" in lines[0]  # failures first
     assert any("time_atomic_write_file" in ln and "regression, confirmed" in ln for ln in lines)
     assert any("time_bare_fsync_write" in ln and "faster (re-run" in ln for ln in lines)
+    assert any("time_reads(16)" in ln and "not confirmed at 1.4x" in ln for ln in lines)
     assert not any("time_load_from_reader(10)" in ln for ln in lines)  # unchanged rows omitted
 
 
