@@ -182,6 +182,19 @@ class ScriptCommand:
                 stderr.flush()
                 raise UsageError("no script specified")
             engine.wait()
+            _raise_async_errors(engine)
         finally:
             engine.close()
         return 0
+
+
+def _raise_async_errors(engine: Any) -> None:
+    """Fail like Node does when a timer callback threw or a rejection went unhandled.
+
+    Each error was already printed (with script, line and column) when it happened.
+    """
+    errors = getattr(engine.runtime, "async_errors", None)
+    if errors:
+        count = len(errors)
+        more = f" (and {count - 1} more)" if count > 1 else ""
+        raise ScriptError(f"uncaught error in a timer or promise: {errors[0]}{more}")

@@ -170,3 +170,20 @@ def test_context_stats_from_inline_script(tmp_path):
 
 def test_find_script_absolute_paths_are_not_checked(tmp_path):
     assert find_script("/definitely/not/here.js") == "/definitely/not/here.js"
+
+
+def test_async_errors_fail_the_command_after_the_loop_ran():
+    cmd = ScriptCommand()
+    cmd.options.script = (
+        "setTimeout(function () { throw new Error('late'); }, 1);"
+        "setTimeout(function () { output.print('still ran'); }, 5);"
+        "Promise.reject(new Error('nobody'));"
+    )
+    out, err = io.StringIO(), io.StringIO()
+    with pytest.raises(
+        ScriptError, match=r"uncaught error in a timer or promise: .*\(and 1 more\)"
+    ):
+        cmd.execute([], out, err)
+    assert out.getvalue() == "still ran\n"
+    assert "unhandled promise rejection: Error: nobody" in err.getvalue()
+    assert "uncaught exception in timer callback: Error: late" in err.getvalue()
