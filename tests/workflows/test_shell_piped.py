@@ -271,3 +271,26 @@ def test_workflow_help_lists_the_flags(repo: Path, osm_env) -> None:
         assert f"  {flag}" in done.stderr
     done = osm(["super-document", "-h"], "", repo, osm_env)
     assert "  -shell" in done.stderr
+
+
+def test_help_in_a_workflow_shell(repo: Path, osm_env) -> None:
+    done = osm(["prompt-flow", "-store", "memory"], "help\nexit\n", repo, osm_env)
+    out = done.stdout
+    assert "Available commands:\n" in out and "Registered commands:\n" in out
+    assert "Current mode: prompt-flow\nNote: You can execute JavaScript code directly!\n" in out
+    # prompt-flow's own `help` runs after the general help
+    assert out.index("Note: You can execute JavaScript") < out.index("Commands: goal, add, diff")
+
+
+@pytest.mark.xfail(
+    reason="osm:os.openEditor returns the initial text silently when the editor cannot be "
+    "started (needs a change in scripting/modules/os_.py)",
+    strict=False,
+)
+def test_a_missing_editor_is_a_clear_error(repo: Path, osm_env) -> None:
+    env = {**osm_env, "EDITOR": str(repo / "no-such-editor")}
+    done = osm(["code-review", "-store", "memory"], "note\nlist\nexit\n", repo, env)
+    assert done.returncode == 0
+    lines = [line for line in done.stdout.splitlines() if "editor" in line.lower()]
+    assert len(lines) == 1 and "no-such-editor" in lines[0]
+    assert "[1] [note]" not in done.stdout  # nothing was added from an editor that never ran
