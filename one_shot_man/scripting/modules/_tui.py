@@ -93,7 +93,7 @@ function switchMode(name) {
 }
 function createState(commandName, definitions) {
   const cmd = String(commandName);
-  if (commandName === undefined || commandName === null || cmd === '') {
+  if (cmd === '') {
     throw new TypeError('createState first argument must be a command name');
   }
   if (cmd.indexOf(':') >= 0) {
