@@ -297,3 +297,64 @@ def test_terminal_module_does_not_import_prompt_toolkit(tmp_path: Path) -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ('greet "my report.docx"', "my report.docx"),
+        ("greet 'My Folder'/file.txt", "My Folder/file.txt"),
+        ("greet path\\ with\\ spaces.txt", "path with spaces.txt"),
+        ('greet one two\\ three "four five"', "one+two three+four five"),
+        ('greet "embedded \\"quote\\".txt"', 'embedded "quote".txt'),
+    ],
+)
+def test_executor_tokenises_quoted_arguments(harness, line: str, expected: str) -> None:
+    h = harness()
+    assert h.run(line)[1] == f"hello {expected}\n"
+
+
+def fs_engine(session: str, sessions_dir: Path) -> tuple[Engine, io.StringIO]:
+    out = io.StringIO()
+    engine = Engine(out, io.StringIO(), session_id=session, store="fs")
+    return engine, out
+
+
+def test_history_survives_restarts_in_order_and_keeps_the_newest_200(sessions_dir: Path) -> None:
+    engine, _out = fs_engine("hist-200", sessions_dir)
+    engine.execute_script("demo", MODE_JS)
+    engine.switch_mode("demo")
+    shell = Shell(engine)
+    for i in range(230):
+        shell.execute_line(f"greet n{i}")
+    engine.close()
+
+    engine, _out = fs_engine("hist-200", sessions_dir)
+    try:
+        history = Shell(engine).history_commands()
+    finally:
+        engine.close()
+    assert len(history) == 200
+    assert history[0] == "greet n30" and history[-1] == "greet n229"
+
+
+def test_reset_archives_the_session_file(sessions_dir: Path) -> None:
+    engine, out = fs_engine("reset-e2e", sessions_dir)
+    try:
+        engine.execute_script("demo", MODE_JS)
+        engine.switch_mode("demo")
+        engine.state_manager.set_state("contextItems", [{"type": "note", "label": "n"}])
+        shell = Shell(engine)
+        shell.execute_line("greet before")
+        shell.execute_line("reset")
+        text = out.getvalue()
+        line = [ln for ln in text.splitlines() if ln.startswith("Session archived to: ")]
+        assert len(line) == 1
+        archive = Path(line[0].removeprefix("Session archived to: "))
+        assert archive.is_file() and "reset-e2e" in archive.name
+        assert "contextItems" in archive.read_text()
+        assert engine.state_manager.get_state("contextItems") == (None, False)
+        assert shell.history_commands() == []
+        assert shell.current_mode == "demo"
+    finally:
+        engine.close()
