@@ -1,9 +1,9 @@
 """The scripting Engine: a Runtime plus everything osm's scripts can use.
 
-`osm script`, the workflows and (later) the interactive shell all run JavaScript through
-an Engine: it owns the Runtime (one thread runs all JS), the application log, the session
-state, the context manager and the host globals (`output`, `log`, `console`, `ctx`,
-`context`, `tui`, `require`). Creating one must be cheap (the benchmark budget is 500 us
+`osm script`, the workflows and the interactive shell all run JavaScript through an
+Engine: it owns the Runtime (the creating thread runs all JS), the application log, the
+session state, the context manager and the host globals (`output`, `log`, `ctx`,
+`context`, `tui`, `require`; `console` and timers come with the Runtime). Creating one must be cheap (the benchmark budget is 500 us
 with the memory store), so everything a script may never use is set up on first use.
 """
 
@@ -77,17 +77,16 @@ def _config_value(config: Any, key: str) -> str | None:
 
 
 def _duration_seconds(text: str | None, default: float | None) -> float | None:
+    """`script.eval-timeout` (Go duration syntax, e.g. `30s`, `1m30s`); 0 disables it."""
     if not text:
         return default
-    import re
+    from one_shot_man.config.values import parse_duration
 
-    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*", text)
-    if not match:
-        return default
-    value = float(match.group(1))
-    scale = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0}[match.group(2) or "s"]
-    seconds = value * scale
-    return seconds if seconds > 0 else None
+    try:
+        nanoseconds = parse_duration(text.strip())
+    except ValueError:
+        return default  # `osm config` validation reports the bad value
+    return nanoseconds / 1e9 if nanoseconds > 0 else None
 
 
 class Engine:
