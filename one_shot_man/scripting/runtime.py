@@ -251,6 +251,37 @@ class Runtime:
             return None if text is None else json.loads(text)
         return value
 
+    def get_callable(self, name: str) -> Callable[..., Any]:
+        """A Python function calling the global JavaScript function `name` (from any thread).
+
+        Arguments must be str/int/float/bool/None or JSON-like lists/dicts; the result comes back
+        like `get_global`. Raises ScriptError when `name` is missing or not a function.
+        """
+        if _get_ident() != self._owner:
+            return self._cross(lambda: self.get_callable(name), self.sync_timeout)
+        kind = self.run_sync(lambda ctx: ctx.eval(f"typeof globalThis[{json.dumps(name)}]"))
+        if kind == "undefined":
+            raise ScriptError(f"function '{name}' not found")
+        if kind != "function":
+            raise ScriptError(f"'{name}' is not a callable function")
+        key = json.dumps(name)
+
+        def call(*args: Any) -> Any:
+            payload = json.dumps(list(args))
+
+            def job(ctx: Any) -> Any:
+                fn = ctx.eval(f"(a) => JSON.stringify(globalThis[{key}](...JSON.parse(a)))")
+                try:
+                    text = fn(payload)
+                except _JSException as exc:
+                    raise self._error(exc, self._script) from None
+                return None if text is None else json.loads(text)
+
+            return self.run_sync(job, timeout=self.sync_timeout)
+
+        call.__name__ = name
+        return call
+
     def load_script(self, name: str, source: str) -> None:
         """Run `source` as a strict-mode classic script named `name`, then its microtasks.
 
@@ -679,6 +710,9 @@ class Runtime:
                 if isinstance(err, (TimeLimitError, MemoryLimitError)):
                     raise
                 self._report(exc, self._script, "uncaught exception in microtask")
+        if self._host_error is not None:
+            exc, self._host_error = self._host_error, None
+            self._report_python(exc, "host function")
         if self._rejections:
             self._rejections = False
             if self._describe is None:
@@ -760,8 +794,8 @@ class Runtime:
         leaves freeing the context to the owner's next pump (QuickJS must stay on one thread).
         """
         with self._cond:
-            if self._closed:
-                pass
+            if self._closed and self._freed:
+                return
             self._closed = True
             jobs = list(self._jobs)
             self._jobs.clear()

@@ -271,3 +271,66 @@ def test_stack_overflow_is_a_script_error(rt):
         rt.load_script("r.js", "function r() { return r(); }\nr();")
     rt.load_script("ok.js", "var fine = 1")
     assert rt.get_global("fine") == 1
+
+
+def test_get_callable(rt):
+    rt.load_script("fns.js", "function add(a, b) { return a + b; } var notFn = 3;")
+    add = rt.get_callable("add")
+    assert add(2, 3) == 5
+    assert add("a", "b") == "ab"
+    with pytest.raises(ScriptError, match="function 'nope' not found"):
+        rt.get_callable("nope")
+    with pytest.raises(ScriptError, match="'notFn' is not a callable function"):
+        rt.get_callable("notFn")
+    result = []
+    t = threading.Thread(target=lambda: result.append(add(40, 2)))
+    t.start()
+    rt.wait_for(lambda: bool(result), timeout=5)
+    t.join()
+    assert result == [42]
+
+
+def test_sync_timeout_default_and_settable(rt):
+    assert rt.sync_timeout == 5.0
+    rt.sync_timeout = 10.0
+    assert rt.sync_timeout == 10.0
+    rt.sync_timeout = 0  # no limit
+    box = []
+    t = threading.Thread(target=lambda: box.append(rt.get_global("undefinedName")))
+    t.start()
+    time.sleep(0.05)
+    rt.wait_for(lambda: not t.is_alive(), timeout=5)
+    assert box == [None]
+
+
+def test_short_timeout_while_owner_is_busy_with_a_long_job(rt):
+    errors = []
+    ready = threading.Event()
+
+    def other() -> None:
+        ready.wait()
+        try:
+            rt.run_sync(lambda ctx: "late", timeout=0.01)
+        except LoopTimeoutError as exc:
+            errors.append(exc)
+
+    t = threading.Thread(target=other)
+    t.start()
+    ready.set()
+    rt.run_sync(lambda ctx: time.sleep(0.1))  # the owner is busy for 100 ms
+    t.join()
+    assert len(errors) == 1
+
+
+def test_time_limit_covers_raw_evals_in_run_sync():
+    with Runtime(eval_timeout=0.3) as rt:
+        with pytest.raises(TimeLimitError):
+            rt.run_sync(lambda ctx: ctx.eval("while (true) {}"))
+        assert rt.run_sync(lambda ctx: ctx.eval("1 + 1")) == 2
+
+
+def test_waiting_in_a_host_call_does_not_count_against_the_time_limit():
+    with Runtime(eval_timeout=0.2) as rt:
+        rt.run_sync(lambda ctx: ctx.add_callable("pause", lambda: time.sleep(0.5)))
+        rt.load_script("wait.js", "pause(); var done = true;")
+        assert rt.get_global("done") is True
