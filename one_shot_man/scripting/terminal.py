@@ -333,10 +333,11 @@ def run_terminal(
     restore = _install_signal_handlers()
     try:
         try:
-            if _is_tty(stdin) and _is_tty(stdout):
-                from one_shot_man.scripting.terminal_prompt import run_prompt
-
+            run_prompt = _prompt_front_end() if _is_tty(stdin) and _is_tty(stdout) else None
+            if run_prompt is not None:
                 run_prompt(shell, stdin=stdin, stdout=stdout)
+            elif _is_tty(stdin) and _is_tty(stdout):
+                run_lines(shell, _basic_prompt_lines(shell, stdin, stdout))
             else:
                 run_lines(shell, _stdin_lines(stdin, engine), pump=_pump_for(engine))
         except ShellShutdown as stop:
@@ -346,6 +347,30 @@ def run_terminal(
         shell.save_session()
     finally:
         restore()
+
+
+def _prompt_front_end() -> Callable[..., None] | None:
+    """prompt_toolkit's front end, or None when prompt_toolkit is not installed."""
+    try:
+        from one_shot_man.scripting.terminal_prompt import run_prompt
+    except ImportError:
+        return None
+    try:
+        import prompt_toolkit  # noqa: F401
+    except ImportError:
+        return None
+    return run_prompt
+
+
+def _basic_prompt_lines(shell: Shell, stdin: TextIO, stdout: TextIO) -> Iterable[str]:
+    """A plain `prompt + readline` loop for terminals without prompt_toolkit."""
+    while True:
+        _write(stdout, shell.prompt_text())
+        line = stdin.readline()
+        if not line:
+            _write(stdout, "\n")
+            return
+        yield line
 
 
 def _write(stream: TextIO, text: str) -> None:

@@ -358,3 +358,24 @@ def test_reset_archives_the_session_file(sessions_dir: Path) -> None:
         assert shell.current_mode == "demo"
     finally:
         engine.close()
+
+
+class FakeTty(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_terminal_without_prompt_toolkit_uses_a_plain_prompt(harness, monkeypatch) -> None:
+    import one_shot_man.scripting.terminal as terminal
+
+    monkeypatch.setattr(terminal, "_prompt_front_end", lambda: None)
+    h = harness()
+    stdin, stdout = FakeTty("greet tty\n"), FakeTty()
+    h.engine.logger.set_sink(stdout.write)
+    try:
+        run_terminal(h.engine, None, stdin=stdin, stdout=stdout)
+    finally:
+        h.engine.logger.set_sink(None)
+    assert stdout.getvalue() == (
+        "(demo) > hello tty\n(demo) > \nSaving session...\nSession saved successfully.\n"
+    )
