@@ -1,8 +1,11 @@
 """The process-wide watchdog that stops scripts running past their runtime's `eval_timeout`.
 
 A running script holds its thread inside QuickJS, so only another thread can notice it overran.
-One daemon thread serves every Runtime: it sleeps (parked, no wake-ups) while no runtime with a
-time limit is open, and otherwise looks every `PERIOD` seconds at the entries in progress. The
+One helper thread serves every Runtime: it sleeps (parked, no wake-ups) while no runtime with a
+time limit is open, and otherwise looks every `PERIOD` seconds at the entries in progress. Like
+faulthandler's watchdog it is a process service, not a per-runtime resource: it is started once
+with `_thread` (so it is not a `threading.Thread`, never blocks interpreter exit and does not
+show up in `threading.enumerate()` next to the threads a caller owns) and is never stopped. The
 limit counts the CPU time of the owner thread during one entry (a script, a timer callback, a
 queued call), so time a host call spends waiting (an editor, a subprocess) does not count. An
 entry that ends before the next look costs the owner two attribute writes and nothing else.
@@ -10,6 +13,7 @@ entry that ends before the next look costs the owner two attribute writes and no
 
 from __future__ import annotations
 
+import _thread
 import os
 import threading
 import time
@@ -21,18 +25,18 @@ __all__ = ["PERIOD", "register", "unregister"]
 PERIOD = 0.02
 _cond = threading.Condition(threading.Lock())
 _runtimes: weakref.WeakSet[Any] = weakref.WeakSet()
-_thread: threading.Thread | None = None
+_started = False
 _parked = False
 
 
 def register(runtime: Any) -> None:
     """Watch `runtime` (its `_entry_gen`, `_armed`, `_owner`, `_watchdog_fire(gen)`)."""
-    global _thread
+    global _started
     with _cond:
         _runtimes.add(runtime)
-        if _thread is None:
-            _thread = threading.Thread(target=_run, name="osm-js-watchdog", daemon=True)
-            _thread.start()
+        if not _started:
+            _started = True
+            _thread.start_new_thread(_run, ())
         elif _parked:
             _cond.notify()
 
@@ -78,8 +82,8 @@ def _run() -> None:
 
 
 def _after_fork() -> None:  # the thread does not survive fork(); start a new one on demand
-    global _thread, _cond, _parked
-    _thread = None
+    global _started, _cond, _parked
+    _started = False
     _parked = False
     _cond = threading.Condition(threading.Lock())
 
