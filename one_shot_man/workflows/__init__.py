@@ -14,7 +14,7 @@ __all__ = ["SCRIPT_NAMES", "TEMPLATE_NAMES", "script_path", "script_source", "te
 _HERE = os.path.dirname(os.path.abspath(__file__))
 
 #: Bundled scripts, by name (file `js/<name>.js`).
-SCRIPT_NAMES = ("code_review", "prompt_flow", "goal", "super_document", "context_manager")
+SCRIPT_NAMES = ("code_review", "prompt_flow", "goal", "super_document")
 #: Bundled templates, by name (file `templates/<name>.md`).
 TEMPLATE_NAMES = ("code_review", "prompt_flow", "super_document")
 

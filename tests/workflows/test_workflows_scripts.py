@@ -20,7 +20,7 @@ pytest.importorskip("one_shot_man.scripting.runtime")
 from one_shot_man.command.goal_cmd import GoalCommand, GoalOptions
 from one_shot_man.scripting.engine import Engine
 from one_shot_man.storage import clear_all_in_memory_sessions
-from one_shot_man.workflows import script_path, script_source, template_text
+from one_shot_man.workflows import script_source, template_text
 from one_shot_man.workflows.goals import GoalRegistry, builtin_goals
 
 
@@ -585,19 +585,12 @@ def test_super_document_requires_its_template(run) -> None:
         r.engine.execute_script("super-document", script_source("super_document"))
 
 
-# -- contextManager factory (js/context_manager.js) ---------------------------------------------
+# -- contextManager factory (osm:ctxutil) ----------------------------------------------------------
 
 
 def load_context_manager(r: Run) -> None:
-    """Evaluate the module body the way `require` wraps a CommonJS file."""
-    source = script_source("context_manager")
-    r.engine.execute_script(
-        "cm",
-        "globalThis.__cm = (function () { var module = {exports: {}}; var exports = module.exports;"
-        + source
-        + "\nreturn module.exports; })();",
-        path=script_path("context_manager"),
-    )
+    """Expose the `osm:ctxutil` module the workflows build their shells on as `__cm`."""
+    r.engine.execute_script("cm", "globalThis.__cm = require('osm:ctxutil');")
 
 
 def test_context_manager_factory_errors_and_defaults(run) -> None:
