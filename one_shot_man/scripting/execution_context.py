@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TextIO
 
-from one_shot_man.scripting.gofmt import sprint, sprintf
+from one_shot_man.scripting.template_fmt import sprint, sprintf
 
 #: Message of the error returned when any context step failed.
 CONTEXT_FAILED = "test context failed"

@@ -16,7 +16,7 @@ import os
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from one_shot_man.scripting.gofmt import go_type_name
+from one_shot_man.scripting.template_fmt import go_type_name
 
 __all__ = [
     "DEFAULT_DIFF_LABEL",

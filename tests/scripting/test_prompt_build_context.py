@@ -122,7 +122,7 @@ def test_lazy_diff_payload_errors_and_git_error() -> None:
         "non-string element at index 1 (type 'undefined')\n\n---\n"
         "### Diff Error: git diff \n\n"
         "Error executing git diff: Invalid payload: expected a string or string array, "
-        "but got type 'int64'\n\n---\n"
+        "but got type 'int'\n\n---\n"
         "### Diff Error: git diff BASE\n\n"
         "Error executing git diff: unexpected\n\n---\n"
     )

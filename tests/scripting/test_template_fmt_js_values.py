@@ -1,10 +1,10 @@
-"""Go fmt compatibility for ctx.logf, output.printf, log.printf and template printf."""
+"""Go fmt as osm uses it for ctx.logf, output.printf, log.printf and template printf (JS values)."""
 
 from __future__ import annotations
 
 import pytest
 
-from one_shot_man.scripting.gofmt import sprint, sprintf
+from one_shot_man.scripting.template_fmt import sprint, sprintf
 
 
 @pytest.mark.parametrize(
@@ -16,7 +16,7 @@ from one_shot_man.scripting.gofmt import sprint, sprintf
         ("%d", (2.5,), "%!d(float64=2.5)"),
         ("%s", (None,), "%!s(<nil>)"),
         ("%v", (None,), "<nil>"),
-        ("%s", (7,), "%!s(int64=7)"),
+        ("%s", (7,), "%!s(int=7)"),
         ("%q", ('a"b',), '"a\\"b"'),
         ("%5.2f|", (3.14159,), " 3.14|"),
         ("%-10s|", ("left",), "left      |"),
@@ -30,7 +30,7 @@ from one_shot_man.scripting.gofmt import sprint, sprintf
         ("%v", (1e21,), "1e+21"),
         ("100%%", (), "100%"),
         ("%d %d", (1,), "1 %!d(MISSING)"),
-        ("%d", (1, 2), "1%!(EXTRA int64=2)"),
+        ("%d", (1, 2), "1%!(EXTRA int=2)"),
         ("%c", (65,), "A"),
         ("%+d", (5,), "+5"),
         ("%.3s", ("abcdef",), "abc"),

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from one_shot_man.scripting.gofmt import sprintf
+from one_shot_man.scripting.template_fmt import sprintf
 
 OUTPUT_JS = r"""(function (osm) {
 'use strict';
