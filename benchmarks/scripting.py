@@ -16,6 +16,10 @@ try:
     from one_shot_man.scripting import Runtime
 except ImportError:
     Runtime = None
+try:
+    from one_shot_man.scripting import create_vm
+except ImportError:  # commits before the public bare-VM constructor
+    create_vm = None
 
 SIMPLE_SCRIPT = "var x = 42; var y = 58; var z = x + y;"
 ADD_FUNCTION = "function add(a, b) { return a + b; }"
@@ -52,10 +56,21 @@ class ScriptingEngine(TempDirBenchmark):
         runtime.run_compiled(self.program)
         runtime.close()
 
+    def _new_vm(self) -> None:
+        if create_vm is None:
+            raise NotImplementedError("this commit has no create_vm")
+        create_vm()
+
     def _engine_cycle(self) -> None:
         from one_shot_man.scripting.engine import Engine
 
         Engine(self.devnull, self.devnull, store="memory").close()
+
+    def time_vm_creation(self) -> None:
+        self._new_vm()
+
+    def peakmem_vm_creation(self) -> None:
+        self._new_vm()
 
     def time_runtime_creation(self) -> None:
         Runtime().close()

@@ -17,6 +17,7 @@ __all__ = [
     "RuntimeClosedError",
     "ScriptSyntaxError",
     "TimeLimitError",
+    "create_vm",
 ]
 
 _LAZY = {
@@ -28,6 +29,7 @@ _LAZY = {
     "RuntimeClosedError": "one_shot_man.scripting.errors",
     "ScriptSyntaxError": "one_shot_man.scripting.errors",
     "TimeLimitError": "one_shot_man.scripting.errors",
+    "create_vm": "one_shot_man.scripting.runtime",
 }
 
 

@@ -37,7 +37,7 @@ from one_shot_man.scripting.errors import (
 )
 from one_shot_man.scripting.prelude import BOOT_JS, CONSOLE_JS, DESCRIBE_JS
 
-__all__ = ["CompiledScript", "Runtime"]
+__all__ = ["CompiledScript", "Runtime", "create_vm"]
 
 _JSException = _quickjs.JSException
 _get_ident = threading.get_ident
@@ -52,6 +52,15 @@ _NESTING_CLAMP_LEVEL = 5
 _MAX_DELAY_MS = 2**31 - 1
 #: How often `wait_for` looks again at an Event or predicate it cannot block on.
 _POLL_SLICE = 0.005
+
+
+def create_vm() -> Any:
+    """A bare QuickJS context: the standard built-ins only, no timers, console or osm API.
+
+    Every Runtime starts from one; on its own it is the seed's "VM creation" (goja.New()
+    in the original), the floor under everything else the scripting layer costs.
+    """
+    return _quickjs.Context()
 
 
 class CompiledScript:
@@ -159,7 +168,7 @@ class Runtime:
         self._irq_lock = threading.Lock()
         self._irq_gen = -1
         self._native: Any = None
-        ctx = self._ctx = _quickjs.Context()
+        ctx = self._ctx = create_vm()
         if self._memory_limit_mb:
             ctx.set_memory_limit(self._memory_limit_mb << 20)
         ctx.add_callable("setTimeout", self._set_timeout)

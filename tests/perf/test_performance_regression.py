@@ -130,3 +130,9 @@ def test_global_registration(assert_fast, runtime):
         lambda: runtime.set_global("testVar", "testValue"),
         t.THRESHOLD_GLOBAL_REGISTRATION_US,
     )
+
+
+def test_vm_creation(assert_fast):
+    from one_shot_man.scripting import create_vm
+
+    assert_fast("VM creation", create_vm, t.THRESHOLD_VM_CREATION_US)
