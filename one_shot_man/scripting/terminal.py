@@ -42,6 +42,10 @@ class Shell:
         self.config = config
         self._info: dict[str, Any] | None = None
         self.exit_requested = False
+        #: Set by a front end while it waits for input: takes a signal name and returns True
+        #: when it will stop the wait itself (an exception raised inside an event loop
+        #: would be caught there instead of ending the shell).
+        self.signal_hook: Callable[[str], bool] | None = None
 
     # -- what the engine knows ---------------------------------------------------------------
 
@@ -330,7 +334,7 @@ def run_terminal(
     stdin = sys.stdin if stdin is None else stdin
     stdout = engine.stdout if stdout is None else stdout
     shell = Shell(engine, config)
-    restore = _install_signal_handlers()
+    restore = _install_signal_handlers(shell)
     try:
         try:
             run_prompt = _prompt_front_end() if _is_tty(stdin) and _is_tty(stdout) else None
@@ -381,14 +385,18 @@ def _write(stream: TextIO, text: str) -> None:
         pass
 
 
-def _install_signal_handlers() -> Callable[[], None]:
+def _install_signal_handlers(shell: Shell) -> Callable[[], None]:
     """SIGTERM (and SIGHUP) end the shell gracefully; returns a function that undoes it."""
     if threading.current_thread() is not threading.main_thread():
         return lambda: None
     previous: dict[int, Any] = {}
 
     def handler(signum: int, _frame: Any) -> None:
-        raise ShellShutdown(_SIGNAL_NAMES.get(signum, signal.Signals(signum).name))
+        name = _SIGNAL_NAMES.get(signum) or signal.Signals(signum).name
+        hook = shell.signal_hook
+        if hook is not None and hook(name):
+            return
+        raise ShellShutdown(name)
 
     for sig in (signal.SIGTERM, getattr(signal, "SIGHUP", None)):
         if sig is None:

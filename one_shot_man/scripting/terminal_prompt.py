@@ -198,10 +198,21 @@ def run_prompt(shell: Any, *, stdin: TextIO, stdout: TextIO) -> None:
         reserve_space_for_menu=10,
     )
 
+    def stop_prompt(signame: str) -> bool:
+        from one_shot_man.scripting.terminal import ShellShutdown
+
+        app = live["app"]
+        loop = getattr(app, "loop", None) if app is not None else None
+        if loop is None:
+            return False
+        loop.call_soon_threadsafe(lambda: app.exit(exception=ShellShutdown(signame)))
+        return True
+
     def message() -> Any:
         return [("class:prefix", shell.prompt_text())]
 
     engine.logger.set_sink(sink)
+    shell.signal_hook = stop_prompt
     try:
         if not shell.start():
             return
@@ -219,5 +230,6 @@ def run_prompt(shell: Any, *, stdin: TextIO, stdout: TextIO) -> None:
             if not shell.execute_line(line):
                 break
     finally:
+        shell.signal_hook = None
         engine.logger.set_sink(None)
         flush()
