@@ -1,0 +1,115 @@
+"""The prompt workflows users run every day: goal rendering and a scripted shell session.
+
+These go beyond the seed's micro-operations: each body is a whole user action, with
+the engine built in `setup` (or per call where the action includes it). Output is
+discarded; the session store is in memory so fsync latency stays out of the curve.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+
+from benchmarks.common import TempDirBenchmark, source_tree, write_tree
+
+try:
+    from one_shot_man.scripting.engine import Engine
+    from one_shot_man.scripting.terminal import run_piped_session
+    from one_shot_man.storage import clear_all_in_memory_sessions
+    from one_shot_man.workflows import script_source, template_text
+    from one_shot_man.workflows.goals import GoalRegistry, builtin_goals
+
+    GOAL_NAMES = sorted(g.name for g in builtin_goals())
+except ImportError:
+    Engine = None
+    GOAL_NAMES = ["comment-stripper"]
+
+
+def _require() -> None:
+    if Engine is None:
+        raise NotImplementedError("this commit has no workflows")
+
+
+class GoalRendering(TempDirBenchmark):
+    """`show` in each built-in goal's mode with one note: template render of its prompt."""
+
+    version = "1"
+    params = GOAL_NAMES
+    param_names = ["goal"]
+
+    def setup(self, goal: str) -> None:
+        _require()
+        super().setup(goal)
+        os.chdir(self.tmpdir)
+        self.out = io.StringIO()
+        self.engine = Engine(self.out, self.out, session_id="bench-goal", store="memory")
+        definition = GoalRegistry(paths=[], warn=lambda _m: None).get(goal)
+        self.engine.execute_script(definition.name, definition.script())
+        self.engine.switch_mode(definition.name)
+        self.engine.execute_command("note", ["Keep", "the", "public", "API", "stable."])
+
+    def teardown(self, goal: str) -> None:
+        self.engine.close()
+        clear_all_in_memory_sessions()
+        super().teardown(goal)
+
+    def _show(self) -> None:
+        self.out.seek(0)
+        self.out.truncate()
+        self.engine.execute_command("show", [])
+
+    def time_render_goal(self, goal: str) -> None:
+        self._show()
+
+    def peakmem_render_goal(self, goal: str) -> None:
+        self._show()
+
+
+class ScriptedShellSession(TempDirBenchmark):
+    """A whole `osm code-review` session from piped lines: add, diff, note, show.
+
+    Includes engine creation, the workflow script and closing, in a git repository
+    with one changed file (so `diff` runs git, as it does for users).
+    """
+
+    version = "1"
+    number = 1
+    repeat = (5, 20, 20.0)
+    LINES = ("add src/pkg0/module_0000.py", "diff", "note Review for bugs.", "show")
+
+    def setup(self) -> None:
+        _require()
+        super().setup()
+        repo = self.tmpdir / "repo"
+        write_tree(repo / "src", source_tree(4, 512))
+        git = ["git", "-c", "user.name=bench", "-c", "user.email=bench@example.invalid"]
+        subprocess.run(["git", "init", "-q", str(repo)], check=True)
+        subprocess.run([*git, "-C", str(repo), "add", "."], check=True)
+        subprocess.run([*git, "-C", str(repo), "commit", "-qm", "init"], check=True)
+        with open(repo / "src/pkg0/module_0000.py", "a", encoding="utf-8") as fh:
+            fh.write("changed = True\n")
+        os.chdir(repo)
+        self.template = template_text("code_review")
+        self.script = script_source("code_review")
+
+    def teardown(self) -> None:
+        clear_all_in_memory_sessions()
+        super().teardown()
+
+    def _session(self) -> None:
+        out = io.StringIO()
+        engine = Engine(out, out, session_id="bench-shell", store="memory")
+        engine.set_global("config", {"name": "code-review"})
+        engine.set_global("args", [])
+        engine.set_global("codeReviewTemplate", self.template)
+        engine.execute_script("code-review", self.script)
+        run_piped_session(engine, self.LINES, out, save=False)
+        engine.close()
+        clear_all_in_memory_sessions()
+
+    def time_code_review_session(self) -> None:
+        self._session()
+
+    def peakmem_code_review_session(self) -> None:
+        self._session()
