@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import timeit
-
 import pytest
 
 from one_shot_man.scripting.template import Template, TemplateError, execute
@@ -147,27 +145,6 @@ def test_typical_prompt_renders_as_expected():
         "\nType: unit\n\n## CONTEXT\n\n0. [file] src/file0.py\n1. [file] src/file1.py - x\n" in out
     )
     assert "9. [file] src/file9.py - x\n(no footer)\n10 items\n-- a.py --" in out
-
-
-@pytest.mark.perf
-def test_typical_prompt_executes_well_under_a_millisecond():
-    t = Template("prompt").funcs({"upper": str.upper}).parse(PROMPT)
-    data = _prompt_data()
-    best = min(timeit.repeat(lambda: t.execute(data), number=50, repeat=7)) / 50
-    assert best < 1e-3, f"execute took {best * 1e6:.0f} µs"
-
-
-@pytest.mark.perf
-def test_parse_cost_is_bounded():
-    best = (
-        min(
-            timeit.repeat(
-                lambda: Template("p").funcs({"upper": str.upper}).parse(PROMPT), number=20, repeat=5
-            )
-        )
-        / 20
-    )
-    assert best < 5e-3, f"parse took {best * 1e6:.0f} µs"
 
 
 def test_clone_is_independent():
