@@ -412,6 +412,20 @@ class Engine:
         if error:
             raise ScriptError(error)
 
+    def exit_current_mode(self) -> None:
+        """Run the current mode's `onExit` (the shell's `exit`/`quit`, spec §10.6 step 3).
+
+        Like a mode switch, a failing `onExit` is reported on the output, not raised: the
+        user is leaving and the session must still be saved.
+        """
+
+        def job(js: Any) -> None:
+            self.bridge.load_piece("tui")
+            js.eval("__osm.tuiExitMode()")
+
+        if not self._closed:
+            self._on_loop(job)
+
     def execute_command(self, name: str, args: list[str]) -> bool:
         """Run a registered mode/global command; False when no command has that name.
 

@@ -122,6 +122,46 @@ def test_exit_and_quit_say_goodbye(harness) -> None:
     assert h.run("quit") == (False, "Goodbye!\n")
 
 
+EXIT_MODES_JS = r"""
+tui.registerMode({name: 'leaving', onExit: function () { output.print('onExit ran in ' + tui.getCurrentMode()); }});
+tui.registerMode({name: 'broken', onExit: function () { throw new Error('cannot leave'); }});
+"""
+
+
+@pytest.mark.parametrize("word", ["exit", "quit"])
+def test_exit_and_quit_run_the_modes_on_exit_first(harness, word: str) -> None:
+    h = harness(with_mode=False)
+    h.engine.execute_script("modes", EXIT_MODES_JS)
+    h.engine.switch_mode("leaving")
+    assert h.run(word) == (False, "onExit ran in leaving\nGoodbye!\n")
+
+
+def test_a_failing_on_exit_is_one_line_and_the_shell_still_leaves(harness) -> None:
+    h = harness(with_mode=False)
+    h.engine.execute_script("modes", EXIT_MODES_JS)
+    h.engine.switch_mode("broken")
+    keep, out = h.run("exit")
+    assert keep is False
+    first, goodbye = out.splitlines()
+    assert first.startswith("Error exiting mode broken: Error: cannot leave")
+    assert goodbye == "Goodbye!"
+
+
+def test_exit_without_a_mode_or_on_exit(harness) -> None:
+    assert harness(with_mode=False).run("exit") == (False, "Goodbye!\n")
+    h = harness()  # demo has no onExit
+    assert h.run("exit") == (False, "Goodbye!\n")
+
+
+def test_unknown_word_in_a_mode_is_one_reference_error_line(harness) -> None:
+    h = harness()
+    keep, out = h.run("foo")
+    assert keep and out.count("\n") == 1
+    # the location names the line's script, as goja's error text does
+    assert out.startswith("Error: ReferenceError: foo is not defined at demo-repl:1")
+    assert h.run("greet") == (True, "hello world\n")  # the shell keeps running
+
+
 def test_request_exit_leaves_after_the_line(harness) -> None:
     h = harness()
     keep, _ = h.run("bye")

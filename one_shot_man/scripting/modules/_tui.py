@@ -148,7 +148,7 @@ osm.tuiExecute = function (name, argsJson) {
   let error = null;
   osm.define('ctx', c);
   try {
-    try { cmd.handler(args); } catch (e) { error = osm.errText(e); }
+    try { cmd.handler(args); } catch (e) { error = e && e.osmPlain === true ? String(e) : osm.errText(e); }
     osm.runDeferred(st);
   } finally { osm.define('ctx', prev); }
   if (error === null && st.failed) error = 'test context failed';
@@ -156,6 +156,15 @@ osm.tuiExecute = function (name, argsJson) {
     osm.call('tui.snapshot', current, args.length ? name + ' ' + args.join(' ') : name);
   }
   return JSON.stringify({error: error});
+};
+// `exit`/`quit` in the shell: the current mode's onExit runs (spec §10.6 step 3); the
+// mode stays current, so the session still records it.
+osm.tuiExitMode = function () {
+  if (current === null) return;
+  const mode = modes.get(current);
+  if (mode && mode.onExit) {
+    try { mode.onExit(); } catch (e) { say('Error exiting mode ' + current + ': ' + osm.errText(e)); }
+  }
 };
 osm.tuiInfo = function () {
   function cmds(m) {
