@@ -181,7 +181,7 @@ def test_context_manager_commands(engine, tmp_path):
     ]
     assert out[16] == "Edited [4]"
     assert out[17] == "Removed [1]"
-    assert out[18] == "Not found: NaN"
+    assert out[18] == "Invalid id: abc"  # Go: "Not found: NaN" (see docs/compat.md)
     assert out[19] == "PROMPT"
     assert out[20] == "Prompt copied to clipboard."
     assert out[21] == "PROMPT [2,3,4,5]"

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import io
 import json
+import shutil
 import stat
 import sys
+import tempfile
 import time
+from pathlib import Path
 
 import pytest
 
 from one_shot_man.errors import ScriptError
 from one_shot_man.scripting.engine import Engine
+from one_shot_man.scripting.modules import os_ as os_module
 from one_shot_man.scripting.modules.os_ import sanitize_filename
 from one_shot_man.storage import clear_all_in_memory_sessions
 
@@ -117,11 +121,95 @@ def test_open_editor_uses_visual_and_returns_edited_text(engine, tmp_path, monke
     monkeypatch.setenv("VISUAL", str(editor))
     assert js(engine, "O.openEditor('sp ace', 'initial ')") == "initial edited"
     assert seen.read_text().strip() == "sp-ace"
-    failing = tmp_path / "failing-editor"
-    failing.write_text("#!/bin/sh\nexit 1\n")
-    failing.chmod(failing.stat().st_mode | stat.S_IEXEC)
+
+
+def editor_error(engine: Engine, call: str) -> str:
+    """The message `call` throws in JS (the test fails if it returns normally)."""
+    engine.stdout.seek(0)
+    engine.stdout.truncate()
+    engine.execute_script(
+        "t", f"try {{ {call}; output.print('NO ERROR'); }} catch (e) {{ output.print(e.message); }}"
+    )
+    return engine.stdout.getvalue().rstrip("\n")
+
+
+def script(path, body: str):
+    path.write_text("#!/bin/sh\n" + body)
+    path.chmod(path.stat().st_mode | stat.S_IEXEC)
+    return path
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="shell-script editor")
+def test_a_failing_editor_is_an_error_and_typed_text_is_kept(engine, tmp_path, monkeypatch):
+    failing = script(tmp_path / "failing-editor", "exit 3\n")
     monkeypatch.setenv("VISUAL", str(failing))
-    assert js(engine, "O.openEditor('x', 'kept')") == "kept"
+    assert editor_error(engine, "O.openEditor('x', 'kept')") == (
+        f"editor '{failing}' exited with status 3"
+    )
+    # The user typed something, then the editor failed: the file stays and is named.
+    typed = script(tmp_path / "typed-editor", 'printf "my words" > "$1"\nexit 1\n')
+    monkeypatch.setenv("VISUAL", str(typed))
+    message = editor_error(engine, "O.openEditor('note', '')")
+    prefix = f"editor '{typed}' exited with status 1; your text is kept in "
+    assert message.startswith(prefix)
+    kept = Path(message[len(prefix) :])
+    assert kept.name == "note" and kept.read_text() == "my words"
+    shutil.rmtree(kept.parent)
+
+
+def test_a_missing_editor_program_is_named(engine, tmp_path, monkeypatch):
+    monkeypatch.setenv("EDITOR", "nosuch-editor-xyz")
+    monkeypatch.delenv("VISUAL", raising=False)
+    assert editor_error(engine, "O.openEditor('x', 'text')") == (
+        "cannot start editor 'nosuch-editor-xyz': No such file or directory "
+        "(set $VISUAL or $EDITOR)"
+    )
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="shell-script editor")
+def test_editor_value_is_split_into_program_and_arguments(engine, tmp_path, monkeypatch):
+    args_seen = tmp_path / "args"
+    fake = script(tmp_path / "code", f'echo "$1 $(basename "$2")" > {args_seen}\n')
+    monkeypatch.setenv("VISUAL", f"{fake} -w")
+    assert js(engine, "O.openEditor('paths', 'same')") == "same"
+    assert args_seen.read_text() == "-w paths\n"
+    # A path with a space that exists is still one program (as Go ran it).
+    spaced = tmp_path / "my editor"
+    spaced.mkdir()
+    one = script(spaced / "ed it", 'printf "!" >> "$1"\n')
+    monkeypatch.setenv("VISUAL", str(one))
+    assert js(engine, "O.openEditor('x', 'hi')") == "hi!"
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="shell-script editor")
+def test_a_chosen_editor_never_reads_piped_input(engine, tmp_path, monkeypatch):
+    got = tmp_path / "stdin-bytes"
+    reader = script(tmp_path / "reader", f'cat > {got}\nprintf "done" > "$1"\n')
+    monkeypatch.setenv("VISUAL", str(reader))
+    monkeypatch.setattr(os_module, "_stdin_is_terminal", lambda: False)
+    assert js(engine, "O.openEditor('x', '')") == "done"
+    assert got.read_bytes() == b""  # /dev/null, not the shell's pipe
+
+
+def test_without_a_chosen_editor_piped_input_is_refused(engine, monkeypatch):
+    monkeypatch.delenv("VISUAL", raising=False)
+    monkeypatch.delenv("EDITOR", raising=False)
+    monkeypatch.setattr(os_module, "_stdin_is_terminal", lambda: False)
+    assert editor_error(engine, "O.openEditor('x', '')") == (
+        "cannot open an editor: standard input is not a terminal"
+    )
+
+
+def test_without_any_editor_on_a_terminal_the_error_says_what_to_set(engine, tmp_path, monkeypatch):
+    monkeypatch.delenv("VISUAL", raising=False)
+    monkeypatch.delenv("EDITOR", raising=False)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.setattr(os_module, "_stdin_is_terminal", lambda: True)
+    if sys.platform == "win32":
+        pytest.skip("notepad is always there")
+    assert editor_error(engine, "O.openEditor('x', '')") == (
+        "no editor available: set $VISUAL or $EDITOR"
+    )
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX shell")
@@ -130,15 +218,24 @@ def test_clipboard_copy_via_osm_clipboard(engine, tmp_path, monkeypatch):
     monkeypatch.setenv("OSM_CLIPBOARD", f"cat > {target}")
     engine.execute_script("t", "O.clipboardCopy('exact\\nbytes ✓')")
     assert target.read_bytes() == "exact\nbytes ✓".encode()
+    result = js(engine, "O.clipboardCopy('again')")
+    assert result == {"copied": True, "method": "$OSM_CLIPBOARD", "savedTo": "", "message": ""}
 
 
 def test_clipboard_without_tools_prints_through_output(engine, tmp_path, monkeypatch):
     monkeypatch.setenv("PATH", str(tmp_path))
     monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
     monkeypatch.delenv("DISPLAY", raising=False)
-    engine.execute_script("t", "O.clipboardCopy('the prompt')")
-    assert engine.stdout.getvalue().endswith(
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    result = js(engine, "O.clipboardCopy('the prompt')")
+    assert engine.stdout.getvalue().startswith(
         "[clipboard] No system clipboard available; printing content below\nthe prompt\n"
+    )
+    saved = Path(result["savedTo"])
+    assert saved.parent == tmp_path / "tmp" and saved.read_text() == "the prompt"
+    assert result["copied"] is False and result["method"] == "stdout"
+    assert result["message"] == (
+        f"No clipboard available: the prompt is printed above and saved to {saved}"
     )
 
 

@@ -7,6 +7,7 @@ Keys are sent one step at a time and each step waits for what the user would see
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -183,4 +184,38 @@ def test_timer_output_appears_while_the_prompt_waits(repo: Path, env: dict[str, 
     child.expect_exact("tick 42")
     child.expect_exact(PROMPT)
     child.sendline("exit")
+    finish(child)
+
+
+def test_editor_on_a_terminal_and_a_clear_error_without_one(
+    repo: Path, env: dict[str, str], tmp_path: Path
+) -> None:
+    # A chosen editor gets the terminal: this one checks its stdin is the tty.
+    editor = tmp_path / "tty-editor"
+    editor.write_text('#!/bin/sh\nif [ -t 0 ]; then printf "typed on a tty" > "$1"; fi\n')
+    editor.chmod(0o755)
+    child = spawn(repo, {**env, "EDITOR": str(editor)}, "-store", "memory")
+    child.sendline("note")
+    child.expect_exact("Added note [1]")
+    child.expect_exact(PROMPT)
+    child.sendline("show")
+    child.expect_exact("typed on a tty")
+    child.expect_exact(PROMPT)
+    child.sendline("exit")
+    finish(child)
+
+    # No $VISUAL/$EDITOR and no nano, vi or ed on PATH: one line saying what to set.
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    git_path = shutil.which("git")
+    assert git_path is not None
+    (bin_dir / "git").symlink_to(git_path)
+    child = spawn(repo, {**env, "PATH": str(bin_dir)}, "-store", "memory")
+    child.sendline("note")
+    child.expect_exact("Error: no editor available: set $VISUAL or $EDITOR")
+    child.expect_exact(PROMPT)
+    child.sendline("list")
+    child.sendline("exit")
+    child.expect_exact("Goodbye!")
+    assert "[1] [note]" not in child.before  # nothing was added
     finish(child)

@@ -213,7 +213,7 @@ def test_code_review_list_edit_remove_messages(run, tmp_path: Path) -> None:
         "Editing file content directly is not supported. Please edit the file on disk.\n"
     )
     assert r.cmd("remove") == "Usage: remove <id>\n"
-    assert r.cmd("remove zz") == "Not found: NaN\n"
+    assert r.cmd("remove zz") == "Invalid id: zz\n"  # Go: "Not found: NaN"
     assert r.cmd("remove 2") == "Removed [2]\n"
     assert r.cmd("remove 1").endswith("Removed [1]\n")
     assert r.js("items()") == []

@@ -56,6 +56,14 @@ exports.contextManager = function contextManager(options) {
   };
   function say(text) { output.print(text); }
   function message(e) { return e !== null && typeof e === 'object' && 'message' in e ? String(e.message) : String(e); }
+  // osm:os.clipboardCopy returns {copied:false, message} when it fell back to printing
+  // (and saving) the prompt; a replacement that returns nothing is taken as a success.
+  function copyNotice(result, success) {
+    if (result !== null && typeof result === 'object' && result.copied === false) {
+      return result.message ? String(result.message) : 'No clipboard available: the prompt is printed above';
+    }
+    return success;
+  }
   function diffLabel(args) { return args.length ? 'git diff ' + formatArgv(args) : 'git diff (default: HEAD)'; }
   function find(items, id) {
     for (let i = 0; i < items.length; i++) if (items[i] && items[i].id === id) return i;
@@ -142,6 +150,7 @@ exports.contextManager = function contextManager(options) {
       handler(args) {
         if (!args || args.length === 0) { say('Usage: remove <id>'); return; }
         const id = parseInt(args[0], 10);
+        if (Number.isNaN(id)) { say('Invalid id: ' + args[0]); return; }
         const items = getItems(), i = find(items, id);
         if (i < 0) { say('Not found: ' + id); return; }
         const it = items[i];
@@ -162,8 +171,10 @@ exports.contextManager = function contextManager(options) {
     copy: {
       description: 'Copy prompt to clipboard',
       handler() {
-        try { clipboardCopy(buildPrompt()); say('Prompt copied to clipboard.'); }
-        catch (e) { say('Clipboard error: ' + message(e)); }
+        let result;
+        try { result = clipboardCopy(buildPrompt()); }
+        catch (e) { say('Clipboard error: ' + message(e)); return; }
+        say(copyNotice(result, 'Prompt copied to clipboard.'));
       },
     },
   };

@@ -330,8 +330,10 @@
             text = get('metaPrompt'); label = 'Meta prompt';
           }
           try {
-            ctxmgr.clipboardCopy(text);
-            output.print(label + ' copied to clipboard.');
+            var copied = ctxmgr.clipboardCopy(text);
+            // {copied: false, message} when no clipboard worked: the text was printed and saved.
+            if (copied && copied.copied === false) output.print(copied.message);
+            else output.print(label + ' copied to clipboard.');
           } catch (e) {
             output.print('Clipboard error: ' + (e && e.message ? e.message : e));
           }

@@ -160,8 +160,10 @@
         handler: function () {
           var text = buildPrompt();
           try {
-            ctxmgr.clipboardCopy(text);
-            output.print('Copied ' + text.length + ' chars to clipboard.');
+            var copied = ctxmgr.clipboardCopy(text);
+            // {copied: false, message} when no clipboard worked: the text was printed and saved.
+            if (copied && copied.copied === false) output.print(copied.message);
+            else output.print('Copied ' + text.length + ' chars to clipboard.');
           } catch (e) {
             output.print('Clipboard error: ' + (e && e.message ? e.message : e));
           }
