@@ -17,7 +17,7 @@ a regression (exit 1) in a way a build script sees without care. So:
    stderr.
 
 Exit status: 0 no confirmed regression; 1 confirmed regression; 2 a benchmark fails (raises) on
-HEAD; 3 nothing could be compared (unknown commit, build or import failure: see the asv log).
+HEAD; 3 nothing could be compared (unknown commit, BASE does not build, or asv failed: see its log).
 """
 
 from __future__ import annotations
@@ -325,6 +325,13 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"asv_compare: asv continuous exited {rc} without a comparison: the project or the "
             "benchmark suite did not build/import for one of the commits (see the log above)",
+            file=sys.stderr,
+        )
+        return BROKEN
+    if rows and all(r.before == "failed" for r in rows):
+        print(
+            f"asv_compare: every benchmark fails on BASE {args.base}: nothing to compare against "
+            "(BASE does not build/install or the suite does not import there; see the log above)",
             file=sys.stderr,
         )
         return BROKEN
