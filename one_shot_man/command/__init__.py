@@ -7,6 +7,8 @@ Imported on every `osm` start, so names load on first use (module `__getattr__`)
 
 from __future__ import annotations
 
+from one_shot_man._lazy import lazy_exports
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from one_shot_man.command.base import BaseCommand, Command
@@ -44,16 +46,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> object:
-    module = _WHERE.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    import importlib
-
-    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+__getattr__, __dir__ = lazy_exports(__name__, _WHERE, globals())

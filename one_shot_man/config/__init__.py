@@ -7,6 +7,7 @@ module `__getattr__`, with the same public names.
 
 from __future__ import annotations
 
+from one_shot_man._lazy import lazy_exports
 from one_shot_man.config.location import (
     CONFIG_ENV_VAR,
     ensure_config_dir,
@@ -63,16 +64,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> object:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    import importlib
-
-    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(__all__)
+__getattr__, __dir__ = lazy_exports(__name__, _LAZY, globals(), dir_lists_all_only=True)

@@ -6,7 +6,7 @@ Importing this package is free: `osm version` must not pay for QuickJS (about 35
 
 from __future__ import annotations
 
-from typing import Any
+from one_shot_man._lazy import lazy_exports
 
 __all__ = [
     "CompiledScript",
@@ -21,28 +21,16 @@ __all__ = [
 ]
 
 _LAZY = {
-    "Runtime": "one_shot_man.scripting.runtime",
-    "CompiledScript": "one_shot_man.scripting.runtime",
-    "JavaScriptError": "one_shot_man.scripting.errors",
-    "LoopTimeoutError": "one_shot_man.scripting.errors",
-    "MemoryLimitError": "one_shot_man.scripting.errors",
-    "RuntimeClosedError": "one_shot_man.scripting.errors",
-    "ScriptSyntaxError": "one_shot_man.scripting.errors",
-    "TimeLimitError": "one_shot_man.scripting.errors",
-    "create_vm": "one_shot_man.scripting.runtime",
+    "Runtime": "runtime",
+    "CompiledScript": "runtime",
+    "JavaScriptError": "errors",
+    "LoopTimeoutError": "errors",
+    "MemoryLimitError": "errors",
+    "RuntimeClosedError": "errors",
+    "ScriptSyntaxError": "errors",
+    "TimeLimitError": "errors",
+    "create_vm": "runtime",
 }
 
 
-def __getattr__(name: str) -> Any:
-    module_name = _LAZY.get(name)
-    if module_name is None:
-        raise AttributeError(f"module 'one_shot_man.scripting' has no attribute {name!r}")
-    import importlib
-
-    value = getattr(importlib.import_module(module_name), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+__getattr__, __dir__ = lazy_exports(__name__, _LAZY, globals())

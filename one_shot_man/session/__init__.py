@@ -9,6 +9,7 @@ are not needed to compute an ID are resolved on first access.
 
 from __future__ import annotations
 
+from one_shot_man._lazy import lazy_exports
 from one_shot_man.session.discovery import SOURCES, get_session_id
 from one_shot_man.session.formatting import (
     MAX_SESSION_ID_LENGTH,
@@ -44,25 +45,13 @@ __all__ = [
 ]
 
 _LAZY = {
-    "SessionContext": "one_shot_man.session.context",
-    "AnchorError": "one_shot_man.session.errors",
-    "AnchorUnsupportedError": "one_shot_man.session.errors",
-    "ProcStatError": "one_shot_man.session.errors",
-    "TmuxError": "one_shot_man.session.errors",
+    "SessionContext": "context",
+    "AnchorError": "errors",
+    "AnchorUnsupportedError": "errors",
+    "ProcStatError": "errors",
+    "TmuxError": "errors",
 }
 
 
-def __getattr__(name: str) -> object:
-    """Import rarely needed public names on first access (keeps `import` cheap)."""
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    import importlib
-
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+# Rarely needed public names import on first access (keeps `import` cheap).
+__getattr__, __dir__ = lazy_exports(__name__, _LAZY, globals())

@@ -6,9 +6,9 @@ Names are loaded on first use, so `import one_shot_man.storage` (and the msgspec
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from one_shot_man._lazy import lazy_exports
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from one_shot_man.storage.atomic import AtomicWriteError, atomic_write_file
     from one_shot_man.storage.cleaner import Cleaner, CleanupReport
@@ -119,14 +119,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    module = _WHERE.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
-    globals()[name] = value  # later lookups skip this function
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+__getattr__, __dir__ = lazy_exports(__name__, _WHERE, globals())
