@@ -10,7 +10,8 @@ help:
 	@echo "make test        set up .venv and run the whole pytest suite (threshold and leak tests included)"
 	@echo "make test-short  the same without the performance thresholds, leak checks and slow tests"
 	@echo "make lint        ruff over the library, tests and benchmarks"
-	@echo "make bench       (see docs/performance.md) full asv run of HEAD, results recorded, dashboard published"
+	@echo "make bench       full asv run of HEAD, results recorded, dashboard published (docs/performance.md)"
+	@echo "make bench-help  every benchmark target: bench-quick, bench-smoke, history, compare, dashboard"
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -34,8 +35,8 @@ test-short: $(STAMP)
 	$(PY) -m pytest --short
 
 lint: $(STAMP)
-	$(PY) -m ruff check one_shot_man tests benchmarks
-	$(PY) -m ruff format --check one_shot_man tests benchmarks
+	$(PY) -m ruff check one_shot_man tests benchmarks tools
+	$(PY) -m ruff format --check one_shot_man tests benchmarks tools
 
 clean:
 	rm -rf $(VENV) .asv build *.egg-info .pytest_cache .ruff_cache
