@@ -9,27 +9,7 @@ import pytest
 
 from one_shot_man.errors import OsmError, ScriptError
 from one_shot_man.scripting.context import ContextError, ContextManager, go_ext
-
-
-def write(path: Path, text: str | bytes = "x\n") -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(text, bytes):
-        path.write_bytes(text)
-    else:
-        path.write_text(text, encoding="utf-8")
-    return path
-
-
-def headers(txtar: str) -> list[str]:
-    return [line for line in txtar.splitlines() if line.startswith("-- ") and line.endswith(" --")]
-
-
-@pytest.fixture
-def base(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    root = tmp_path / "base"
-    root.mkdir()
-    monkeypatch.chdir(root)
-    return root
+from tests.scripting.support import headers, write
 
 
 # ---------------------------------------------------------------- keys and adding

@@ -2,34 +2,20 @@
 
 from __future__ import annotations
 
-import io
 import json
 
 import pytest
 
 from one_shot_man.errors import ScriptError
-from one_shot_man.scripting.engine import Engine
-from one_shot_man.storage import clear_all_in_memory_sessions
+from tests.scripting.support import js, js_engine
 
 
 @pytest.fixture(scope="module")
 def engine():
-    eng = Engine(io.StringIO(), io.StringIO(), session_id="modules-argv", store="memory")
-    eng.execute_script(
-        "setup",
-        "var A = require('osm:argv'); var nextId = require('osm:nextIntegerId');"
-        "function show(v) { output.print(JSON.stringify(v)); }",
-    )
-    yield eng
-    eng.close()
-    clear_all_in_memory_sessions()
-
-
-def js(engine: Engine, expression: str):
-    engine.stdout.seek(0)
-    engine.stdout.truncate()
-    engine.execute_script("t", f"show({expression});")
-    return json.loads(engine.stdout.getvalue())
+    with js_engine(
+        "modules-argv", "var A = require('osm:argv'); var nextId = require('osm:nextIntegerId');"
+    ) as eng:
+        yield eng
 
 
 @pytest.mark.parametrize(

@@ -2,42 +2,20 @@
 
 from __future__ import annotations
 
-import io
 import json
 import os
 
 import pytest
 
 from one_shot_man.errors import ScriptError
-from one_shot_man.scripting.engine import Engine
-from one_shot_man.storage import clear_all_in_memory_sessions
+from tests.scripting.support import js, js_engine, printed
 
 
 @pytest.fixture
 def engine(tmp_path, monkeypatch, request):
     monkeypatch.chdir(tmp_path)
-    eng = Engine(io.StringIO(), io.StringIO(), session_id=f"cu-{request.node.name}", store="memory")
-    eng.execute_script(
-        "setup",
-        "var cu = require('osm:ctxutil'); function show(v) { output.print(JSON.stringify(v)); }",
-    )
-    yield eng
-    eng.close()
-    clear_all_in_memory_sessions()
-
-
-def js(engine: Engine, expression: str):
-    engine.stdout.seek(0)
-    engine.stdout.truncate()
-    engine.execute_script("t", f"show({expression});")
-    return json.loads(engine.stdout.getvalue().splitlines()[-1])
-
-
-def printed(engine: Engine, source: str) -> list[str]:
-    engine.stdout.seek(0)
-    engine.stdout.truncate()
-    engine.execute_script("t", source)
-    return engine.stdout.getvalue().splitlines()
+    with js_engine(f"cu-{request.node.name}", "var cu = require('osm:ctxutil');") as eng:
+        yield eng
 
 
 def test_context_global_operations(engine, tmp_path):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 import shutil
 import stat
@@ -17,30 +16,17 @@ from one_shot_man.errors import ScriptError
 from one_shot_man.scripting.engine import Engine
 from one_shot_man.scripting.modules import os_ as os_module
 from one_shot_man.scripting.modules.os_ import sanitize_filename
-from one_shot_man.storage import clear_all_in_memory_sessions
+from tests.scripting.support import js, js_engine
 
 
 @pytest.fixture
 def engine(request):
-    eng = Engine(
-        io.StringIO(), io.StringIO(), session_id=f"sys-{request.node.name}", store="memory"
-    )
-    eng.execute_script(
-        "setup",
+    setup = (
         "var X = require('osm:exec'), O = require('osm:os'), T = require('osm:time'),"
         " U = require('osm:unicodetext');"
-        "function show(v) { output.print(JSON.stringify(v)); }",
     )
-    yield eng
-    eng.close()
-    clear_all_in_memory_sessions()
-
-
-def js(engine: Engine, expression: str):
-    engine.stdout.seek(0)
-    engine.stdout.truncate()
-    engine.execute_script("t", f"show({expression});")
-    return json.loads(engine.stdout.getvalue().splitlines()[-1])
+    with js_engine(f"sys-{request.node.name}", setup) as eng:
+        yield eng
 
 
 def test_exec_success_failure_and_start_error(engine):
