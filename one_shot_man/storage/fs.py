@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import os
 import threading
-from types import TracebackType
 
 from one_shot_man.errors import SessionLockedError
 from one_shot_man.storage.atomic import atomic_write_file
+from one_shot_man.storage.bound import BoundBackend
 from one_shot_man.storage.codec import decode_session, encode_session
 from one_shot_man.storage.errors import (
     ArchiveExistsError,
-    SessionIDMismatchError,
     StorageError,
     quote,
 )
@@ -75,12 +74,14 @@ def _read_file(path: str) -> tuple[bytes, os.stat_result]:
         os.close(fd)
 
 
-class FileSystemBackend:
+class FileSystemBackend(BoundBackend):
     """Persistent backend for one session, holding its lock for its whole lifetime.
 
     Raises `SessionLockedError` at construction when another backend (in this or any
     other process) has the session.
     """
+
+    _bound = "locked for"
 
     def __init__(
         self, session_id: str, *, sessions_dir: str | os.PathLike[str] | None = None
@@ -114,10 +115,6 @@ class FileSystemBackend:
         self._handle = handle
 
     @property
-    def session_id(self) -> str:
-        return self._session_id
-
-    @property
     def path(self) -> str:
         """The session file this backend reads and writes."""
         return self._path
@@ -129,13 +126,6 @@ class FileSystemBackend:
     @property
     def closed(self) -> bool:
         return self._handle is None
-
-    def _check_id(self, session_id: str, what: str) -> None:
-        if session_id != self._session_id:
-            raise SessionIDMismatchError(
-                f"session ID mismatch: backend is locked for {quote(self._session_id)}, "
-                f"{what} {quote(session_id)}"
-            )
 
     def _read(self) -> Session | None:
         """Read and decode the file, recording whether it may be overwritten."""
@@ -166,7 +156,8 @@ class FileSystemBackend:
         `UnsupportedSchemaVersionError` (newer schema); the file is left untouched and
         later saves through this backend refuse to overwrite it.
         """
-        self._check_id(session_id, "requested")
+        if session_id != self._session_id:
+            raise self._mismatch(session_id, "requested")
         with self._mutex:
             return self._read()
 
@@ -176,7 +167,8 @@ class FileSystemBackend:
         Refuses (raising the original read error) to replace a file that could not be
         read, so bad input never costs data.
         """
-        self._check_id(session.id, "session has")
+        if session.id != self._session_id:
+            raise self._mismatch(session.id, "session has")
         with self._mutex:
             if self._handle is None:
                 raise StorageError(f"session {quote(self._session_id)}: backend is closed")
@@ -225,7 +217,8 @@ class FileSystemBackend:
         is durable; the session lock is not touched.
         """
         with self._mutex:
-            self._check_id(session_id, "requested")
+            if session_id != self._session_id:
+                raise self._mismatch(session_id, "requested")
             dest_path = os.fspath(dest)
             if not dest_path:
                 raise StorageError("destPath cannot be empty")
@@ -321,17 +314,6 @@ class FileSystemBackend:
             handle.close()
         else:
             release_lock_handle(handle)
-
-    def __enter__(self) -> FileSystemBackend:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
     def __del__(self) -> None:
         # A forgotten backend must not keep its session locked for the process lifetime.

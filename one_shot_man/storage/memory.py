@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import os
 import threading
-from types import TracebackType
 
+from one_shot_man.storage.bound import BoundBackend
 from one_shot_man.storage.codec import decode_session_unchecked, encode_session
-from one_shot_man.storage.errors import InvalidSessionIDError, SessionIDMismatchError, quote
+from one_shot_man.storage.errors import InvalidSessionIDError
 from one_shot_man.storage.schema import Session
 
 __all__ = ["InMemoryBackend", "clear_all_in_memory_sessions"]
@@ -28,7 +28,7 @@ def clear_all_in_memory_sessions() -> None:
         _store.clear()
 
 
-class InMemoryBackend:
+class InMemoryBackend(BoundBackend):
     """Storage backend bound to one session ID, backed by the process-wide store.
 
     Many instances per ID are allowed and none locks anything. Unlike the filesystem
@@ -42,17 +42,10 @@ class InMemoryBackend:
             raise InvalidSessionIDError("sessionID cannot be empty")
         self._session_id = session_id
 
-    @property
-    def session_id(self) -> str:
-        return self._session_id
-
     def load_session(self, session_id: str) -> Session | None:
         """A deep copy of the stored session, or None when nothing was saved."""
         if session_id != self._session_id:
-            raise SessionIDMismatchError(
-                f"session ID mismatch: backend is for {quote(self._session_id)}, "
-                f"requested {quote(session_id)}"
-            )
+            raise self._mismatch(session_id, "requested")
         data = _store.get(session_id)
         if data is None:
             return None
@@ -61,33 +54,16 @@ class InMemoryBackend:
     def save_session(self, session: Session) -> None:
         """Store a deep copy; later changes to `session` are not seen by loads."""
         if session.id != self._session_id:
-            raise SessionIDMismatchError(
-                f"session ID mismatch: backend is for {quote(self._session_id)}, "
-                f"session has {quote(session.id)}"
-            )
+            raise self._mismatch(session.id, "session has")
         _store[session.id] = encode_session(session)
 
     def archive_session(self, session_id: str, dest: str | os.PathLike[str]) -> None:
         """A no-op (nothing is on disk), after the usual ID check."""
         if session_id != self._session_id:
-            raise SessionIDMismatchError(
-                f"session ID mismatch: backend is for {quote(self._session_id)}, "
-                f"requested {quote(session_id)}"
-            )
+            raise self._mismatch(session_id, "requested")
 
     def close(self) -> None:
         """Nothing to release; present for the backend contract."""
-
-    def __enter__(self) -> InMemoryBackend:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
     def __repr__(self) -> str:
         return f"InMemoryBackend({self._session_id!r})"
