@@ -39,13 +39,8 @@ delete g.__rt_console;
 return m;
 })()"""
 
-# Defines the real `console` (Node-like formatting) and returns it; `__rt_write(stream, text)`
-# is the host writer, removed from the global scope here.
-CONSOLE_JS = r"""(() => {
-'use strict';
-const g = globalThis, host = g.__rt_write;
-delete g.__rt_write;
-function inspect(v, depth, seen) {
+# Node-like `inspect(value, depth, seen)`, shared by `console` and the rejection formatter.
+_INSPECT_JS = r"""function inspect(v, depth, seen) {
   switch (typeof v) {
     case 'string': return depth === 0 ? v : "'" + v.replace(/\\/g, '\\\\').replace(/'/g, "\\'") + "'";
     case 'function': return '[Function: ' + (v.name || 'anonymous') + ']';
@@ -68,7 +63,18 @@ function inspect(v, depth, seen) {
   seen.pop();
   return out;
 }
-function format(args) {
+"""
+
+# Defines the real `console` (Node-like formatting) and returns it; `__rt_write(stream, text)`
+# is the host writer, removed from the global scope here.
+CONSOLE_JS = (
+    r"""(() => {
+'use strict';
+const g = globalThis, host = g.__rt_write;
+delete g.__rt_write;
+"""
+    + _INSPECT_JS
+    + r"""function format(args) {
   let first = 0, text = '';
   if (typeof args[0] === 'string' && args.length > 1 && args[0].indexOf('%') >= 0) {
     let i = 1;
@@ -96,34 +102,15 @@ const c = {log: out(1), info: out(1), debug: out(1), warn: out(2), error: out(2)
 Object.defineProperty(g, 'console', {value: c, writable: true, configurable: true});
 return c;
 })()"""
+)
 
 # (rejections Map) -> JSON list of "first line\nstack" texts, emptying the map.
-DESCRIBE_JS = r"""(() => {
+DESCRIBE_JS = (
+    r"""(() => {
 'use strict';
-function inspect(v, depth, seen) {
-  switch (typeof v) {
-    case 'string': return depth === 0 ? v : "'" + v.replace(/\\/g, '\\\\').replace(/'/g, "\\'") + "'";
-    case 'function': return '[Function: ' + (v.name || 'anonymous') + ']';
-    case 'symbol': case 'bigint': case 'number': case 'boolean': case 'undefined':
-      return String(v);
-  }
-  if (v === null) return 'null';
-  if (v instanceof Error) return v.stack ? String(v) + '\n' + v.stack.replace(/\n$/, '') : String(v);
-  if (seen.indexOf(v) >= 0) return '[Circular]';
-  if (depth > 2) return Array.isArray(v) ? '[Array]' : '[Object]';
-  seen.push(v);
-  let out;
-  if (Array.isArray(v)) {
-    out = v.length ? '[ ' + v.map(x => inspect(x, depth + 1, seen)).join(', ') + ' ]' : '[]';
-  } else {
-    const keys = Object.keys(v);
-    out = keys.length ? '{ ' + keys.map(k => (/^[A-Za-z_$][\w$]*$/.test(k) ? k : JSON.stringify(k))
-        + ': ' + inspect(v[k], depth + 1, seen)).join(', ') + ' }' : '{}';
-  }
-  seen.pop();
-  return out;
-}
-function describe(r) {
+"""
+    + _INSPECT_JS
+    + r"""function describe(r) {
   let head, stack = '';
   try {
     head = r instanceof Error ? String(r) : 'Uncaught ' + inspect(r, 1, []);
@@ -138,3 +125,4 @@ return function (m) {
   return JSON.stringify(list);
 };
 })()"""
+)
