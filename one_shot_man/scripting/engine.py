@@ -142,10 +142,14 @@ class Engine:
             stdout=self._stdout,
             stderr=self._stderr,
         )
-        self.state_manager: Any = None
+        # The session (storage, its lock, msgspec) is opened on first use: a script that
+        # never touches state starts faster and leaves no session behind.
+        self._state_manager: Any = None
+        self._session_request = session_id
+        self._session_id: str | None = None
+        self._store = store
         try:
             self.bridge.install(self._runtime.context)
-            self.state_manager = self._open_state(session_id, store, config)
         except BaseException:
             self._runtime.close()
             self._close_log()
@@ -153,13 +157,17 @@ class Engine:
 
     # -- construction ----------------------------------------------------------------------
 
-    def _open_state(self, session_id: str | None, store: str | None, config: Any) -> Any:
-        from one_shot_man.scripting.state import open_state_manager, resolve_store_name
-        from one_shot_man.session import get_session_id
+    @property
+    def state_manager(self) -> Any:
+        """The session's state, opened on first use (then held, with its lock, until close)."""
+        if self._state_manager is None:
+            if self._closed:
+                return None
+            from one_shot_man.scripting.state import open_state_manager, resolve_store_name
 
-        sid, _source = get_session_id(session_id or None)
-        store_name = resolve_store_name(store, _config_value(config, "store"))
-        return open_state_manager(sid, store_name, warn=self._warn)
+            store_name = resolve_store_name(self._store, _config_value(self._config, "store"))
+            self._state_manager = open_state_manager(self.session_id, store_name, warn=self._warn)
+        return self._state_manager
 
     def _register_host(self) -> None:
         from one_shot_man.scripting.modules import _globals
@@ -229,7 +237,12 @@ class Engine:
 
     @property
     def session_id(self) -> str:
-        return self.state_manager.session_id
+        """Resolved once per engine (explicit, else OSM_SESSION, else discovery)."""
+        if self._session_id is None:
+            from one_shot_man.session import get_session_id
+
+            self._session_id = get_session_id(self._session_request or None)[0]
+        return self._session_id
 
     @property
     def context_manager(self) -> Any:
@@ -461,9 +474,9 @@ class Engine:
                     pass
             self._runtime.close()
         finally:
-            if self.state_manager is not None:
+            if self._state_manager is not None:
                 try:
-                    self.state_manager.close()
+                    self._state_manager.close()
                 except Exception as exc:
                     self._warn(f"Warning: failed to persist session: {exc}")
             self._context_manager = None

@@ -328,6 +328,8 @@ def test_store_falls_back_to_memory_with_warning(streams, monkeypatch):
     monkeypatch.setattr(state_mod, "StateManager", Failing)
     eng = Engine(*streams, session_id="fallback", store="fs")
     try:
+        assert streams[1].getvalue() == ""  # the session opens on first use of state
+        eng.execute_script("state", "tui.createState('t', {[Symbol('k')]: {defaultValue: 1}})")
         assert "Warning: Failed to initialize state persistence (session " in streams[1].getvalue()
         assert "disk on fire" in streams[1].getvalue()
         eng.execute_script("ok", "output.print('works')")
@@ -337,16 +339,28 @@ def test_store_falls_back_to_memory_with_warning(streams, monkeypatch):
     assert "works" in streams[0].getvalue()
 
 
-def test_fs_store_writes_session_file(streams, tmp_path):
+def test_fs_store_writes_session_file_when_state_is_used(streams, tmp_path):
     from one_shot_man.storage import session_file_path
 
     eng = Engine(*streams, session_id="on-disk")
     sid = eng.session_id
-    eng.execute_script("s", "output.print(1)")
+    eng.execute_script(
+        "s", "tui.createState('demo', {[Symbol('k')]: {defaultValue: 1}}); output.print(1)"
+    )
     eng.close()
     path = session_file_path(sid)
     assert path.exists()
     assert json.loads(path.read_text())["id"] == sid
+
+
+def test_a_script_that_never_uses_state_leaves_no_session(streams, tmp_path):
+    from one_shot_man.storage import session_file_path
+
+    eng = Engine(*streams, session_id="stateless")
+    eng.execute_script("s", "output.print(1)")
+    eng.close()
+    assert not session_file_path(eng.session_id).exists()
+    assert "1" in streams[0].getvalue()
 
 
 def test_log_file_receives_json_lines(tmp_path, streams):
