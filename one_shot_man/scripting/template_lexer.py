@@ -408,21 +408,7 @@ class Lexer:
         return self._lex_inside_action
 
     def _lex_quote(self):  # type: ignore[no-untyped-def]
-        while True:
-            ch = self._next()
-            if ch == "\\":
-                ch = self._next()
-                if ch and ch != "\n":
-                    continue
-                self._error("unterminated quoted string")
-                return None
-            if ch in ("", "\n"):
-                self._error("unterminated quoted string")
-                return None
-            if ch == '"':
-                break
-        self._emit(STRING)
-        return self._lex_inside_action
+        return self._lex_escaped('"', STRING, "unterminated quoted string")
 
     def _lex_raw_quote(self):  # type: ignore[no-untyped-def]
         x = self.input.find("`", self.pos)
@@ -434,20 +420,24 @@ class Lexer:
         return self._lex_inside_action
 
     def _lex_char(self):  # type: ignore[no-untyped-def]
+        return self._lex_escaped("'", CHAR_CONSTANT, "unterminated character constant")
+
+    def _lex_escaped(self, quote: str, typ: int, unterminated: str):  # type: ignore[no-untyped-def]
+        """Scan to the closing `quote` past backslash escapes; the literal may not span lines."""
         while True:
             ch = self._next()
             if ch == "\\":
                 ch = self._next()
                 if ch and ch != "\n":
                     continue
-                self._error("unterminated character constant")
+                self._error(unterminated)
                 return None
             if ch in ("", "\n"):
-                self._error("unterminated character constant")
+                self._error(unterminated)
                 return None
-            if ch == "'":
+            if ch == quote:
                 break
-        self._emit(CHAR_CONSTANT)
+        self._emit(typ)
         return self._lex_inside_action
 
     def _lex_number(self):  # type: ignore[no-untyped-def]
