@@ -240,17 +240,25 @@ class EndNode(Node):
         return "{{end}}"
 
 
-class ElseNode(Node):
-    """`{{else}}` (parser internal)."""
+class KeywordNode(Node):
+    """Common shape of the bare keyword actions that keep their line: else/break/continue."""
 
     __slots__ = ("line",)
+    keyword = ""
 
     def __init__(self, pos: int, src: Source, line: int) -> None:
         super().__init__(pos, src)
         self.line = line
 
     def __str__(self) -> str:
-        return "{{else}}"
+        return "{{" + self.keyword + "}}"
+
+
+class ElseNode(KeywordNode):
+    """`{{else}}` (parser internal)."""
+
+    __slots__ = ()
+    keyword = "else"
 
 
 class BranchNode(Node):
@@ -319,30 +327,18 @@ class TemplateNode(Node):
         return "{{template " + go_quote(self.name) + " " + str(self.pipe) + "}}"
 
 
-class BreakNode(Node):
+class BreakNode(KeywordNode):
     """`{{break}}`."""
 
-    __slots__ = ("line",)
-
-    def __init__(self, pos: int, src: Source, line: int) -> None:
-        super().__init__(pos, src)
-        self.line = line
-
-    def __str__(self) -> str:
-        return "{{break}}"
+    __slots__ = ()
+    keyword = "break"
 
 
-class ContinueNode(Node):
+class ContinueNode(KeywordNode):
     """`{{continue}}`."""
 
-    __slots__ = ("line",)
-
-    def __init__(self, pos: int, src: Source, line: int) -> None:
-        super().__init__(pos, src)
-        self.line = line
-
-    def __str__(self) -> str:
-        return "{{continue}}"
+    __slots__ = ()
+    keyword = "continue"
 
 
 def is_empty_tree(node: Node | None) -> bool:
@@ -591,11 +587,15 @@ class Parser:
 
     def _parse_definition(self) -> None:
         context = "define clause"
-        item = self.next_non_space()
-        if item.typ not in (lx.STRING, lx.RAW_STRING):
-            self.unexpected(item, context)
-        name = self._unquote(item.val)
+        name = self._template_name(self.next_non_space(), context)
         self.expect(lx.RIGHT_DELIM, context)
+        self._define_body(name, context)
+
+    def _define_body(self, name: str, context: str) -> None:
+        """Parse a `define`/`block` body up to its `{{end}}` as template `name`.
+
+        The body is a template of its own: only `$` is in scope and it is outside any range.
+        """
         saved_vars, self.vars = self.vars, ["$"]
         saved_depth, self.range_depth = self.range_depth, 0
         root, end = self._item_list()
@@ -729,13 +729,7 @@ class Parser:
         item = self.next_non_space()
         name = self._template_name(item, context)
         pipe = self._pipeline(context, lx.RIGHT_DELIM)
-        saved_vars, self.vars = self.vars, ["$"]
-        saved_depth, self.range_depth = self.range_depth, 0
-        root, end = self._item_list()
-        if not isinstance(end, EndNode):
-            self.errorf(f"unexpected {end} in {context}")
-        self._add(name, root)
-        self.vars, self.range_depth = saved_vars, saved_depth
+        self._define_body(name, context)
         return TemplateNode(item.pos, self.src, item.line, name, pipe)
 
     def _pipeline(self, context: str, end: int) -> PipeNode:
