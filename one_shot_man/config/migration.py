@@ -8,7 +8,6 @@ misread.
 from __future__ import annotations
 
 from one_shot_man.config.model import Config
-from one_shot_man.config.values import parse_int
 from one_shot_man.errors import ConfigError
 
 __all__ = [
@@ -43,13 +42,7 @@ class MigrationResult:
 
 def detect_schema_version(cfg: Config) -> int:
     """The declared schema version; 0 when absent or not an integer."""
-    value = cfg.global_options.get(VERSION_KEY)
-    if value is None:
-        return 0
-    try:
-        return parse_int(value)
-    except ValueError:
-        return 0
+    return cfg.get_int(VERSION_KEY)
 
 
 def _v0_to_v1(cfg: Config) -> list[str]:

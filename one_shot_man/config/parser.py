@@ -116,6 +116,7 @@ def _apply_session_option(cfg: Config, source: str, lineno: int, key: str, value
     sessions = cfg.sessions
     spec = _SESSION_INT_KEYS.get(key)
     problem: str | None = None
+    message: str | None = None
     if spec is not None:
         attr, minimum = spec
         try:
@@ -137,24 +138,11 @@ def _apply_session_option(cfg: Config, source: str, lineno: int, key: str, value
         except ValueError:
             problem = f"invalid boolean value {quote(value)} (want true/false/yes/no/on/off/1/0)"
     else:
-        cfg.issues.append(
-            ConfigIssue(
-                source,
-                lineno,
-                SESSIONS_SECTION,
-                key,
-                f"unknown session option: {quote(key)} (known: maxAgeDays, maxCount, maxSizeMB, "
-                "autoCleanupEnabled, cleanupIntervalHours)",
-            )
+        message = (
+            f"unknown session option: {quote(key)} (known: maxAgeDays, maxCount, maxSizeMB, "
+            "autoCleanupEnabled, cleanupIntervalHours)"
         )
-        return
     if problem is not None:
-        cfg.issues.append(
-            ConfigIssue(
-                source,
-                lineno,
-                SESSIONS_SECTION,
-                key,
-                f"invalid session option {quote(key)}: {problem}; keeping the default",
-            )
-        )
+        message = f"invalid session option {quote(key)}: {problem}; keeping the default"
+    if message is not None:
+        cfg.issues.append(ConfigIssue(source, lineno, SESSIONS_SECTION, key, message))
