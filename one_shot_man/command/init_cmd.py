@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 
 from one_shot_man.command.base import BaseCommand
-from one_shot_man.errors import CommandError, OsmError
+from one_shot_man.errors import CommandError, ConfigError, OsmError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -79,7 +79,7 @@ class InitCommand(BaseCommand):
         )
 
     def execute(self, args: list[str], stdout: TextIO, stderr: TextIO) -> int:
-        from one_shot_man.config import get_config_path, load_from_path
+        from one_shot_man.config import ensure_config_dir, get_config_path, load_from_path
 
         force = bool(self._force and self._force.value)
         try:
@@ -90,14 +90,10 @@ class InitCommand(BaseCommand):
             stdout.write(f"Configuration already exists at: {path}\n")
             stdout.write("Use --force to overwrite existing configuration\n")
             return 0
-        parent = os.path.dirname(os.fspath(path))
-        if parent:
-            try:
-                os.makedirs(parent, mode=0o755, exist_ok=True)
-            except OSError as exc:
-                raise CommandError(
-                    f"failed to create config directory {parent}: {exc.strerror or exc}"
-                ) from exc
+        try:
+            ensure_config_dir()
+        except ConfigError as exc:
+            raise CommandError(str(exc)) from exc
         from one_shot_man.storage.atomic import atomic_write_file
 
         try:
