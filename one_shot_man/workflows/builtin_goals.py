@@ -391,6 +391,10 @@ _TEST_TYPES = ["unit", "integration", "e2e", "performance", "security"]
 _FRAMEWORKS = ["auto", "jest", "mocha", "go", "pytest", "junit", "rspec"]
 
 
+# The full contextManager command set, in the order most goals list it.
+_CONTEXT_COMMANDS = ("add", "diff", "note", "list", "edit", "remove", "show", "copy")
+
+
 def _cm(*names: str, **descriptions: str) -> list[dict[str, Any]]:
     """contextManager commands in order; keyword arguments override descriptions."""
     out: list[dict[str, Any]] = []
@@ -449,17 +453,7 @@ BUILTIN_GOALS: list[dict[str, Any]] = [
             }
         },
         "commands": [
-            *_cm(
-                "add",
-                "diff",
-                "note",
-                "list",
-                "edit",
-                "remove",
-                "show",
-                "copy",
-                note="Add a note about documentation requirements",
-            ),
+            *_cm(*_CONTEXT_COMMANDS, note="Add a note about documentation requirements"),
             _custom(
                 "type",
                 "Set documentation type",
@@ -531,7 +525,7 @@ BUILTIN_GOALS: list[dict[str, Any]] = [
         "promptTemplate": STANDARD_TEMPLATE,
         "contextHeader": "DIFF CONTEXT / CHANGES",
         "commands": [
-            *_cm("add", "diff", "note", "list", "edit", "remove", "show", "copy"),
+            *_cm(*_CONTEXT_COMMANDS),
             _HELP,
         ],
     },
@@ -587,14 +581,7 @@ BUILTIN_GOALS: list[dict[str, Any]] = [
         "usageTemplate": IMPLEMENTATION_PLAN_USAGE,
         "commands": [
             *_cm(
-                "add",
-                "diff",
-                "note",
-                "list",
-                "edit",
-                "remove",
-                "show",
-                "copy",
+                *_CONTEXT_COMMANDS,
                 add="Add files to context",
                 diff="Add a diff to context",
                 note="Add a text note",
