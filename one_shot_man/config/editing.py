@@ -8,10 +8,10 @@ atomic write (temp file, fsync, rename).
 
 from __future__ import annotations
 
-import errno
 import os
 import stat
 
+from one_shot_man.config.location import _open_no_follow, _reason
 from one_shot_man.config.parser import _WS
 from one_shot_man.errors import ConfigError, StorageError
 
@@ -23,7 +23,6 @@ __all__ = [
     "set_key_in_file",
 ]
 
-_O_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _DEFAULT_MODE = 0o644
 # Line kinds from _classify.
 _OTHER, _HEADER, _KEY = 0, 1, 2
@@ -110,23 +109,12 @@ class _File:
 
 
 def _read_bytes(path: str) -> bytes:
-    try:
-        fd = os.open(path, os.O_RDONLY | _O_NOFOLLOW)
-    except OSError as exc:
-        if _O_NOFOLLOW and exc.errno == errno.ELOOP:
-            raise ConfigError(f"symlink not allowed in config path: {path}") from exc
-        raise ConfigError(f"reading config file {path}: {_reason(exc)}") from exc
+    fd = _open_no_follow(path, "reading config file")
     try:
         with open(fd, "rb") as handle:
             return handle.read()
     except OSError as exc:
         raise ConfigError(f"reading config file {path}: {_reason(exc)}") from exc
-
-
-def _reason(exc: BaseException) -> str:
-    if isinstance(exc, OSError) and exc.strerror:
-        return exc.strerror
-    return str(exc)
 
 
 def _classify(line: str) -> tuple[int, str]:

@@ -113,12 +113,7 @@ def _read(path: str) -> Config:
         raise ConfigError(f"symlink not allowed in config path: {path}")
     if stat.S_ISDIR(st.st_mode):
         raise ConfigError(f"error reading config {path}: is a directory")
-    try:
-        fd = os.open(path, os.O_RDONLY | _O_NOFOLLOW)
-    except OSError as exc:
-        if _O_NOFOLLOW and exc.errno == errno.ELOOP:
-            raise ConfigError(f"symlink not allowed in config path: {path}") from exc
-        raise ConfigError(f"failed to open config file {path}: {_reason(exc)}") from exc
+    fd = _open_no_follow(path, "failed to open config file")
     chunks: list[bytes] = []
     try:
         # Raw reads: a buffered file object costs more than the whole parse of a small file.
@@ -138,7 +133,22 @@ def _read(path: str) -> Config:
     return cfg
 
 
+def _open_no_follow(path: str, failure: str) -> int:
+    """Open a config file read-only, refusing a symlink as its final component.
+
+    The lstat check before it can race with a rename; O_NOFOLLOW closes that gap.
+    Other failures are a ConfigError `<failure> <path>: <reason>`.
+    """
+    try:
+        return os.open(path, os.O_RDONLY | _O_NOFOLLOW)
+    except OSError as exc:
+        if _O_NOFOLLOW and exc.errno == errno.ELOOP:
+            raise ConfigError(f"symlink not allowed in config path: {path}") from exc
+        raise ConfigError(f"{failure} {path}: {_reason(exc)}") from exc
+
+
 def _reason(exc: BaseException) -> str:
+    """An OSError's bare reason (`No such file or directory`), as Go prints it."""
     if isinstance(exc, OSError) and exc.strerror:
         return exc.strerror
     return str(exc)
