@@ -111,7 +111,6 @@ BUILTIN_COMMANDS: dict[str, BuiltinSpec] = {
             "ScriptCommand",
             "Execute JavaScript scripts with deferred/declarative API",
             "script [options] [script-file]",
-            optional=True,
         ),
         BuiltinSpec(
             "session",
@@ -126,7 +125,6 @@ BUILTIN_COMMANDS: dict[str, BuiltinSpec] = {
             "PromptFlowCommand",
             "Interactive prompt builder: goal/context/template -> generate -> assemble",
             "prompt-flow [options]",
-            optional=True,
         ),
         BuiltinSpec(
             "code-review",
@@ -134,7 +132,6 @@ BUILTIN_COMMANDS: dict[str, BuiltinSpec] = {
             "CodeReviewCommand",
             "Single-prompt code review with context",
             "code-review [options]",
-            optional=True,
         ),
         BuiltinSpec(
             "super-document",
@@ -142,7 +139,6 @@ BUILTIN_COMMANDS: dict[str, BuiltinSpec] = {
             "SuperDocumentCommand",
             "TUI for merging documents into a single internally consistent super-document",
             "super-document [options]",
-            optional=True,
         ),
         BuiltinSpec(
             "completion",
@@ -157,7 +153,6 @@ BUILTIN_COMMANDS: dict[str, BuiltinSpec] = {
             "GoalCommand",
             "Access pre-written goals for common development tasks",
             "goal [options] [goal-name]",
-            optional=True,
         ),
     )
 }

@@ -8,9 +8,12 @@ imported only when the command runs, so other commands never pay for QuickJS.
 from __future__ import annotations
 
 import os
-from typing import Any, TextIO
 
 from one_shot_man.errors import CommandError, ScriptError, UsageError
+
+TYPE_CHECKING = False  # typing costs ~2 ms to import; annotations only need it for checkers
+if TYPE_CHECKING:
+    from typing import Any, TextIO
 
 NAME = "script"
 DESCRIPTION = "Execute JavaScript scripts with deferred/declarative API"

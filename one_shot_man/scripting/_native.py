@@ -16,9 +16,12 @@ from __future__ import annotations
 import ctypes
 import sys
 from collections.abc import Callable
-from typing import Any
 
 import _quickjs
+
+TYPE_CHECKING = False  # typing costs ~2 ms to import; annotations only need it for checkers
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["AVAILABLE", "NativeHandle"]
 

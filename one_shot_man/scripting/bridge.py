@@ -17,9 +17,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable
-from typing import Any
 
-HostFunction = Callable[..., Any]
+TYPE_CHECKING = False  # typing costs ~2 ms to import; annotations only need it for checkers
+if TYPE_CHECKING:
+    from typing import Any
+
+    HostFunction = Callable[..., Any]
 
 #: Globals that load their JavaScript on first access.
 LAZY_GLOBALS = ("output", "log", "tui", "context", "require")

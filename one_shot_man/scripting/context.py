@@ -18,10 +18,13 @@ import os
 import stat as _stat
 import threading
 from collections.abc import Callable, Iterator
-from typing import Any
 
 from one_shot_man.errors import ScriptError
 from one_shot_man.scripting.txtar import parse_txtar
+
+TYPE_CHECKING = False  # typing costs ~2 ms to import; annotations only need it for checkers
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["ContextError", "ContextManager", "ContextPath", "go_ext"]
 

@@ -13,12 +13,15 @@ import json
 import os
 import sys
 from collections.abc import Callable
-from typing import Any, TextIO
 
 from one_shot_man.errors import ScriptError
 from one_shot_man.scripting.bridge import HostBridge
 from one_shot_man.scripting.execution_context import CONTEXT_FAILED, CTX_JS, ctx_ops
 from one_shot_man.scripting.logger import INFO, Logger
+
+TYPE_CHECKING = False  # typing costs ~2 ms to import; annotations only need it for checkers
+if TYPE_CHECKING:
+    from typing import Any, TextIO
 
 __all__ = ["Engine", "ScriptPanicError", "describe_js_error", "format_js_error"]
 

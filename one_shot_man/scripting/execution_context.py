@@ -9,9 +9,10 @@ formatting and the writing lives in JavaScript: it only juggles JS closures.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TextIO
 
-from one_shot_man.scripting.template_fmt import sprint, sprintf
+TYPE_CHECKING = False  # typing costs ~2 ms to import; annotations only need it for checkers
+if TYPE_CHECKING:
+    from typing import Any, TextIO
 
 #: Message of the error returned when any context step failed.
 CONTEXT_FAILED = "test context failed"
@@ -117,6 +118,9 @@ def ctx_ops(
     """Host operations behind `ctx.log*`/`ctx.error*`: Go formatting and the writing."""
 
     def emit(name: str, kind: str, fmt: str | None, args: list[Any]) -> None:
+        # Go formatting lives with the template engine; loaded on the first ctx.log call.
+        from one_shot_man.scripting.template_fmt import sprint, sprintf
+
         message = sprintf(fmt, *args) if fmt is not None else sprint(*args)
         if kind == "error":
             stream = stderr()

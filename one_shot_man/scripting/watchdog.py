@@ -18,7 +18,10 @@ import os
 import threading
 import time
 import weakref
-from typing import Any
+
+TYPE_CHECKING = False  # typing costs ~2 ms to import; annotations only need it for checkers
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["PERIOD", "register", "unregister"]
 

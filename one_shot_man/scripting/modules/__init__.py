@@ -8,7 +8,10 @@ through `osm.call`. Nothing here is imported until a script first requires the m
 from __future__ import annotations
 
 import importlib
-from typing import Any
+
+TYPE_CHECKING = False  # typing costs ~2 ms to import; annotations only need it for checkers
+if TYPE_CHECKING:
+    from typing import Any
 
 #: `osm:<name>` -> Python module (under this package) implementing it.
 NATIVE_MODULES: dict[str, str] = {

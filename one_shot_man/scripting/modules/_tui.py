@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from typing import Any
+
+TYPE_CHECKING = False  # typing costs ~2 ms to import; annotations only need it for checkers
+if TYPE_CHECKING:
+    from typing import Any
 
 TUI_JS = r"""(function (osm) {
 'use strict';

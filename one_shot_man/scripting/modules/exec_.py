@@ -7,7 +7,10 @@ Workflows shell out to `git diff` and friends; failures come back as data
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+
+TYPE_CHECKING = False  # typing costs ~2 ms to import; annotations only need it for checkers
+if TYPE_CHECKING:
+    from typing import Any
 
 JS = r"""(function (module, exports, osm) {
 'use strict';

@@ -6,9 +6,12 @@ import os
 import re
 import shutil
 from collections.abc import Callable
-from typing import Any
 
 from one_shot_man.scripting.bridge import HostError
+
+TYPE_CHECKING = False  # typing costs ~2 ms to import; annotations only need it for checkers
+if TYPE_CHECKING:
+    from typing import Any
 
 JS = r"""(function (module, exports, osm) {
 'use strict';
