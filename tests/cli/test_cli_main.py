@@ -445,3 +445,34 @@ def test_general_help_imports_no_command_module(isolated_home: Path) -> None:
     }
     assert "one_shot_man.command.help" in imported
     assert not imported & builtin_modules, sorted(imported & builtin_modules)
+
+
+_SCRIPT_PROBE = """
+import sys
+sys.path.insert(0, {repo!r})
+before = set(sys.modules)
+from one_shot_man.cli import main
+code = main(['script', '-e', 'output.print(1)'])
+sys.stdout.flush()
+print(' '.join(sorted(set(sys.modules) - before)), file=sys.stderr)
+sys.exit(code)
+"""
+
+
+def test_osm_script_loads_the_engine_but_not_storage_or_typing(isolated_home: Path) -> None:
+    """`osm script -e` has a start-up budget (3x python -c pass): a script that never
+    touches state must not pay for the session store (msgspec) or for `typing`."""
+    r = subprocess.run(
+        [sys.executable, "-c", _SCRIPT_PROBE.format(repo=str(REPO))],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        env={**os.environ, "HOME": str(isolated_home)},
+    )
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == "1\n"
+    imported = set(r.stderr.split())
+    assert "_quickjs" in imported and "one_shot_man.scripting.engine" in imported
+    heavy = {"typing", "msgspec", "quickjs", "argparse", "one_shot_man.storage.schema"}
+    assert not imported & heavy, sorted(imported & heavy)
