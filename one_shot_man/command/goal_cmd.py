@@ -7,6 +7,7 @@ Engine bound to the session, exactly like the other workflow commands.
 
 from __future__ import annotations
 
+from one_shot_man.command.engine_support import new_engine, run_terminal
 from one_shot_man.errors import CommandError
 
 TYPE_CHECKING = False
@@ -222,25 +223,15 @@ class GoalCommand:
         return 0
 
     def _new_engine(self, opts: GoalOptions, stdout: TextIO, stderr: TextIO) -> Any:
-        factory = self._engine_factory
-        if factory is None:
-            from one_shot_man.scripting.engine import Engine
-
-            factory = Engine
-        return factory(
+        return new_engine(
+            self._engine_factory,
             stdout,
             stderr,
-            session_id=opts.session or None,
-            store=opts.store or None,
+            session=opts.session,
+            store=opts.store,
             config=self.config,
             test_mode=self.test_mode,
         )
 
     def _run_terminal(self, engine: Any) -> None:
-        runner = self._terminal_runner
-        if runner is None:
-            try:
-                from one_shot_man.scripting.terminal import run_terminal as runner
-            except ImportError as exc:
-                raise CommandError("interactive terminal is not available") from exc
-        runner(engine, self.config)
+        run_terminal(self._terminal_runner, engine, self.config)

@@ -7,6 +7,7 @@ then, when interactive and not in test mode, hands the engine to the shell.
 
 from __future__ import annotations
 
+from one_shot_man.command.engine_support import new_engine, run_terminal
 from one_shot_man.errors import CommandError
 
 TYPE_CHECKING = False
@@ -143,25 +144,18 @@ class _WorkflowCommand:
         return 0
 
     def _new_engine(self, stdout: TextIO, stderr: TextIO) -> Any:
-        factory = self._engine_factory
-        if factory is None:
-            from one_shot_man.scripting.engine import Engine
-
-            factory = Engine
-        return factory(
+        return new_engine(
+            self._engine_factory,
             stdout,
             stderr,
-            session_id=self.session or None,
-            store=self.store or None,
+            session=self.session,
+            store=self.store,
             config=self.config,
             test_mode=self.test_mode,
         )
 
     def _run_terminal(self, engine: Any) -> None:
-        runner = self._terminal_runner
-        if runner is None:
-            from one_shot_man.scripting.terminal import run_terminal as runner
-        runner(engine, self.config)
+        run_terminal(self._terminal_runner, engine, self.config)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(name={self.name!r})"
