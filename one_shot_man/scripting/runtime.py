@@ -768,20 +768,18 @@ class Runtime:
         if not isinstance(err, (TimeLimitError, MemoryLimitError)):
             where = f"{err.script_name}:{err.line}:{err.column}" if err.line else err.script_name
             err.args = (f"{where}: {what}: {err.js_error}",)
-        self.async_errors.append(err)
-        if len(self.async_errors) > 100:
-            del self.async_errors[0]
-        stream = self._stderr if self._stderr is not None else sys.stderr
-        try:
-            stream.write(f"{err}\n")
-            stream.flush()
-        except (OSError, ValueError):
-            pass
+        self._keep_and_report(err)
 
     def _report_python(self, exc: BaseException, what: str) -> None:
         err = JavaScriptError(f"{self._script}: {what} failed: {exc}", script_name=self._script)
         err.js_error = str(exc)
+        self._keep_and_report(err)
+
+    def _keep_and_report(self, err: JavaScriptError) -> None:
+        """Keep the newest 100 asynchronous errors and write each one to stderr."""
         self.async_errors.append(err)
+        if len(self.async_errors) > 100:
+            del self.async_errors[0]
         stream = self._stderr if self._stderr is not None else sys.stderr
         try:
             stream.write(f"{err}\n")
