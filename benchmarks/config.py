@@ -9,7 +9,13 @@ from __future__ import annotations
 import io
 import os
 
-from benchmarks.common import CONFIG_FOUR_LINES, TempDirBenchmark, config_text
+from benchmarks.common import (
+    CONFIG_FOUR_LINES,
+    BatchedBenchmark,
+    TempDirBenchmark,
+    config_text,
+    process_home,
+)
 
 try:
     from one_shot_man.config import Config, get_config_path, load_from_reader
@@ -35,30 +41,32 @@ def _require_library() -> None:
         raise NotImplementedError("this commit has no config module")
 
 
-class ConfigLoading(TempDirBenchmark):
-    version = "1"
+# Inputs, built once per process (see BatchedBenchmark).
+if Config is not None:
+    os.environ["OSM_CONFIG"] = str(process_home() / "config")
+    CONFIG = Config()
+    CONFIG.set_global_option("test-key", "test-value")
+    CONFIG.set_command_option("test-command", "flag", "value")
+    READER = io.StringIO(CONFIG_FOUR_LINES)
+    TO_VALIDATE = load_from_reader(TEN_LINE_CONFIG + "verbos true\n[help]\npagr x\n")
 
-    def setup(self) -> None:
-        _require_library()
-        super().setup()
-        self.config = Config()
-        self.config.set_global_option("test-key", "test-value")
-        self.config.set_command_option("test-command", "flag", "value")
-        self.reader = io.StringIO(CONFIG_FOUR_LINES)
-        self.ten_lines = TEN_LINE_CONFIG
-        self.to_validate = load_from_reader(TEN_LINE_CONFIG + "verbos true\n[help]\npagr x\n")
-        os.environ["OSM_CONFIG"] = str(self.tmpdir / "config")
 
-    def _get(self) -> None:
-        self.config.get_global_option("test-key")
-        self.config.get_command_option("test-command", "flag")
+def _get() -> None:
+    CONFIG.get_global_option("test-key")
+    CONFIG.get_command_option("test-command", "flag")
 
-    def _set(self) -> None:
-        Config().set_global_option("key", "value")
 
-    def _load_from_reader(self) -> None:
-        self.reader.seek(0)
-        load_from_reader(self.reader)
+def _set() -> None:
+    Config().set_global_option("key", "value")
+
+
+def _load_from_reader() -> None:
+    READER.seek(0)
+    load_from_reader(READER)
+
+
+class ConfigLoading(BatchedBenchmark):
+    version = "2"
 
     def time_new_config(self) -> None:
         Config()
@@ -67,25 +75,25 @@ class ConfigLoading(TempDirBenchmark):
         Config()
 
     def time_config_option_get(self) -> None:
-        self._get()
+        _get()
 
     def peakmem_config_option_get(self) -> None:
-        self._get()
+        _get()
 
     def time_config_option_set(self) -> None:
-        self._set()
+        _set()
 
     def peakmem_config_option_set(self) -> None:
-        self._set()
+        _set()
 
     def time_config_load_from_reader(self) -> None:
-        self._load_from_reader()
+        _load_from_reader()
 
     def peakmem_config_load_from_reader(self) -> None:
-        self._load_from_reader()
+        _load_from_reader()
 
     def time_config_load_ten_lines(self) -> None:
-        load_from_reader(self.ten_lines)
+        load_from_reader(TEN_LINE_CONFIG)
 
     def time_config_path_resolution(self) -> None:
         get_config_path()
@@ -94,10 +102,10 @@ class ConfigLoading(TempDirBenchmark):
         get_config_path()
 
     def time_config_validation(self) -> None:
-        self.to_validate.validate()
+        TO_VALIDATE.validate()
 
     def peakmem_config_validation(self) -> None:
-        self.to_validate.validate()
+        TO_VALIDATE.validate()
 
     def time_config_set_session_options(self) -> None:
         config = Config()

@@ -11,7 +11,12 @@ import os
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
-from benchmarks.common import TempDirBenchmark, history_entry_dicts
+from benchmarks.common import (
+    BatchedBenchmark,
+    TempDirBenchmark,
+    history_entry_dicts,
+    process_home,
+)
 
 try:
     from one_shot_man.session import get_session_id
@@ -58,41 +63,46 @@ def _read_cycle() -> None:
     backend.close()
 
 
-class SessionOperations(TempDirBenchmark):
+def _write_cycle() -> None:
+    session = Session(id="bench-write")
+    backend = InMemoryBackend("bench-write")
+    backend.save_session(session)
+    backend.close()
+
+
+def _reads() -> None:
+    for _ in range(CONCURRENT_OPS_PER_THREAD):
+        _read_cycle()
+
+
+_POOL_SIZE = os.cpu_count() or 2
+_pool: ThreadPoolExecutor | None = None
+
+
+def _concurrent_round() -> None:
+    """Every CPU's worth of threads doing 20 in-memory read cycles each."""
+    global _pool
+    if _pool is None:  # created by asv's warm-up call, before any timing
+        _pool = ThreadPoolExecutor(max_workers=_POOL_SIZE)
+    futures = [_pool.submit(_reads) for _ in range(_POOL_SIZE)]
+    for future in futures:
+        future.result()
+
+
+# Inputs, built once per process (see BatchedBenchmark): an isolated HOME, a pre-saved
+# empty session for the read cases, and a session with 100 entries for the JSON cases.
+if get_session_id is not None:
+    process_home()
+    clear_all_in_memory_sessions()
+    InMemoryBackend(SESSION_ID).save_session(Session(id=SESSION_ID))
+    SESSION_100 = session_with_history(100)
+    ENCODED_100 = encode_session(SESSION_100)
+
+
+class SessionOperations(BatchedBenchmark):
     """The seed's BenchmarkSessionOperations, case for case."""
 
-    version = "1"
-
-    def setup(self) -> None:
-        _require_library()
-        super().setup()
-        clear_all_in_memory_sessions()
-        InMemoryBackend(SESSION_ID).save_session(Session(id=SESSION_ID))
-        self.session100 = session_with_history(100)
-        self.encoded100 = encode_session(self.session100)
-        self.pool = ThreadPoolExecutor(max_workers=os.cpu_count() or 2)
-        self.pool_size = os.cpu_count() or 2
-
-    def teardown(self) -> None:
-        self.pool.shutdown()
-        clear_all_in_memory_sessions()
-        super().teardown()
-
-    def _write_cycle(self) -> None:
-        session = Session(id="bench-write")
-        backend = InMemoryBackend("bench-write")
-        backend.save_session(session)
-        backend.close()
-
-    def _concurrent_round(self) -> None:
-        futures = [self.pool.submit(self._reads) for _ in range(self.pool_size)]
-        for future in futures:
-            future.result()
-
-    @staticmethod
-    def _reads() -> None:
-        for _ in range(CONCURRENT_OPS_PER_THREAD):
-            _read_cycle()
+    version = "2"
 
     def time_session_id_generation(self) -> None:
         get_session_id()
@@ -107,10 +117,10 @@ class SessionOperations(TempDirBenchmark):
         Session(id=SESSION_ID)
 
     def time_session_persistence_write(self) -> None:
-        self._write_cycle()
+        _write_cycle()
 
     def peakmem_session_persistence_write(self) -> None:
-        self._write_cycle()
+        _write_cycle()
 
     def time_session_persistence_read(self) -> None:
         _read_cycle()
@@ -119,23 +129,22 @@ class SessionOperations(TempDirBenchmark):
         _read_cycle()
 
     def time_concurrent_session_access(self) -> None:
-        # One round: every CPU's worst-case worth of threads doing 20 read cycles each.
-        self._concurrent_round()
+        _concurrent_round()
 
     def peakmem_concurrent_session_access(self) -> None:
-        self._concurrent_round()
+        _concurrent_round()
 
     def time_session_json_marshaling(self) -> None:
-        encode_session(self.session100)
+        encode_session(SESSION_100)
 
     def peakmem_session_json_marshaling(self) -> None:
-        encode_session(self.session100)
+        encode_session(SESSION_100)
 
     def time_session_json_unmarshaling(self) -> None:
-        decode_session(self.encoded100)
+        decode_session(ENCODED_100)
 
     def peakmem_session_json_unmarshaling(self) -> None:
-        decode_session(self.encoded100)
+        decode_session(ENCODED_100)
 
 
 class SessionIdSources(TempDirBenchmark):
@@ -179,6 +188,6 @@ class ConcurrentAccessGrowth(TempDirBenchmark):
         super().teardown(threads)
 
     def time_concurrent_reads(self, threads: int) -> None:
-        futures = [self.pool.submit(SessionOperations._reads) for _ in range(threads)]
+        futures = [self.pool.submit(_reads) for _ in range(threads)]
         for future in futures:
             future.result()
