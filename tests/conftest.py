@@ -45,7 +45,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 @pytest.fixture(autouse=True)
-def isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+def isolated_home(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
     """Give each test its own HOME and XDG_CONFIG_HOME and a clean OSM environment."""
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("HOME", str(home))
@@ -62,4 +64,6 @@ def sessions_dir(isolated_home: Path) -> Path:
 
 
 def pytest_report_header(config: pytest.Config) -> str:
-    return f"osm test isolation: HOME and XDG_CONFIG_HOME are per-test temp dirs (pid {os.getpid()})"
+    return (
+        f"osm test isolation: HOME and XDG_CONFIG_HOME are per-test temp dirs (pid {os.getpid()})"
+    )
