@@ -392,7 +392,7 @@ _FRAMEWORKS = ["auto", "jest", "mocha", "go", "pytest", "junit", "rspec"]
 
 
 # The full contextManager command set, in the order most goals list it.
-_CONTEXT_COMMANDS = ("add", "diff", "note", "list", "edit", "remove", "show", "copy")
+CONTEXT_COMMANDS = ("add", "diff", "note", "list", "edit", "remove", "show", "copy")
 
 
 def _cm(*names: str, **descriptions: str) -> list[dict[str, Any]]:
@@ -453,7 +453,7 @@ BUILTIN_GOALS: list[dict[str, Any]] = [
             }
         },
         "commands": [
-            *_cm(*_CONTEXT_COMMANDS, note="Add a note about documentation requirements"),
+            *_cm(*CONTEXT_COMMANDS, note="Add a note about documentation requirements"),
             _custom(
                 "type",
                 "Set documentation type",
@@ -525,7 +525,7 @@ BUILTIN_GOALS: list[dict[str, Any]] = [
         "promptTemplate": STANDARD_TEMPLATE,
         "contextHeader": "DIFF CONTEXT / CHANGES",
         "commands": [
-            *_cm(*_CONTEXT_COMMANDS),
+            *_cm(*CONTEXT_COMMANDS),
             _HELP,
         ],
     },
@@ -581,7 +581,7 @@ BUILTIN_GOALS: list[dict[str, Any]] = [
         "usageTemplate": IMPLEMENTATION_PLAN_USAGE,
         "commands": [
             *_cm(
-                *_CONTEXT_COMMANDS,
+                *CONTEXT_COMMANDS,
                 add="Add files to context",
                 diff="Add a diff to context",
                 note="Add a text note",

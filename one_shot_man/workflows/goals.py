@@ -303,10 +303,28 @@ def goal_from_dict(data: Any, *, source: str = "<memory>") -> Goal:
     kwargs["prompt_options"] = dec.object(data.get("promptOptions"), "promptOptions")
     kwargs["notable_variables"] = dec.string_list(data.get("notableVariables"), "notableVariables")
     kwargs["commands"] = dec.commands(data.get("commands"))
+    _apply_user_defaults(data, kwargs)
     goal = Goal(source=source, **kwargs)
     goal.ignored_fields = sorted(k for k in data if k not in _KNOWN_FIELDS)
     validate_goal(goal)
     return goal
+
+
+def _apply_user_defaults(data: dict[str, Any], kwargs: dict[str, Any]) -> None:
+    """Fill what a user's goal file usually leaves out with what the built-ins use.
+
+    In the Go original a goal without `promptTemplate` rendered an empty prompt and one
+    without `commands` had only `help`; a user writing a small goal file expects the
+    standard prompt layout and the usual context commands (add, diff, note, ...).
+    """
+    from one_shot_man.workflows.builtin_goals import CONTEXT_COMMANDS, STANDARD_TEMPLATE
+
+    if not kwargs["prompt_template"]:
+        kwargs["prompt_template"] = STANDARD_TEMPLATE
+    if "commands" not in data:
+        kwargs["commands"] = [
+            CommandConfig(name=name, type="contextManager") for name in CONTEXT_COMMANDS
+        ]
 
 
 def validate_goal(goal: Goal) -> None:

@@ -79,7 +79,6 @@ def test_absent_optional_fields_become_null_in_goal_config(tmp_path: Path) -> No
     goal = load_goal_file(write_goal(tmp_path, "g.json", {"name": "g", "description": "d"}))
     config = goal.to_config()
     assert config["stateVars"] is None
-    assert config["commands"] is None
     assert config["notableVariables"] is None
     assert config["promptOptions"] is None
     assert config["tuiPrompt"] == ""
@@ -456,3 +455,18 @@ def test_registry_uses_discovery_from_config(tmp_path: Path, monkeypatch) -> Non
     registry = GoalRegistry(config, warn=lambda m: None)
     assert registry.get("from-config").source == str(goals / "g.json")
     assert registry.paths == [str(goals)]
+
+
+def test_a_minimal_goal_file_gets_the_standard_prompt_and_context_commands(tmp_path: Path) -> None:
+    """Deliberate difference from Go (docs/compat.md): no empty prompt, no help-only mode."""
+    from one_shot_man.workflows.builtin_goals import CONTEXT_COMMANDS, STANDARD_TEMPLATE
+
+    goal = load_goal_file(write_goal(tmp_path, "g.json", {"name": "g", "description": "d"}))
+    config = goal.to_config()
+    assert config["promptTemplate"] == STANDARD_TEMPLATE
+    assert [c["name"] for c in config["commands"]] == list(CONTEXT_COMMANDS)
+    assert {c["type"] for c in config["commands"]} == {"contextManager"}
+    explicit = load_goal_file(
+        write_goal(tmp_path, "h.json", {"name": "h", "description": "d", "commands": []})
+    )
+    assert explicit.to_config()["commands"] in (None, [])
