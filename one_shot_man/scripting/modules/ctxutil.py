@@ -72,6 +72,15 @@ exports.contextManager = function contextManager(options) {
     for (let i = 0; i < items.length; i++) if (items[i] && items[i].id === id) return i;
     return -1;
   }
+  // The item an `edit <id>`/`remove <id>` line names, or null after saying why not.
+  function itemFor(args, command) {
+    if (!args || args.length === 0) { say('Usage: ' + command + ' <id>'); return null; }
+    const id = parseInt(args[0], 10);
+    if (Number.isNaN(id)) { say('Invalid id: ' + args[0]); return null; }
+    const items = getItems(), i = find(items, id);
+    if (i < 0) { say('Not found: ' + id); return null; }
+    return {items: items, id: id, i: i, it: items[i]};
+  }
   const commands = {
     add: {
       description: 'Add file content to context', usage: 'add [file ...]', argCompleters: ['file'],
@@ -121,12 +130,9 @@ exports.contextManager = function contextManager(options) {
     edit: {
       description: 'Edit context item by id', usage: 'edit <id>',
       handler(args) {
-        if (!args || args.length === 0) { say('Usage: edit <id>'); return; }
-        const id = parseInt(args[0], 10);
-        if (Number.isNaN(id)) { say('Invalid id: ' + args[0]); return; }
-        const items = getItems(), i = find(items, id);
-        if (i < 0) { say('Not found: ' + id); return; }
-        const it = items[i];
+        const found = itemFor(args, 'edit');
+        if (!found) return;
+        const {items, id, it} = found;
         if (it.type === 'file') {
           say('Editing file content directly is not supported. Please edit the file on disk.');
           return;
@@ -151,12 +157,9 @@ exports.contextManager = function contextManager(options) {
     remove: {
       description: 'Remove a context item by id', usage: 'remove <id>',
       handler(args) {
-        if (!args || args.length === 0) { say('Usage: remove <id>'); return; }
-        const id = parseInt(args[0], 10);
-        if (Number.isNaN(id)) { say('Invalid id: ' + args[0]); return; }
-        const items = getItems(), i = find(items, id);
-        if (i < 0) { say('Not found: ' + id); return; }
-        const it = items[i];
+        const found = itemFor(args, 'remove');
+        if (!found) return;
+        const {items, id, i, it} = found;
         if (it.type === 'file') {
           try { context.removePath(it.label); } catch (e) {
             const m = message(e);
