@@ -20,36 +20,9 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def git(repo: Path, *args: str) -> None:
-    subprocess.run(
-        ["git", "-c", "user.email=t@example.com", "-c", "user.name=t", *args],
-        cwd=repo,
-        check=True,
-        capture_output=True,
-    )
-
-
 @pytest.fixture
-def repo(tmp_path: Path) -> Path:
-    """A git repository whose `file.txt` has an uncommitted change."""
-    root = tmp_path / "repo"
-    root.mkdir()
-    git(root, "init", "-q")
-    (root / "file.txt").write_text("first line\n")
-    (root / "README.md").write_text("# demo\n")
-    git(root, "add", ".")
-    git(root, "commit", "-q", "-m", "init")
-    (root / "file.txt").write_text("first line\nchanged line\n")
-    return root
-
-
-@pytest.fixture
-def osm_env(isolated_home: Path) -> dict[str, str]:
-    env = dict(os.environ)
-    for name in ("DISPLAY", "WAYLAND_DISPLAY", "EDITOR", "VISUAL"):
-        env.pop(name, None)
-    env["NO_COLOR"] = "1"
-    return env
+def osm_env(shell_env: dict[str, str]) -> dict[str, str]:
+    return {**shell_env, "NO_COLOR": "1"}
 
 
 def osm(

@@ -6,7 +6,6 @@ Keys are sent one step at a time and each step waits for what the user would see
 
 from __future__ import annotations
 
-import os
 import shutil
 import signal
 import subprocess
@@ -27,32 +26,9 @@ PROMPT = "(code-review) > "
 UP = "\x1b[A"
 
 
-def git(repo: Path, *args: str) -> None:
-    subprocess.run(
-        ["git", "-c", "user.email=t@example.com", "-c", "user.name=t", *args],
-        cwd=repo,
-        check=True,
-        capture_output=True,
-    )
-
-
 @pytest.fixture
-def repo(tmp_path: Path) -> Path:
-    root = tmp_path / "repo"
-    root.mkdir()
-    git(root, "init", "-q")
-    (root / "file.txt").write_text("first line\n")
-    git(root, "add", ".")
-    git(root, "commit", "-q", "-m", "init")
-    (root / "file.txt").write_text("first line\nchanged line\n")
-    return root
-
-
-@pytest.fixture
-def env(isolated_home: Path, tmp_path: Path) -> dict[str, str]:
-    e = dict(os.environ)
-    for name in ("DISPLAY", "WAYLAND_DISPLAY", "EDITOR", "VISUAL"):
-        e.pop(name, None)
+def env(shell_env: dict[str, str], tmp_path: Path) -> dict[str, str]:
+    e = dict(shell_env)
     e.update(
         TERM="xterm",
         PROMPT_TOOLKIT_NO_CPR="1",
