@@ -310,6 +310,10 @@ class SessionCommand(BaseCommand):
         ids = [*rest, *explicit_ids]
         if not ids:
             raise UsageError("delete requires a session id")
+        from one_shot_man.storage import validate_session_id
+
+        for session_id in ids:  # a typo'd or hostile ID is an error before any question
+            validate_session_id(session_id)
         if not dry_run and not yes:
             if len(ids) > 1:
                 prompt = (

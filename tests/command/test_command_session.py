@@ -17,7 +17,7 @@ import pytest
 from one_shot_man.command import FlagSet
 from one_shot_man.command.session_cmd import SessionCommand
 from one_shot_man.config import Config
-from one_shot_man.errors import CommandError, OsmError, UsageError
+from one_shot_man.errors import CommandError, OsmError, SessionError, UsageError
 from one_shot_man.storage import (
     acquire_lock_handle,
     lock_file_path,
@@ -364,11 +364,18 @@ def test_delete_missing_session_creates_nothing(sdir: Path) -> None:
 def test_delete_continues_after_failure(sdir: Path) -> None:
     make_session(sdir, "ok")
     with pytest.raises(CommandError) as info:
-        session(["delete", "-y", "ghost", "ok", "../x"], sdir)
+        session(["delete", "-y", "ghost", "ok", "ghost2"], sdir)
     message = str(info.value)
     assert message.startswith("failed to delete: ghost: ")
-    assert "; ../x: " in message
+    assert "; ghost2: " in message
     assert listing(sdir) == []
+
+
+def test_delete_with_an_invalid_id_deletes_nothing(sdir: Path) -> None:
+    make_session(sdir, "ok")
+    with pytest.raises(SessionError, match=r'invalid session ID "\.\./x"'):
+        session(["delete", "-y", "ok", "../x"], sdir)
+    assert (sdir / "ok.session.json").exists()
 
 
 def test_delete_active_session_refused(sdir: Path, held: list[object]) -> None:
@@ -467,3 +474,17 @@ def test_help_without_options_block(sub: str, text: str) -> None:
 
 def test_lock_path_helpers_agree(sdir: Path) -> None:
     assert lock_file_path("a", sessions_dir=sdir) == sdir / "a.session.lock"
+
+
+def test_delete_rejects_an_invalid_id_before_asking(isolated_home, capsys) -> None:
+    """No confirmation question for an ID that could never name a session file."""
+    import io
+
+    from one_shot_man.command.session_cmd import SessionCommand
+    from one_shot_man.config import Config
+    from one_shot_man.errors import SessionError
+
+    out = io.StringIO()
+    with pytest.raises(SessionError, match=r'invalid session ID "\.\./etc"'):
+        SessionCommand(Config()).execute(["delete", "../etc"], out, io.StringIO())
+    assert "Are you sure" not in out.getvalue()
