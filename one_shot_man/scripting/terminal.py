@@ -172,16 +172,27 @@ class Shell:
             self.say(out)
 
     def _unknown(self, text: str, name: str) -> None:
+        """A line that is no command runs as JavaScript, in a mode or not (`osm script -i`).
+
+        Outside a mode, a line that fails as JavaScript only because its first word is not
+        defined (or is no JavaScript at all) is reported as the mistyped command it most
+        likely is.
+        """
         mode = self.current_mode
-        if mode is None:
-            self.say(
-                f"Command not found: {name}\n"
-                "Type 'help' for available commands or switch to a mode to execute JavaScript"
-            )
-            return
         try:
-            self.engine.execute_script(f"{mode}-repl", text)
+            self.engine.execute_script(f"{mode}-repl" if mode else "repl", text)
         except Exception as exc:
+            message = str(exc)
+            if mode is None and (
+                "SyntaxError" in message
+                or f"ReferenceError: '{name}' is not defined" in message
+                or f"ReferenceError: {name} is not defined" in message
+            ):
+                self.say(
+                    f"Command not found: {name}\n"
+                    "Type 'help' for available commands; other lines run as JavaScript"
+                )
+                return
             self.say(_error_line(exc))
 
     # -- lifecycle ---------------------------------------------------------------------------

@@ -48,7 +48,7 @@ def help_text(info: dict[str, Any], scripts_loaded: int) -> str:
     else:
         names = ", ".join(m["name"] for m in info.get("modes", ()))
         lines.append(f"Available modes: {names}")
-        lines.append("Switch to a mode to execute JavaScript code.")
+        lines.append("Lines that are not commands run as JavaScript.")
     return "\n".join(lines)
 
 

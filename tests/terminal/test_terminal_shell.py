@@ -108,12 +108,25 @@ def test_unknown_command_is_evaluated_as_javascript(harness) -> None:
 
 def test_without_a_mode_unknown_commands_are_not_found(harness) -> None:
     h = harness(with_mode=False)
-    keep, out = h.run("frobnicate 1")
-    assert keep
-    assert out == (
-        "Command not found: frobnicate\n"
-        "Type 'help' for available commands or switch to a mode to execute JavaScript\n"
-    )
+    for line in ("frobnicate 1", "frobnicate"):
+        keep, out = h.run(line)
+        assert keep
+        assert out == (
+            "Command not found: frobnicate\n"
+            "Type 'help' for available commands; other lines run as JavaScript\n"
+        )
+
+
+def test_without_a_mode_other_lines_run_as_javascript(harness) -> None:
+    """`osm script -i` is a JavaScript prompt even before any mode exists."""
+    h = harness(with_mode=False)
+    keep, out = h.run("globalThis.noModeProbe = 6 * 7")
+    assert keep and out == ""
+    assert h.engine.get_global("noModeProbe") == 42
+    keep, out = h.run("output.print('hi ' + noModeProbe)")
+    assert out == "hi 42\n"
+    keep, out = h.run("null.x")
+    assert out.startswith("Error: ") and "TypeError" in out and out.count("\n") == 1
 
 
 def test_exit_and_quit_say_goodbye(harness) -> None:
@@ -186,7 +199,7 @@ def test_help_without_a_mode(harness) -> None:
     h = harness(enter=False)
     text = help_text(h.shell.info, 0)
     assert "Loaded scripts" not in text
-    assert text.endswith("Available modes: demo\nSwitch to a mode to execute JavaScript code.")
+    assert text.endswith("Available modes: demo\nLines that are not commands run as JavaScript.")
 
 
 def test_mode_modes_state_builtins(harness) -> None:
