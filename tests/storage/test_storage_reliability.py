@@ -168,7 +168,12 @@ def test_sigkill_during_saves_never_tears_the_file(tmp_path: Path) -> None:
         out, _ = proc.communicate(timeout=60)  # lines printed before the kill
         if proc.returncode == -signal.SIGKILL:
             kills += 1
-        saved = [int(line.split()[1]) for line in out.splitlines() if line.startswith("saved")]
+        # Only whole "saved N" lines confirm a save: the kill can cut the last line short.
+        saved = [
+            int(fields[1])
+            for fields in (line.split() for line in out.splitlines())
+            if len(fields) == 2 and fields[0] == "saved" and fields[1].isdigit()
+        ]
         last = saved[-1] if saved else last
         # The save in flight at the kill may or may not have landed; nothing else may differ.
         confirmed = _check_intact(tmp_path, last, last + 1)
