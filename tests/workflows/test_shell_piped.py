@@ -149,15 +149,7 @@ def test_outside_a_git_repository_the_diff_error_is_shown_and_the_shell_continue
 def test_without_a_clipboard_the_prompt_is_printed(repo: Path, osm_env, tmp_path: Path) -> None:
     env = {**osm_env, "PATH": str(tmp_path / "empty-bin") + os.pathsep + "/nonexistent"}
     env["OSM_CLIPBOARD"] = "exit 3"
-    done = subprocess.run(
-        [sys.executable, "-m", "one_shot_man", "code-review", "-store", "memory"],
-        input="note keep me\ncopy\nlist\nexit\n",
-        cwd=repo,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    done = osm(["code-review", "-store", "memory"], "note keep me\ncopy\nlist\nexit\n", repo, env)
     assert done.returncode == 0, done.stderr
     out = done.stdout
     notice = [line for line in out.splitlines() if "clipboard" in line.lower()]
@@ -176,15 +168,7 @@ def test_no_clipboard_at_all_prints_and_saves_the_prompt(
     saves.mkdir()
     env = {**osm_env, "PATH": str(tmp_path / "empty-bin"), "TMPDIR": str(saves)}
     env.pop("OSM_CLIPBOARD", None)
-    done = subprocess.run(
-        [sys.executable, "-m", "one_shot_man", "code-review", "-store", "memory"],
-        input="note keep me\ncopy\nlist\nexit\n",
-        cwd=repo,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    done = osm(["code-review", "-store", "memory"], "note keep me\ncopy\nlist\nexit\n", repo, env)
     assert done.returncode == 0, done.stderr
     out = done.stdout
     assert "Prompt copied to clipboard." not in out
