@@ -297,20 +297,13 @@ class Engine:
         self._runtime.set_global(name, value)
 
     def get_global(self, name: str) -> Any:
-        """A global's value as JSON-like Python data; None for undefined/null/functions."""
-        from _quickjs import JSException
+        """A global's value as JSON-like Python data; None for undefined/null/functions.
 
-        code = f"JSON.stringify(globalThis[{json.dumps(name)}])"
-
-        def job(js: Any) -> Any:
-            try:
-                return js.eval(code)
-            except JSException as exc:  # BigInt, cycles: not representable as data
-                message = format_js_error(str(exc), name)
-                raise ScriptError(f"cannot read global {name}: {message}") from None
-
-        text = self._on_loop(job)
-        return None if text is None else json.loads(text)
+        A value JSON cannot carry (BigInt, a cycle) is a ScriptError naming the global.
+        """
+        if self._closed:
+            raise ScriptError("engine is closed")
+        return self._runtime.get_global(name)
 
     def execute_script(self, name: str, source: str, *, path: str | None = None) -> None:
         """Run `source` as a classic script named `name` with a fresh `ctx` (spec §4.2).

@@ -257,10 +257,14 @@ class Runtime:
             raise RuntimeClosedError("runtime is closed")
         if self._jobs and not self._depth:
             self._run_jobs()
-        value = self._ctx.get(name)
-        if isinstance(value, _quickjs.Object):
-            text = value.json()
-            return None if text is None else json.loads(text)
+        try:
+            value = self._ctx.get(name)
+            if isinstance(value, _quickjs.Object):
+                text = value.json()
+                return None if text is None else json.loads(text)
+        except (_JSException, TypeError) as exc:  # BigInt, cycles: not representable as data
+            reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise ScriptError(f"cannot read global {name}: {reason}") from None
         return value
 
     def get_callable(self, name: str) -> Callable[..., Any]:

@@ -334,3 +334,14 @@ def test_waiting_in_a_host_call_does_not_count_against_the_time_limit():
         rt.run_sync(lambda ctx: ctx.add_callable("pause", lambda: time.sleep(0.5)))
         rt.load_script("wait.js", "pause(); var done = true;")
         assert rt.get_global("done") is True
+
+
+def test_get_global_of_a_value_json_cannot_carry_is_a_script_error():
+    from one_shot_man.errors import ScriptError
+    from one_shot_man.scripting import Runtime
+
+    with Runtime() as rt:
+        rt.load_script("t.js", "var big = 10n; var loop = {}; loop.self = loop;")
+        for name in ("big", "loop"):
+            with pytest.raises(ScriptError, match=f"cannot read global {name}"):
+                rt.get_global(name)
