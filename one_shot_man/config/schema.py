@@ -12,7 +12,14 @@ import os
 
 from one_shot_man.config.model import Config, ConfigIssue
 from one_shot_man.config.parser import SESSIONS_SECTION
-from one_shot_man.config.values import parse_bool, parse_duration, parse_int, quote
+from one_shot_man.config.values import (
+    SCRIPT_EVAL_TIMEOUT_DEFAULT,
+    SCRIPT_MEMORY_LIMIT_MB_DEFAULT,
+    parse_bool,
+    parse_duration,
+    parse_int,
+    quote,
+)
 
 __all__ = [
     "KNOWN_SECTIONS",
@@ -254,8 +261,20 @@ _GLOBAL_KEYS: tuple[tuple[str, str, str, str, str], ...] = (
     ("script.paths", _P, "", "", "Extra script directories"),
     ("script.path-patterns", _P, "scripts", "", "Directory names that hold scripts"),
     ("script.module-paths", _P, "", "", "Directories searched by require()"),
-    ("script.eval-timeout", _D, "30s", "", "Time limit for one script evaluation"),
-    ("script.memory-limit-mb", _I, "512", "", "Memory limit of the script engine, in MiB"),
+    (
+        "script.eval-timeout",
+        _D,
+        SCRIPT_EVAL_TIMEOUT_DEFAULT,
+        "",
+        "Time limit for one script evaluation",
+    ),
+    (
+        "script.memory-limit-mb",
+        _I,
+        SCRIPT_MEMORY_LIMIT_MB_DEFAULT,
+        "",
+        "Memory limit of the script engine, in MiB",
+    ),
     ("goal.autodiscovery", _B, "true", "", "Search parent directories for goals"),
     ("goal.disable-standard-paths", _B, "false", "", "Skip the standard goal paths"),
     ("goal.debug-discovery", _B, "false", "", "Log how goals are discovered"),

@@ -41,6 +41,12 @@ _UNITS = {
 _DIGITS = "0123456789"
 
 
+#: Defaults of the scripting keys, read on every engine start. The schema declares them
+#: from here, so the engine need not build the whole schema to know them.
+SCRIPT_EVAL_TIMEOUT_DEFAULT = "30s"
+SCRIPT_MEMORY_LIMIT_MB_DEFAULT = "512"
+
+
 def parse_bool(value: str) -> bool:
     """Parse the config file's bool (`true 1 yes on` / `false 0 no off`, any case).
 

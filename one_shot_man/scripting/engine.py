@@ -79,17 +79,29 @@ def _config_value(config: Any, key: str) -> str | None:
         return None
 
 
-def _duration_seconds(text: str | None, default: float | None) -> float | None:
-    """`script.eval-timeout` (Go duration syntax, e.g. `30s`, `1m30s`); 0 disables it."""
-    if not text:
-        return default
-    from one_shot_man.config.values import parse_duration
+def _script_limits(config: Any) -> tuple[float | None, int | None]:
+    """`script.eval-timeout` (s) and `script.memory-limit-mb` from the config, else the defaults.
 
-    try:
-        nanoseconds = parse_duration(text.strip())
-    except ValueError:
-        return default  # `osm config` validation reports the bad value
-    return nanoseconds / 1e9 if nanoseconds > 0 else None
+    The defaults are the schema's own constants (the schema itself is not built on this hot
+    path). 0 turns a limit off; a value that does not parse falls back to the default
+    (`osm config` reports it).
+    """
+    from one_shot_man.config.values import (
+        SCRIPT_EVAL_TIMEOUT_DEFAULT,
+        SCRIPT_MEMORY_LIMIT_MB_DEFAULT,
+        parse_duration,
+        parse_int,
+    )
+
+    def read(key: str, default: str, parse: Callable[[str], int]) -> int:
+        try:
+            return parse((_config_value(config, key) or default).strip())
+        except ValueError:
+            return parse(default)
+
+    timeout_ns = read("script.eval-timeout", SCRIPT_EVAL_TIMEOUT_DEFAULT, parse_duration)
+    memory_mb = read("script.memory-limit-mb", SCRIPT_MEMORY_LIMIT_MB_DEFAULT, parse_int)
+    return (timeout_ns / 1e9 if timeout_ns > 0 else None, memory_mb if memory_mb > 0 else None)
 
 
 class Engine:
@@ -135,13 +147,11 @@ class Engine:
         self.module_state: dict[str, Any] = {}
         self.bridge = HostBridge()
         self._register_host()
-        eval_timeout = _duration_seconds(_config_value(config, "script.eval-timeout"), 30.0)
-        memory = _config_value(config, "script.memory-limit-mb")
-        memory_mb = int(memory) if memory and memory.strip().isdigit() else 512
+        eval_timeout, memory_mb = _script_limits(config)
         # The creating thread owns the runtime and runs all JavaScript (spec §4.3, HEAD).
         self._runtime = Runtime(
             eval_timeout=eval_timeout,
-            memory_limit_mb=memory_mb or None,
+            memory_limit_mb=memory_mb,
             stdout=self._stdout,
             stderr=self._stderr,
         )
@@ -166,9 +176,12 @@ class Engine:
         if self._state_manager is None:
             if self._closed:
                 return None
-            from one_shot_man.scripting.state import open_state_manager, resolve_store_name
+            from one_shot_man.config import Config
+            from one_shot_man.scripting.state import open_state_manager
 
-            store_name = resolve_store_name(self._store, _config_value(self._config, "store"))
+            # --store, else OSM_STORE, else the config's `store`, else the schema's `fs`.
+            settings = self._config if isinstance(self._config, Config) else Config()
+            store_name = self._store or settings.resolve("store")
             self._state_manager = open_state_manager(self.session_id, store_name, warn=self._warn)
         return self._state_manager
 

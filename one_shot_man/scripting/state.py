@@ -234,16 +234,6 @@ class StateManager:
                 raise persist_error
 
 
-def resolve_store_name(flag_value: str | None, config_value: str | None = None) -> str:
-    """`--store` flag, else `OSM_STORE`, else the config's `store` key, else `fs`."""
-    import os
-
-    for candidate in (flag_value, os.environ.get("OSM_STORE"), config_value):
-        if candidate:
-            return candidate
-    return "fs"
-
-
 def open_state_manager(
     session_id: str,
     store: str,

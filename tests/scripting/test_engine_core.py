@@ -458,3 +458,44 @@ def test_host_results_with_lone_surrogates_reach_javascript(engine, streams):
     engine.bridge.register("odd", lambda: "a\udcff b ✓")
     engine.execute_script("t", "output.print(__osm.call('odd').length)")
     assert streams[0].getvalue() == "6\n"
+
+
+def test_store_is_flag_then_osm_store_then_config_then_fs(streams, monkeypatch):
+    from one_shot_man.config import Config
+    from one_shot_man.storage import FileSystemBackend, InMemoryBackend
+
+    def backend_of(**kwargs):
+        eng = Engine(*streams, session_id="store-choice", **kwargs)
+        try:
+            return type(eng.state_manager._backend)
+        finally:
+            eng.close()
+            clear_all_in_memory_sessions()
+
+    memory_config = Config()
+    memory_config.set_global_option("store", "memory")
+    assert backend_of() is FileSystemBackend
+    assert backend_of(config=memory_config) is InMemoryBackend
+    monkeypatch.setenv("OSM_STORE", "fs")
+    assert backend_of(config=memory_config) is FileSystemBackend
+    assert backend_of(store="memory") is InMemoryBackend
+
+
+def test_script_limits_come_from_the_config_schema(streams):
+    from one_shot_man.config import Config
+
+    config = Config()
+    config.set_global_option("script.eval-timeout", "1500ms")
+    config.set_global_option("script.memory-limit-mb", "64")
+    eng = Engine(*streams, session_id="limits", store="memory", config=config)
+    assert (eng.runtime.eval_timeout, eng.runtime.memory_limit_mb) == (1.5, 64)
+    eng.close()
+    defaults = Engine(*streams, session_id="limits", store="memory")
+    assert (defaults.runtime.eval_timeout, defaults.runtime.memory_limit_mb) == (30.0, 512)
+    defaults.close()
+    config.set_global_option("script.eval-timeout", "soon")  # unparsable: the default applies
+    config.set_global_option("script.memory-limit-mb", "0")  # 0 turns the limit off
+    eng = Engine(*streams, session_id="limits", store="memory", config=config)
+    assert (eng.runtime.eval_timeout, eng.runtime.memory_limit_mb) == (30.0, None)
+    eng.close()
+    clear_all_in_memory_sessions()

@@ -14,7 +14,6 @@ from one_shot_man.scripting.state import (
     HISTORY_LIMIT,
     StateManager,
     open_state_manager,
-    resolve_store_name,
 )
 from one_shot_man.storage import (
     FileSystemBackend,
@@ -206,11 +205,3 @@ def test_unknown_store_falls_back_but_memory_failure_is_fatal():
     sm.close()
     with pytest.raises(StorageError):
         open_state_manager("", "memory", warn=warnings.append)
-
-
-def test_store_name_resolution(monkeypatch):
-    assert resolve_store_name(None) == "fs"
-    assert resolve_store_name(None, "memory") == "memory"
-    monkeypatch.setenv("OSM_STORE", "memory")
-    assert resolve_store_name(None, "fs") == "memory"
-    assert resolve_store_name("fs") == "fs"
