@@ -12,18 +12,9 @@ from pathlib import Path
 
 import pytest
 
-_ISOLATED_VARS = (
-    "OSM_SESSION",
-    "OSM_STORE",
-    "OSM_CONFIG",
-    "OSM_CLIPBOARD",
-    "OSM_DISABLE_GOAL_AUTODISCOVERY",
-    "TMUX",
-    "TMUX_PANE",
-    "STY",
-    "SSH_CONNECTION",
-    "TERM_SESSION_ID",
-)
+# One list of the variables that change what osm does, shared with the benchmarks (which
+# keep it in their stdlib-only helper module because they also run against old commits).
+from benchmarks.common import ISOLATED_VARS as _ISOLATED_VARS
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
