@@ -115,7 +115,9 @@ def format_argv(args: object) -> str:
     if not isinstance(args, (list, tuple)):
         return str(args)
     if not all(isinstance(a, str) for a in args):
-        return " ".join(_js_string(a) for a in args)
+        from one_shot_man.scripting.jsstring import js_string
+
+        return " ".join(js_string(a) for a in args)
     return " ".join(_quote(a) for a in args)
 
 
@@ -123,15 +125,3 @@ def _quote(arg: str) -> str:
     if arg and not any(ch in _JS_WHITESPACE for ch in arg):
         return arg
     return '"' + arg.replace('"', '\\"') + '"'
-
-
-def _js_string(value: object) -> str:
-    if value is None:
-        return "null"
-    if value is True:
-        return "true"
-    if value is False:
-        return "false"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)

@@ -11,10 +11,10 @@ that do not need JavaScript (labels, editor parsing, list lines).
 
 from __future__ import annotations
 
-import math
 import os
 from collections.abc import Callable, Mapping, Sequence
 
+from one_shot_man.scripting.jsstring import js_string
 from one_shot_man.scripting.template_fmt import go_type_name
 
 TYPE_CHECKING = False  # typing costs ~2 ms to import; annotations only need it for checkers
@@ -38,34 +38,6 @@ __all__ = [
 MIN_FENCE = 5
 DEFAULT_DIFF_LABEL = "git diff (default: HEAD)"
 _TICKS = "`" * MIN_FENCE
-
-
-# ---------------------------------------------------------------------- JS coercion
-def js_string(value: object) -> str:
-    """JavaScript's `String(value)` for the Python forms of JS values (None → `null`)."""
-    if isinstance(value, str):
-        return value
-    if value is None:
-        return "null"
-    if value is True:
-        return "true"
-    if value is False:
-        return "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        if math.isnan(value):
-            return "NaN"
-        if math.isinf(value):
-            return "Infinity" if value > 0 else "-Infinity"
-        if value.is_integer() and abs(value) < 1e21:
-            return str(int(value))
-        return repr(value)
-    if isinstance(value, (list, tuple)):
-        return ",".join("" if v is None else js_string(v) for v in value)
-    if isinstance(value, Mapping):
-        return "[object Object]"
-    return str(value)
 
 
 def _text(value: object) -> str:
