@@ -17,6 +17,7 @@ from one_shot_man.storage.errors import CleanupLockedError, StorageError
 from one_shot_man.storage.inspector import SessionInfo, scan_sessions
 from one_shot_man.storage.locking import acquire_lock_handle, release_lock_handle
 from one_shot_man.storage.paths import LOCK_SUFFIX, SESSION_SUFFIX, _sessions_dir_str
+from one_shot_man.storage.privacy import check_private_dir, make_private_dirs
 
 __all__ = ["DEFAULT_MIN_ORPHAN_AGE", "STALE_TEMP_AGE", "Cleaner", "CleanupReport"]
 
@@ -62,7 +63,7 @@ class Cleaner:
         directory = _sessions_dir_str(self.sessions_dir)
         lock_path = os.path.join(os.path.dirname(os.path.abspath(directory)), "cleanup.lock")
         try:
-            os.makedirs(os.path.dirname(lock_path), 0o755, exist_ok=True)
+            make_private_dirs(os.path.dirname(lock_path))
         except OSError:
             pass  # acquiring below reports the real problem
         try:
@@ -106,6 +107,7 @@ class Cleaner:
 
     def _run(self, directory: str, exclude_id: str) -> CleanupReport:
         report = CleanupReport()
+        check_private_dir(directory, create=False)  # never delete in someone else's folder
         sessions = scan_sessions(directory)
         candidates: list[SessionInfo] = []
         for info in sessions:

@@ -28,6 +28,7 @@ from one_shot_man.storage.paths import (
     _sessions_dir_str,
     validate_session_id,
 )
+from one_shot_man.storage.privacy import PRIVATE_FILE_MODE, check_private_dir, make_private_dirs
 from one_shot_man.storage.schema import CURRENT_SCHEMA_VERSION, Session, utc_now
 
 __all__ = ["FileSystemBackend"]
@@ -97,16 +98,8 @@ class FileSystemBackend(BoundBackend):
         self._mutex = threading.Lock()
         self._pid = os.getpid()
         self._handle: LockHandle | None = None
-        try:
-            handle = acquire_lock_handle(self._lock_path)
-        except StorageError:
-            try:
-                os.makedirs(directory, 0o755, exist_ok=True)
-            except OSError as exc:
-                raise StorageError(
-                    f"failed to create session directory {directory}: {exc.strerror or exc}"
-                ) from exc
-            handle = acquire_lock_handle(self._lock_path)
+        check_private_dir(directory)
+        handle = acquire_lock_handle(self._lock_path)
         if handle is None:
             raise SessionLockedError(
                 f"session {quote(session_id)} is locked by another osm process "
@@ -187,7 +180,7 @@ class FileSystemBackend(BoundBackend):
             session.version = CURRENT_SCHEMA_VERSION
             session.update_time = utc_now()
             data = encode_session(session, indent=True)
-            atomic_write_file(self._path, data, 0o644)
+            atomic_write_file(self._path, data, PRIVATE_FILE_MODE)
             self._state = _WRITABLE
             try:
                 _known_good[self._path] = _fingerprint(os.stat(self._path))
@@ -233,7 +226,7 @@ class FileSystemBackend(BoundBackend):
                     f"failed to stat session file {self._path}: {exc.strerror or exc}"
                 ) from exc
             try:
-                os.makedirs(os.path.dirname(dest_path) or ".", 0o755, exist_ok=True)
+                make_private_dirs(os.path.dirname(dest_path) or ".")
             except OSError as exc:
                 raise StorageError(
                     f"failed to create archive directory for {dest_path}: {exc.strerror or exc}"
@@ -255,7 +248,7 @@ class FileSystemBackend(BoundBackend):
                     f"failed to read session {self._path} for archive: {exc.strerror or exc}"
                 ) from exc
             try:
-                fd = os.open(dest_path, _ARCHIVE_FLAGS, 0o644)
+                fd = os.open(dest_path, _ARCHIVE_FLAGS, PRIVATE_FILE_MODE)
             except FileExistsError:
                 raise ArchiveExistsError(dest_path) from None
             except OSError as exc:
@@ -264,6 +257,8 @@ class FileSystemBackend(BoundBackend):
                 ) from exc
             try:
                 try:
+                    if os.fstat(fd).st_mode & 0o777 != PRIVATE_FILE_MODE:  # the umask's doing
+                        os.fchmod(fd, PRIVATE_FILE_MODE)
                     view = memoryview(data)
                     while view:
                         view = view[os.write(fd, view) :]

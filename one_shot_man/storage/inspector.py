@@ -22,6 +22,7 @@ from one_shot_man.storage.paths import (
     _sessions_dir_str,
     validate_session_id,
 )
+from one_shot_man.storage.privacy import check_private_dir
 
 __all__ = ["SessionInfo", "scan_sessions"]
 
@@ -63,6 +64,8 @@ def scan_sessions(sessions_dir: str | os.PathLike[str] | None = None) -> list[Se
     raises `StorageError`. `update_time` and `create_time` are the file's mtime.
     """
     directory = _sessions_dir_str(sessions_dir)
+    if not check_private_dir(directory, create=False, what="sessions"):
+        return []
     try:
         with os.scandir(directory) as it:
             entries = sorted(it, key=lambda e: e.name)

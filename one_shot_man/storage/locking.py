@@ -20,6 +20,8 @@ __all__ = ["LockHandle", "acquire_lock_handle", "is_locked", "release_lock_handl
 _OPEN_FLAGS = os.O_RDWR | getattr(os, "O_CLOEXEC", 0)
 _PROBE_FLAGS = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0)
 _MAX_ATTEMPTS = 16
+#: Lock files are private like the sessions they guard (see storage.privacy).
+_LOCK_MODE = 0o600
 
 if sys.platform == "win32":  # pragma: no cover - exercised only on Windows
     import msvcrt
@@ -65,6 +67,12 @@ else:
         except FileNotFoundError:
             return False
         held = os.fstat(fd)
+        if held.st_mode & 0o777 != _LOCK_MODE:
+            # Created under an odd umask, or by an older osm (0644): private from now on.
+            try:
+                os.fchmod(fd, _LOCK_MODE)
+            except OSError:
+                pass
         return st.st_ino == held.st_ino and st.st_dev == held.st_dev
 
 
@@ -103,7 +111,7 @@ def acquire_lock_handle(path: str | os.PathLike[str], *, create: bool = True) ->
     flags = _OPEN_FLAGS | os.O_CREAT if create else _OPEN_FLAGS
     for _ in range(_MAX_ATTEMPTS):
         try:
-            fd = os.open(target, flags, 0o644)
+            fd = os.open(target, flags, _LOCK_MODE)
         except FileNotFoundError:
             if not create:
                 return None

@@ -145,9 +145,11 @@ def cleanup_lock_path(sessions_dir: str | os.PathLike[str] | None = None) -> Pat
 
 
 def archive_directory(sessions_dir: str | os.PathLike[str] | None = None) -> Path:
-    """`<sessions dir>/archive`, created (0755) on every call like the Go original."""
+    """`<sessions dir>/archive`, created (0700, private) on every call like the Go original."""
+    from one_shot_man.storage.privacy import check_private_dir
+
     path = Path(_sessions_dir_str(sessions_dir), ARCHIVE_DIR_NAME)
-    os.makedirs(path, 0o755, exist_ok=True)
+    check_private_dir(os.fspath(path), what="archive")
     return path
 
 

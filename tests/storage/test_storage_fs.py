@@ -102,7 +102,7 @@ def test_save_writes_current_version_and_load_roundtrips(tmp_path: Path) -> None
     assert json.loads(raw)["version"] == "0.2.0"
     assert raw.startswith(b'{\n  "version": "0.2.0",\n')
     assert not raw.endswith(b"\n")
-    assert (tmp_path / "abc.session.json").stat().st_mode & 0o777 == 0o644
+    assert (tmp_path / "abc.session.json").stat().st_mode & 0o777 == 0o600
     with FileSystemBackend("abc", sessions_dir=tmp_path) as backend:
         loaded = backend.load_session("abc")
     assert loaded.id == "abc"
