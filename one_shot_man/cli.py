@@ -80,7 +80,7 @@ def run(
     if registry is None:
         from one_shot_man.command.registry import Registry
 
-        registry = Registry(load_config(stderr))
+        registry = Registry(load_config(stderr), warn=lambda line: stderr.write(line + "\n"))
 
     if want_help.value or want_help_long.value or not rest:
         return _execute(registry.get("help"), [], stdout, stderr)

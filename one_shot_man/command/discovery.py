@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping
 
     from one_shot_man.config import Config
+    from one_shot_man.trust.project import CodeDir
 
 __all__ = [
     "DEFAULT_MAX_TRAVERSAL_DEPTH",
@@ -25,6 +26,7 @@ __all__ = [
     "ScriptDiscoveryConfig",
     "compute_path_score",
     "directory_exists",
+    "discover_script_dirs",
     "discover_script_paths",
     "executable_dir",
     "expand_path",
@@ -38,6 +40,8 @@ __all__ = [
 DEFAULT_MAX_TRAVERSAL_DEPTH = 10
 MAX_TRAVERSAL_DEPTH_LIMIT = 100
 DEFAULT_PATH_PATTERNS = ("scripts",)
+#: The working directory's legacy script folder (a project's, like autodiscovered ones).
+PROJECT_SCRIPT_DIR = "scripts"
 #: Score distance/depth of a path unrelated to cwd, config and executable (Go uses MaxInt).
 FAR = 1 << 62
 _WINDOWS_EXEC_EXTS = (".exe", ".com", ".bat", ".cmd")
@@ -325,6 +329,34 @@ def discover_script_paths(
     duplicates keep their first occurrence, and the result is sorted by
     `compute_path_score` then by path. Directories need not exist.
     """
+    dirs = discover_script_dirs(
+        config,
+        cwd=cwd,
+        config_dir=config_dir,
+        exec_dir=exec_dir,
+        discovery=discovery,
+        warn=warn,
+    )
+    return [d.path for d in dirs]
+
+
+def discover_script_dirs(
+    config: Config | None = None,
+    *,
+    cwd: str | None = None,
+    config_dir: str | None = None,
+    exec_dir: str | None = None,
+    discovery: ScriptDiscoveryConfig | None = None,
+    warn: Callable[[str], None] | None = None,
+) -> list[CodeDir]:
+    """`discover_script_paths`, each folder marked with the project it was found in.
+
+    `./scripts` and the folders found walking up from the working directory belong to
+    a project (their scripts need the user's trust); the executable's and the config
+    folder's `scripts` and `script.paths` are the user's own, however else reached.
+    """
+    from one_shot_man.trust.project import CodeDir
+
     settings = discovery or ScriptDiscoveryConfig.from_config(config, warn)
     if cwd is None:
         try:
@@ -334,8 +366,14 @@ def discover_script_paths(
     cfg_dir = _config_dir() if config_dir is None else config_dir
     exe_dir = executable_dir() if exec_dir is None else exec_dir
 
-    candidates = legacy_script_paths(cwd=cwd, config_dir=cfg_dir, exec_dir=exe_dir)
-    candidates.extend(expand_path(p) for p in settings.custom_paths)
+    # (path, project folder or None, path below the project folder)
+    candidates: list[tuple[str, str | None, str]] = []
+    for path in legacy_script_paths(cwd=cwd, config_dir=cfg_dir, exec_dir=exe_dir):
+        if path == os.path.join(cwd, PROJECT_SCRIPT_DIR):
+            candidates.append((path, cwd, PROJECT_SCRIPT_DIR))
+        else:
+            candidates.append((path, None, ""))
+    candidates.extend((expand_path(p), None, "") for p in settings.custom_paths)
     if settings.autodiscovery:
         ancestors = _walk_up(cwd, settings.max_traversal_depth)
         if settings.git_traversal:
@@ -344,24 +382,26 @@ def discover_script_paths(
                     for pattern in settings.path_patterns:
                         candidate = os.path.join(directory, pattern)
                         if directory_exists(candidate):
-                            candidates.append(candidate)
+                            candidates.append((candidate, directory, pattern))
         for directory in ancestors:
             for pattern in settings.path_patterns:
                 candidate = os.path.join(directory, pattern)
                 if directory_exists(candidate):
-                    candidates.append(candidate)
+                    candidates.append((candidate, directory, pattern))
 
-    seen: set[str] = set()
-    unique: list[str] = []
-    for candidate in candidates:
+    found: dict[str, CodeDir] = {}
+    for candidate, root, rel in candidates:
         if not candidate.strip():
             continue
         normalised = _normalise(candidate, cwd)
-        if normalised not in seen:
-            seen.add(normalised)
-            unique.append(normalised)
+        known = found.get(normalised)
+        if known is None:
+            found[normalised] = CodeDir(normalised, root, rel)
+        elif root is None:
+            known.root, known.rel = None, ""  # the user's own, however else it is reached
     cfg_norm = _normalise(cfg_dir, cwd) if cfg_dir else ""
     exe_norm = _normalise(exe_dir, cwd) if exe_dir else ""
     patterns = settings.path_patterns
-    unique.sort(key=lambda p: (compute_path_score(p, cwd, cfg_norm, exe_norm, patterns), p))
-    return unique
+    dirs = list(found.values())
+    dirs.sort(key=lambda d: (compute_path_score(d.path, cwd, cfg_norm, exe_norm, patterns), d.path))
+    return dirs

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from one_shot_man.command.engine_support import new_engine, run_terminal
 from one_shot_man.errors import CommandError
+from one_shot_man.trust.project import trust_hint
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable
     from typing import Any, TextIO
 
-__all__ = ["GoalCommand", "GoalOptions", "format_goal_list"]
+__all__ = ["GoalCommand", "GoalOptions", "format_goal_list", "format_ignored_goals"]
 
 NAME = "goal"
 DESCRIPTION = "Access pre-written goals for common development tasks"
@@ -77,6 +78,32 @@ def _category_heading(category: str) -> str:
     return "".join(out)
 
 
+def _origin_note(goal: Any) -> str:
+    """` [project /repo]` after a project goal (plus why it will not run, if it will not)."""
+    root = getattr(goal, "project_root", None)
+    if root is None:
+        return ""
+    trust = getattr(goal, "trust", "trusted")
+    if trust == "trusted":
+        return f"  [project {root}]"
+    state = "changed since trusted" if trust == "changed" else "not trusted"
+    return f"  [project {root}, {state}]"
+
+
+def format_ignored_goals(ignored: dict[str, Any], category: str = "") -> str:
+    """The note under a listing for untrusted project goals that a built-in or user goal hides."""
+    if category:
+        wanted = category.casefold()
+        ignored = {n: g for n, g in ignored.items() if g.category.casefold() == wanted}
+    if not ignored:
+        return ""
+    lines = ["", "Ignored project goals (their folder is not trusted; the goal listed runs):"]
+    for name in sorted(ignored):
+        goal = ignored[name]
+        lines.append(f"  {name:<20} {goal.source}  (to use it: {trust_hint(goal.project_root)})")
+    return "\n".join(lines) + "\n"
+
+
 def format_goal_list(goals: list[Any], category: str = "") -> str:
     """The `osm goal -l` listing, with the optional case-insensitive category filter."""
     if category:
@@ -93,7 +120,7 @@ def format_goal_list(goals: list[Any], category: str = "") -> str:
     for cat in sorted(groups):
         lines.append(f"{_category_heading(cat)}:")
         for goal in sorted(groups[cat], key=lambda g: g.name):
-            lines.append(f"  {goal.name:<20} {goal.description}")
+            lines.append(f"  {goal.name:<20} {goal.description}{_origin_note(goal)}")
         lines.append("")
     lines += [
         "Usage:",
@@ -111,6 +138,40 @@ def _read_flag(ref: Any) -> Any:
     if callable(ref):
         return ref()
     return ref
+
+
+def _write_list(registry: Any, category: str, stdout: TextIO) -> int:
+    stdout.write(format_goal_list(registry.get_all_goals(), category))
+    stdout.write(format_ignored_goals(getattr(registry, "ignored", {}), category))
+    return 0
+
+
+def _why_untrusted(goal: Any) -> str:
+    if goal.trust == "changed":
+        return "its file changed since you trusted that folder"
+    return "you have not trusted that folder"
+
+
+def _check_trust(goal: Any, ignored: Any, stderr: TextIO) -> None:
+    """Refuse an untrusted project goal; say once that a shadowed one was ignored."""
+    from one_shot_man.trust.project import UntrustedProjectError
+
+    if not getattr(goal, "trusted", True):
+        root = goal.project_root
+        raise UntrustedProjectError(
+            f"goal '{goal.name}' comes from {goal.source} in the project folder {root}, and "
+            f"{_why_untrusted(goal)}; its JavaScript does not run until you review it and run "
+            f"'{trust_hint(root)}'",
+            root,
+        )
+    if ignored is not None:
+        kind = "built-in" if goal.builtin else "your"
+        stderr.write(
+            f"osm: ignored the project goal '{goal.name}' from {ignored.source} "
+            f"({_why_untrusted(ignored)}, {ignored.project_root}); {kind} goal "
+            f"'{goal.name}' runs instead. "
+            f"To use the project's goal, review it and run '{trust_hint(ignored.project_root)}'\n"
+        )
 
 
 class GoalCommand:
@@ -180,15 +241,13 @@ class GoalCommand:
         """`execute` with explicit options (what tests and other callers use)."""
         registry = self._goal_registry(stderr)
         if opts.list:
-            stdout.write(format_goal_list(registry.get_all_goals(), opts.category))
-            return 0
+            return _write_list(registry, opts.category, stdout)
         if opts.run:
             goal_name, interactive = opts.run, opts.interactive
         elif args:
             goal_name, interactive = args[0], True
         else:
-            stdout.write(format_goal_list(registry.get_all_goals(), opts.category))
-            return 0
+            return _write_list(registry, opts.category, stdout)
 
         from one_shot_man.workflows.goals import GoalNotFoundError
 
@@ -199,6 +258,7 @@ class GoalCommand:
                 f"Goal '{goal_name}' not found. Use 'osm goal -l' to list available goals.\n"
             )
             raise
+        _check_trust(goal, getattr(registry, "ignored", {}).get(goal_name), stderr)
         if "script" in goal.ignored_fields:
             stderr.write(
                 f'warning: {goal.source}: the "script" field is not supported and was '

@@ -16,10 +16,26 @@ from one_shot_man.errors import CommandError, CommandNotFoundError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from one_shot_man.command.base import Command
     from one_shot_man.config import Config
+    from one_shot_man.trust.project import CodeDir
+    from one_shot_man.trust.store import TrustStore
 
 __all__ = ["BUILTIN_COMMANDS", "BuiltinSpec", "Registry", "is_valid_script_name"]
+
+
+def _why(verdict: str) -> str:
+    if verdict == "changed":
+        return "it changed since you trusted that folder"
+    return "you have not trusted that folder"
+
+
+def _hint(root: str) -> str:
+    from one_shot_man.trust.project import trust_hint
+
+    return trust_hint(root)
 
 
 class BuiltinSpec:
@@ -154,6 +170,13 @@ BUILTIN_COMMANDS: dict[str, BuiltinSpec] = {
             "Access pre-written goals for common development tasks",
             "goal [options] [goal-name]",
         ),
+        BuiltinSpec(
+            "trust",
+            _P + "trust_cmd",
+            "create",
+            "Allow a project folder's goals and scripts to run (or list/revoke trust)",
+            "trust [options] [dir]",
+        ),
     )
 }
 
@@ -174,9 +197,25 @@ def is_valid_script_name(name: str) -> bool:
 class Registry:
     """The commands `osm` can run: registered ones, lazy built-ins, script commands."""
 
-    __slots__ = ("_builtins", "_commands", "_extra_script_paths", "_script_paths", "config")
+    __slots__ = (
+        "_builtins",
+        "_commands",
+        "_extra_script_paths",
+        "_project_dirs",
+        "_script_paths",
+        "_trust_store",
+        "_warn",
+        "config",
+    )
 
-    def __init__(self, config: Config | None = None, *, builtins: bool = True) -> None:
+    def __init__(
+        self,
+        config: Config | None = None,
+        *,
+        builtins: bool = True,
+        warn: Callable[[str], None] | None = None,
+        trust_store: TrustStore | None = None,
+    ) -> None:
         if config is None:
             from one_shot_man.config import Config
 
@@ -186,6 +225,10 @@ class Registry:
         self._builtins: dict[str, BuiltinSpec] = BUILTIN_COMMANDS if builtins else {}
         self._script_paths: list[str] | None = None
         self._extra_script_paths: list[str] = []
+        #: Script folder -> its entry, for the folders that belong to a project.
+        self._project_dirs: dict[str, CodeDir] = {}
+        self._warn = warn
+        self._trust_store = trust_store
 
     # -- registration -------------------------------------------------------
 
@@ -254,9 +297,11 @@ class Registry:
     def script_paths(self) -> list[str]:
         """The script directories in discovery order (computed on first use)."""
         if self._script_paths is None:
-            from one_shot_man.command.discovery import discover_script_paths
+            from one_shot_man.command.discovery import discover_script_dirs
 
-            paths = discover_script_paths(self.config)
+            dirs = discover_script_dirs(self.config)
+            paths = [d.path for d in dirs]
+            self._project_dirs = {d.path: d for d in dirs if d.is_project}
             for extra in self._extra_script_paths:
                 if extra not in paths:
                     paths.append(extra)
@@ -264,10 +309,17 @@ class Registry:
         return self._script_paths
 
     def _find_script(self, name: str) -> Command | None:
+        """The first runnable `name` in the script folders, skipping untrusted project ones.
+
+        An untrusted project script never takes the place of the user's own script of
+        that name (that one runs, with a note); when it is the only one, the error
+        says how to trust its folder.
+        """
         if not is_valid_script_name(name):
             return None
         from one_shot_man.command.discovery import is_executable
 
+        skipped: tuple[str, str, str] | None = None  # (path, project folder, verdict)
         for directory in self.script_paths():
             candidate = os.path.join(directory, name)
             try:
@@ -276,10 +328,73 @@ class Registry:
                 continue
             if (st.st_mode & 0o170000) == 0o040000:  # a directory
                 continue
-            if is_executable(candidate, st.st_mode):
-                from one_shot_man.command.script_command import ScriptCommand
+            if not is_executable(candidate, st.st_mode):
+                continue
+            project = self._project_dirs.get(directory)
+            if project is not None:
+                verdict = self._script_verdict(project, name, candidate)
+                if verdict != "trusted":
+                    if skipped is None:
+                        skipped = (candidate, self._trust().real_root(project.root), verdict)
+                    continue
+            from one_shot_man.command.script_command import ScriptCommand
 
-                return ScriptCommand(name, candidate)
+            if skipped is not None:
+                self._note(
+                    f"osm: ignored the project script {skipped[0]} ({_why(skipped[2])}, "
+                    f"{skipped[1]}); running {candidate} instead. To use the project's "
+                    f"script, review it and run '{_hint(skipped[1])}'"
+                )
+            return ScriptCommand(name, candidate)
+        if skipped is not None:
+            from one_shot_man.trust.project import UntrustedProjectError
+
+            raise UntrustedProjectError(
+                f"command '{name}' is the project script {skipped[0]} in {skipped[1]}, and "
+                f"{_why(skipped[2])}; it does not run until you review it and run "
+                f"'{_hint(skipped[1])}'",
+                skipped[1],
+            )
+        return None
+
+    def _trust(self) -> TrustStore:
+        if self._trust_store is None:
+            from one_shot_man.trust.store import default_store
+
+            self._trust_store = default_store(self._warn)
+        return self._trust_store
+
+    def _script_verdict(self, project: CodeDir, name: str, path: str) -> str:
+        """Hash exactly the file about to run (only now: never for built-ins or listings)."""
+        from one_shot_man.trust.project import digest
+
+        try:
+            with open(path, "rb") as fh:
+                data = fh.read()
+        except OSError:
+            return "untrusted"
+        assert project.root is not None
+        return self._trust().verdict(project.root, project.key(name), digest(data))
+
+    def _note(self, message: str) -> None:
+        if self._warn is not None:
+            self._warn(message)
+        else:
+            sys.stderr.write(message + "\n")
+
+    def script_origin(self, name: str) -> str | None:
+        """The project folder a listed script comes from (None: the user's own)."""
+        from one_shot_man.command.discovery import is_executable
+
+        for directory in self.script_paths():
+            candidate = os.path.join(directory, name)
+            try:
+                st = os.stat(candidate)
+            except (OSError, ValueError):
+                continue
+            if (st.st_mode & 0o170000) != 0o040000 and is_executable(candidate, st.st_mode):
+                project = self._project_dirs.get(directory)
+                return None if project is None else project.root
         return None
 
     # -- listings -----------------------------------------------------------------

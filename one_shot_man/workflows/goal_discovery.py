@@ -17,13 +17,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from one_shot_man.config.values import parse_go_bool, parse_path_list
+from one_shot_man.trust.project import CodeDir
 
 __all__ = [
     "DEFAULT_MAX_TRAVERSAL_DEPTH",
     "DEFAULT_PATH_PATTERNS",
     "DISABLE_ENV_VAR",
     "GoalDiscoveryConfig",
+    "PROJECT_GOAL_DIR",
     "compute_path_score",
+    "discover_goal_dirs",
     "discover_goal_paths",
     "expand_path",
     "parse_positive_int",
@@ -32,6 +35,8 @@ __all__ = [
 DEFAULT_MAX_TRAVERSAL_DEPTH = 10
 DEFAULT_PATH_PATTERNS = ("osm-goals", "goals")
 DISABLE_ENV_VAR = "OSM_DISABLE_GOAL_AUTODISCOVERY"
+#: The standard goal folder of the working directory (a project's, like autodiscovered ones).
+PROJECT_GOAL_DIR = "osm-goals"
 _MAX_DEPTH_LIMIT = 100
 _INF = sys.maxsize
 
@@ -227,6 +232,29 @@ def discover_goal_paths(
     `cwd`, `config_dir`, `exec_dir` and `env` default to the process's own and exist
     so tests and tools can ask "what would osm search from there".
     """
+    return [
+        d.path
+        for d in discover_goal_dirs(
+            config, cwd=cwd, config_dir=config_dir, exec_dir=exec_dir, env=env, warn=warn
+        )
+    ]
+
+
+def discover_goal_dirs(
+    config: Any = None,
+    *,
+    cwd: str | None = None,
+    config_dir: str | None = None,
+    exec_dir: str | None = None,
+    env: Mapping[str, str] | None = None,
+    warn: Callable[[str], None] | None = None,
+) -> list[CodeDir]:
+    """`discover_goal_paths`, each folder marked with the project it was found in.
+
+    `./osm-goals` and the folders found walking up belong to a project (their goals
+    need the user's trust); the config folder's, the executable's and `goal.paths`
+    are the user's own, also when a walk up reaches one of them.
+    """
     del warn  # nothing to warn about: unresolvable paths are kept as absolute paths
     settings = GoalDiscoveryConfig.from_config(config, env=env)
     if cwd is None:
@@ -237,39 +265,42 @@ def discover_goal_paths(
     config_dir = _default_config_dir() if config_dir is None else config_dir
     exec_dir = _default_exec_dir() if exec_dir is None else exec_dir
 
-    candidates: list[str] = []
+    # (path, project folder or None, path below the project folder)
+    candidates: list[tuple[str, str | None, str]] = []
     if not settings.disable_standard_paths:
         if config_dir:
-            candidates.append(os.path.join(config_dir, "goals"))
+            candidates.append((os.path.join(config_dir, "goals"), None, ""))
         if exec_dir:
-            candidates.append(os.path.join(exec_dir, "goals"))
+            candidates.append((os.path.join(exec_dir, "goals"), None, ""))
         if cwd:
-            candidates.append(os.path.join(cwd, "osm-goals"))
-    candidates.extend(expand_path(p, env=env) for p in settings.custom_paths)
+            candidates.append((os.path.join(cwd, PROJECT_GOAL_DIR), cwd, PROJECT_GOAL_DIR))
+    candidates.extend((expand_path(p, env=env), None, "") for p in settings.custom_paths)
     if settings.autodiscovery and cwd:
         directory = cwd
         for _ in range(settings.max_traversal_depth):
             for pattern in settings.path_patterns:
                 candidate = os.path.join(directory, pattern)
                 if os.path.isdir(candidate):
-                    candidates.append(candidate)
+                    candidates.append((candidate, directory, pattern))
             parent = os.path.dirname(directory)
             if parent == directory:
                 break
             directory = parent
 
-    seen: set[str] = set()
-    paths: list[str] = []
-    for candidate in candidates:
+    found: dict[str, CodeDir] = {}
+    for candidate, root, rel in candidates:
         if not candidate.strip():
             continue
         normalised = _normalise(candidate)
-        if normalised not in seen:
-            seen.add(normalised)
-            paths.append(normalised)
+        known = found.get(normalised)
+        if known is None:
+            found[normalised] = CodeDir(normalised, root, rel)
+        elif root is None:
+            known.root, known.rel = None, ""  # the user's own, however else it is reached
 
     # Score against real paths too, so a symlinked working directory still ranks first.
     real = [_normalise(d) if d else "" for d in (cwd or "", config_dir, exec_dir)]
     patterns = settings.path_patterns
-    paths.sort(key=lambda p: (compute_path_score(p, *real, patterns), p))
-    return paths
+    dirs = list(found.values())
+    dirs.sort(key=lambda d: (compute_path_score(d.path, *real, patterns), d.path))
+    return dirs

@@ -32,6 +32,7 @@ __all__ = [
     "goal_script",
     "is_valid_goal_name",
     "load_goal_file",
+    "read_goal_file",
 ]
 
 _NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-")
@@ -148,9 +149,18 @@ class Goal:
         self.commands = commands
         self.source = source
         self.ignored_fields = list(ignored_fields or [])
+        #: The project folder this goal's file was found in (None: built-in or the user's own).
+        self.project_root: str | None = None
+        #: For a project goal: a `Verdict` (trusted, untrusted, changed); else "trusted".
+        self.trust = "trusted"
 
     def __repr__(self) -> str:
         return f"Goal(name={self.name!r}, source={self.source!r})"
+
+    @property
+    def trusted(self) -> bool:
+        """May this goal's JavaScript run? Always for built-in and user goals."""
+        return self.trust == "trusted"
 
     @property
     def builtin(self) -> bool:
@@ -354,6 +364,11 @@ def validate_goal(goal: Goal) -> None:
 
 def load_goal_file(path: str | os.PathLike[str]) -> Goal:
     """Read, parse and validate one goal file; errors name the file and the field."""
+    return read_goal_file(path)[0]
+
+
+def read_goal_file(path: str | os.PathLike[str]) -> tuple[Goal, bytes]:
+    """`load_goal_file` plus the exact bytes parsed (what trust is checked against)."""
     import json
 
     source = os.fspath(path)
@@ -366,7 +381,7 @@ def load_goal_file(path: str | os.PathLike[str]) -> Goal:
         data = json.loads(raw)
     except (ValueError, UnicodeDecodeError) as exc:
         raise GoalFileError(source, f"failed to parse goal JSON: {exc}") from exc
-    return goal_from_dict(data, source=source)
+    return goal_from_dict(data, source=source), raw
 
 
 def find_goal_files(directory: str) -> list[str]:
@@ -435,7 +450,9 @@ class GoalRegistry:
     Loading is lazy: nothing is read until a goal is asked for, so only the commands
     that use goals (`goal`, `completion`) pay for discovery and show load warnings.
     A discovered goal overrides a built-in of the same name; among directories, the
-    first in priority order wins.
+    first in priority order wins. A goal from a project folder the user has not trusted
+    (see `one_shot_man.trust`) never overrides anything: it is listed when its name is
+    free (and refuses to run), else it is set aside in `ignored`.
     """
 
     def __init__(
@@ -446,47 +463,81 @@ class GoalRegistry:
         paths: Iterable[str] | None = None,
         warn: Callable[[str], None] | None = None,
         discovery: dict[str, Any] | None = None,
+        trust_store: Any = None,
     ) -> None:
         self._config = config
         self._builtins = list(builtins) if builtins is not None else None
         self._fixed_paths = list(paths) if paths is not None else None
         self._warn = warn or _stderr_warn
         self._discovery = dict(discovery or {})
+        self._trust_store = trust_store
         self._goals: dict[str, Goal] | None = None
         self.paths: list[str] = []
         self.warnings: list[str] = []
+        #: Untrusted project goals whose name a built-in or user goal already has.
+        self.ignored: dict[str, Goal] = {}
 
     def _warning(self, message: str) -> None:
         self.warnings.append(message)
         self._warn(message)
 
+    def _code_dirs(self) -> list[Any]:
+        from one_shot_man.trust.project import CodeDir
+
+        if self._fixed_paths is not None:
+            return [CodeDir(p) for p in self._fixed_paths]
+        from one_shot_man.workflows.goal_discovery import discover_goal_dirs
+
+        return discover_goal_dirs(self._config, warn=self._warning, **self._discovery)
+
+    def _store(self) -> Any:
+        if self._trust_store is None:
+            from one_shot_man.trust.store import default_store
+
+            self._trust_store = default_store(self._warn)
+        return self._trust_store
+
+    def _judge(self, goal: Goal, directory: Any, path: str, raw: bytes) -> None:
+        from one_shot_man.trust.project import digest
+
+        goal.project_root = self._store().real_root(directory.root)
+        key = directory.key(os.path.basename(path))
+        goal.trust = self._store().verdict(directory.root, key, digest(raw))
+
     def reload(self) -> None:
         """Re-discover directories and re-read every goal file."""
         self.warnings = []
-        if self._fixed_paths is not None:
-            paths = list(self._fixed_paths)
-        else:
-            from one_shot_man.workflows.goal_discovery import discover_goal_paths as discover
-
-            paths = discover(self._config, warn=self._warning, **self._discovery)
-        self.paths = paths
+        directories = self._code_dirs()
+        self.paths = [d.path for d in directories]
         discovered: dict[str, Goal] = {}
-        for directory in paths:
+        untrusted: dict[str, Goal] = {}
+        for directory in directories:
             try:
-                files = find_goal_files(directory)
+                files = find_goal_files(directory.path)
             except OSError as exc:
-                self._warning(f"warning: failed to scan goal directory {directory}: {exc}")
+                self._warning(f"warning: failed to scan goal directory {directory.path}: {exc}")
                 continue
             for path in files:
                 try:
-                    goal = load_goal_file(path)
+                    goal, raw = read_goal_file(path)
                 except GoalFileError as exc:
                     self._warning(f"warning: failed to load goal from {path}: {exc.reason}")
                     continue
+                if directory.is_project:
+                    self._judge(goal, directory, path, raw)
+                    if not goal.trusted:
+                        untrusted.setdefault(goal.name, goal)
+                        continue
                 discovered.setdefault(goal.name, goal)
         builtins = self._builtins if self._builtins is not None else builtin_goals()
         merged = {g.name: g for g in builtins}
         merged.update(discovered)
+        self.ignored = {}
+        for name, goal in untrusted.items():
+            if name in merged:
+                self.ignored[name] = goal
+            else:
+                merged[name] = goal
         self._goals = dict(sorted(merged.items()))
 
     def _all(self) -> dict[str, Goal]:

@@ -182,6 +182,7 @@ def test_script_command_exit_code_propagates(
     tool.write_text("#!/bin/sh\nexit 7\n")
     tool.chmod(0o755)
     monkeypatch.chdir(tmp_path)
+    assert osm("trust")[0] == 0  # ./scripts is a project's: it needs consent (issue 14)
     code, out, err = osm("tool", "a")
     assert (code, out, err) == (7, "", "")
     code, _, err = osm("tool", "-h")

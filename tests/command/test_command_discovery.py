@@ -23,6 +23,8 @@ from one_shot_man.command.discovery import (
 )
 from one_shot_man.command.registry import Registry
 from one_shot_man.config import Config
+from one_shot_man.trust import UntrustedProjectError
+from tests.trusting import trust_folder
 
 
 def make_exec(path: Path, body: str = "#!/bin/sh\necho hi\n") -> Path:
@@ -215,7 +217,11 @@ def test_autodiscovered_script_is_listed(tmp_path: Path, monkeypatch: pytest.Mon
     config.set_global_option("script.autodiscovery", "true")
     registry = Registry(config)
     assert "testscript.sh" in registry.list_script()
-    assert registry.get("testscript.sh").name == "testscript.sh"
+    # A project's script runs only once its folder is trusted (issue 14).
+    with pytest.raises(UntrustedProjectError, match="osm trust"):
+        registry.get("testscript.sh")
+    trust_folder(tmp_path)
+    assert Registry(config).get("testscript.sh").name == "testscript.sh"
 
 
 @pytest.mark.skipif(os.name == "nt", reason="POSIX execute bits")

@@ -12,6 +12,7 @@ import pytest
 from one_shot_man.command.goal_cmd import GoalCommand, GoalOptions, format_goal_list
 from one_shot_man.errors import CommandError
 from one_shot_man.workflows.goals import GoalNotFoundError, GoalRegistry, goal_from_dict
+from tests.trusting import trust_folder
 
 
 class RecordingEngine:
@@ -323,7 +324,15 @@ def test_cli_finds_goals_in_cwd_ancestors_and_config_dir(
     monkeypatch.chdir(project)
     assert main(["goal", "-c", "local"]) == 0
     out = capsys.readouterr().out
-    assert "  repo-goal            From the repo\n" in out  # closer to cwd wins
+    # An untrusted project goal never replaces the user's own (issue 14) ...
+    assert "  repo-goal            From the user\n" in out
+    assert "Ignored project goals" in out and str(tmp_path / "repo" / "osm-goals") in out
+    assert "  user-goal            Mine\n" in out
+    trust_folder(tmp_path / "repo")
+    assert main(["goal", "-c", "local"]) == 0
+    out = capsys.readouterr().out
+    # ... and once trusted, the one closer to cwd wins, marked with where it comes from.
+    assert f"  repo-goal            From the repo  [project {tmp_path / 'repo'}]\n" in out
     assert "  user-goal            Mine\n" in out
     monkeypatch.setenv("OSM_DISABLE_GOAL_AUTODISCOVERY", "true")
     assert main(["goal", "-c", "local"]) == 0
