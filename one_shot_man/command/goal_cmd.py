@@ -268,7 +268,10 @@ class GoalCommand:
         engine = self._new_engine(opts, stdout, stderr)
         try:
             try:
-                engine.execute_script(goal.name, goal.script())
+                # A goal file's handlers `require` from the file's own folder, never from
+                # the working directory, so a project cannot supply modules to them.
+                path = None if goal.builtin else goal.source
+                engine.execute_script(goal.name, goal.script(), path=path)
             except Exception as exc:
                 raise CommandError(f"failed to execute goal '{goal_name}': {exc}") from exc
             if interactive:

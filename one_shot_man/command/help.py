@@ -31,6 +31,16 @@ def format_columns(rows: list[tuple[str, str]]) -> str:
     return "".join(f"  {name.ljust(width)}{desc}\n" for name, desc in rows)
 
 
+def _script_description(registry: Registry, name: str) -> str:
+    """`Script command`, plus the project folder it comes from (such scripts need trust)."""
+    root = registry.script_origin(name)
+    if root is None:
+        return "Script command"
+    import os
+
+    return f"Script command (project {os.path.realpath(root)})"
+
+
 class HelpCommand(BaseCommand):
     """Lists commands (metadata from the registry's table: no command is imported)."""
 
@@ -64,7 +74,7 @@ class HelpCommand(BaseCommand):
         scripts = registry.list_script()
         if scripts:
             parts.append("\nScript commands:\n")
-            parts.append(format_columns([(n, "Script command") for n in scripts]))
+            parts.append(format_columns([(n, _script_description(registry, n)) for n in scripts]))
         parts.append(
             "\nUse 'osm help <command>' for more information about a specific command "
             "(includes flags).\n"

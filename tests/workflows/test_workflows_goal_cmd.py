@@ -26,7 +26,7 @@ class RecordingEngine:
         self.fail_with: Exception | None = None
         RecordingEngine.instances.append(self)
 
-    def execute_script(self, name: str, source: str) -> None:
+    def execute_script(self, name: str, source: str, path: str | None = None) -> None:
         self.scripts.append((name, source))
         if self.fail_with is not None:
             raise self.fail_with
