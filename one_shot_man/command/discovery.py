@@ -3,7 +3,9 @@
 An executable file `<dir>/<name>` in one of these directories is runnable as
 `osm <name>`. The list is computed only when a name is not a built-in or when commands
 are listed, because it costs stat calls (and, with git traversal, `git` processes) that
-`osm version` and `osm help` for a built-in should not pay.
+`osm version` and `osm help` for a built-in should not pay. `discover_script_dirs` marks
+the folders that belong to a project (`./scripts` and the walked-up ones): their scripts
+run only once trusted (docs/security.md).
 """
 
 from __future__ import annotations

@@ -5,6 +5,8 @@ Candidates: the standard directories (`<config dir>/goals`, `<executable dir>/go
 `<dir>/<pattern>` found walking up from the working directory. They are normalised
 (absolute, symlinks resolved), de-duplicated and sorted so that the directory closest
 to the working directory wins, the way script directories are ordered.
+`discover_goal_dirs` also says which of them belong to a project (`./osm-goals` and the
+walked-up ones), whose goals need the user's trust (docs/security.md).
 """
 
 from __future__ import annotations
