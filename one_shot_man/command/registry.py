@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from one_shot_man.command.base import Command
+    from one_shot_man.command.script_trust import ScriptGate
     from one_shot_man.config import Config
     from one_shot_man.trust.project import CodeDir
     from one_shot_man.trust.store import TrustStore
@@ -26,16 +27,8 @@ if TYPE_CHECKING:
 __all__ = ["BUILTIN_COMMANDS", "BuiltinSpec", "Registry", "is_valid_script_name"]
 
 
-def _why(verdict: str) -> str:
-    if verdict == "changed":
-        return "it changed since you trusted that folder"
-    return "you have not trusted that folder"
-
-
-def _hint(root: str) -> str:
-    from one_shot_man.trust.project import trust_hint
-
-    return trust_hint(root)
+def _stderr_line(message: str) -> None:
+    sys.stderr.write(message + "\n")
 
 
 class BuiltinSpec:
@@ -319,7 +312,7 @@ class Registry:
             return None
         from one_shot_man.command.discovery import is_executable
 
-        skipped: tuple[str, str, str] | None = None  # (path, project folder, verdict)
+        gate: ScriptGate | None = None
         for directory in self.script_paths():
             candidate = os.path.join(directory, name)
             try:
@@ -332,55 +325,21 @@ class Registry:
                 continue
             project = self._project_dirs.get(directory)
             if project is not None:
-                verdict = self._script_verdict(project, name, candidate)
-                if verdict != "trusted":
-                    if skipped is None:
-                        skipped = (candidate, self._trust().real_root(project.root), verdict)
+                if gate is None:
+                    from one_shot_man.command.script_trust import ScriptGate
+
+                    gate = ScriptGate(self._trust_store, self._warn)
+                if not gate.allows(project, name, candidate):
                     continue
+            note = gate.note_instead(candidate) if gate is not None else None
+            if note is not None:
+                (self._warn or _stderr_line)(note)
             from one_shot_man.command.script_command import ScriptCommand
 
-            if skipped is not None:
-                self._note(
-                    f"osm: ignored the project script {skipped[0]} ({_why(skipped[2])}, "
-                    f"{skipped[1]}); running {candidate} instead. To use the project's "
-                    f"script, review it and run '{_hint(skipped[1])}'"
-                )
             return ScriptCommand(name, candidate)
-        if skipped is not None:
-            from one_shot_man.trust.project import UntrustedProjectError
-
-            raise UntrustedProjectError(
-                f"command '{name}' is the project script {skipped[0]} in {skipped[1]}, and "
-                f"{_why(skipped[2])}; it does not run until you review it and run "
-                f"'{_hint(skipped[1])}'",
-                skipped[1],
-            )
+        if gate is not None:
+            gate.refuse(name)
         return None
-
-    def _trust(self) -> TrustStore:
-        if self._trust_store is None:
-            from one_shot_man.trust.store import default_store
-
-            self._trust_store = default_store(self._warn)
-        return self._trust_store
-
-    def _script_verdict(self, project: CodeDir, name: str, path: str) -> str:
-        """Hash exactly the file about to run (only now: never for built-ins or listings)."""
-        from one_shot_man.trust.project import digest
-
-        try:
-            with open(path, "rb") as fh:
-                data = fh.read()
-        except OSError:
-            return "untrusted"
-        assert project.root is not None
-        return self._trust().verdict(project.root, project.key(name), digest(data))
-
-    def _note(self, message: str) -> None:
-        if self._warn is not None:
-            self._warn(message)
-        else:
-            sys.stderr.write(message + "\n")
 
     def script_origin(self, name: str) -> str | None:
         """The project folder a listed script comes from (None: the user's own)."""

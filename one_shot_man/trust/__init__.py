@@ -13,8 +13,21 @@ script is about to run or be listed.
 
 from __future__ import annotations
 
-from one_shot_man.trust.project import CodeDir, UntrustedProjectError, trust_hint
-from one_shot_man.trust.store import TrustStore, Verdict, default_store
+from one_shot_man._lazy import lazy_exports
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from one_shot_man.trust.project import CodeDir, UntrustedProjectError, trust_hint
+    from one_shot_man.trust.store import TrustStore, Verdict, default_store
+
+_WHERE = {
+    "CodeDir": "project",
+    "UntrustedProjectError": "project",
+    "trust_hint": "project",
+    "TrustStore": "store",
+    "Verdict": "store",
+    "default_store": "store",
+}
 
 __all__ = [
     "CodeDir",
@@ -24,3 +37,6 @@ __all__ = [
     "default_store",
     "trust_hint",
 ]
+
+
+__getattr__, __dir__ = lazy_exports(__name__, _WHERE, globals())
