@@ -8,6 +8,7 @@ configuration or sessions.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -46,6 +47,16 @@ def isolated_home(
     for name in _ISOLATED_VARS:
         monkeypatch.delenv(name, raising=False)
     return home
+
+
+@pytest.fixture(params=[0o000, 0o022], ids=["umask000", "umask022"])
+def umask(request: pytest.FixtureRequest) -> Iterator[int]:
+    """Run the test under each umask a user may have (000 gives away every bit)."""
+    old = os.umask(request.param)
+    try:
+        yield request.param
+    finally:
+        os.umask(old)
 
 
 @pytest.fixture

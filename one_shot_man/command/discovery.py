@@ -18,6 +18,7 @@ from one_shot_man.config.values import parse_go_bool, parse_path_list
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping
+    from typing import Any
 
     from one_shot_man.config import Config
     from one_shot_man.trust.project import CodeDir
@@ -316,30 +317,15 @@ def _walk_up(start: str, max_depth: int) -> list[str]:
     return result
 
 
-def discover_script_paths(
-    config: Config | None = None,
-    *,
-    cwd: str | None = None,
-    config_dir: str | None = None,
-    exec_dir: str | None = None,
-    discovery: ScriptDiscoveryConfig | None = None,
-    warn: Callable[[str], None] | None = None,
-) -> list[str]:
+def discover_script_paths(config: Config | None = None, **options: Any) -> list[str]:
     """The script directories in priority order: legacy, custom, then autodiscovered.
 
     Every candidate is made absolute and normalised (symlinks are not resolved),
     duplicates keep their first occurrence, and the result is sorted by
-    `compute_path_score` then by path. Directories need not exist.
+    `compute_path_score` then by path. Directories need not exist. `options` are
+    `discover_script_dirs`'s (`cwd`, `config_dir`, `exec_dir`, `discovery`, `warn`).
     """
-    dirs = discover_script_dirs(
-        config,
-        cwd=cwd,
-        config_dir=config_dir,
-        exec_dir=exec_dir,
-        discovery=discovery,
-        warn=warn,
-    )
-    return [d.path for d in dirs]
+    return [d.path for d in discover_script_dirs(config, **options)]
 
 
 def discover_script_dirs(

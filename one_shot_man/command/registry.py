@@ -16,7 +16,7 @@ from one_shot_man.errors import CommandError, CommandNotFoundError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterator
 
     from one_shot_man.command.base import Command
     from one_shot_man.command.script_trust import ScriptGate
@@ -310,19 +310,8 @@ class Registry:
         """
         if not is_valid_script_name(name):
             return None
-        from one_shot_man.command.discovery import is_executable
-
         gate: ScriptGate | None = None
-        for directory in self.script_paths():
-            candidate = os.path.join(directory, name)
-            try:
-                st = os.stat(candidate)
-            except (OSError, ValueError):
-                continue
-            if (st.st_mode & 0o170000) == 0o040000:  # a directory
-                continue
-            if not is_executable(candidate, st.st_mode):
-                continue
+        for directory, candidate in self._runnable(name):
             project = self._project_dirs.get(directory)
             if project is not None:
                 if gate is None:
@@ -341,8 +330,8 @@ class Registry:
             gate.refuse(name)
         return None
 
-    def script_origin(self, name: str) -> str | None:
-        """The project folder a listed script comes from (None: the user's own)."""
+    def _runnable(self, name: str) -> Iterator[tuple[str, str]]:
+        """(folder, file) for each script folder holding an executable non-directory `name`."""
         from one_shot_man.command.discovery import is_executable
 
         for directory in self.script_paths():
@@ -351,9 +340,16 @@ class Registry:
                 st = os.stat(candidate)
             except (OSError, ValueError):
                 continue
-            if (st.st_mode & 0o170000) != 0o040000 and is_executable(candidate, st.st_mode):
-                project = self._project_dirs.get(directory)
-                return None if project is None else project.root
+            if (st.st_mode & 0o170000) == 0o040000:  # a directory
+                continue
+            if is_executable(candidate, st.st_mode):
+                yield directory, candidate
+
+    def script_origin(self, name: str) -> str | None:
+        """The project folder a listed script comes from (None: the user's own)."""
+        for directory, _ in self._runnable(name):
+            project = self._project_dirs.get(directory)
+            return None if project is None else project.root
         return None
 
     # -- listings -----------------------------------------------------------------

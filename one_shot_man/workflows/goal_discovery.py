@@ -220,26 +220,14 @@ def _normalise(path: str) -> str:
         return absolute
 
 
-def discover_goal_paths(
-    config: Any = None,
-    *,
-    cwd: str | None = None,
-    config_dir: str | None = None,
-    exec_dir: str | None = None,
-    env: Mapping[str, str] | None = None,
-    warn: Callable[[str], None] | None = None,
-) -> list[str]:
+def discover_goal_paths(config: Any = None, **options: Any) -> list[str]:
     """Goal directories in priority order (highest first); they need not exist.
 
     `cwd`, `config_dir`, `exec_dir` and `env` default to the process's own and exist
-    so tests and tools can ask "what would osm search from there".
+    so tests and tools can ask "what would osm search from there" (`options` are
+    `discover_goal_dirs`'s: `cwd`, `config_dir`, `exec_dir`, `env`, `warn`).
     """
-    return [
-        d.path
-        for d in discover_goal_dirs(
-            config, cwd=cwd, config_dir=config_dir, exec_dir=exec_dir, env=env, warn=warn
-        )
-    ]
+    return [d.path for d in discover_goal_dirs(config, **options)]
 
 
 def discover_goal_dirs(

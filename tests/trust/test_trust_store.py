@@ -6,7 +6,6 @@ import json
 import os
 import stat
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,15 +15,6 @@ from one_shot_man.trust import TrustStore, Verdict
 from one_shot_man.trust.project import digest
 
 GOAL = b'{"name": "g", "description": "d"}'
-
-
-@pytest.fixture(params=[0o000, 0o022], ids=["umask000", "umask022"])
-def umask(request: pytest.FixtureRequest) -> Iterator[int]:
-    old = os.umask(request.param)
-    try:
-        yield request.param
-    finally:
-        os.umask(old)
 
 
 def _store(tmp_path: Path, warnings: list[str] | None = None) -> TrustStore:
