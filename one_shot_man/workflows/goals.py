@@ -452,7 +452,8 @@ class GoalRegistry:
     A discovered goal overrides a built-in of the same name; among directories, the
     first in priority order wins. A goal from a project folder the user has not trusted
     (see `one_shot_man.trust`) never overrides anything: it is listed when its name is
-    free (and refuses to run), else it is set aside in `ignored`.
+    free (and refuses to run), else it is set aside in `ignored`. Folders passed as
+    `paths` are the caller's own (no trust check), like `goal.paths` in the config.
     """
 
     def __init__(
