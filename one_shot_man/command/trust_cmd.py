@@ -130,7 +130,11 @@ class TrustCommand(BaseCommand):
         files = project_files(folder, self.config)
         if not files:
             looked = ", ".join(f"{rel}/" for rel, _ in _code_dirs(folder, self.config))
-            raise CommandError(f"no project goals or scripts in {folder} (looked in {looked})")
+            nearest = self._nearest_project(folder)
+            hint = f"; the nearest project folder above is {nearest}" if nearest else ""
+            raise CommandError(
+                f"no project goals or scripts in {folder} (looked in {looked}){hint}"
+            )
         real = store.record(folder, files, _now())
         stdout.write(f"Trusted {real} ({len(files)} file{'s' if len(files) != 1 else ''}):\n")
         stdout.writelines(f"  {key}\n" for key in sorted(files))
@@ -139,6 +143,25 @@ class TrustCommand(BaseCommand):
             "osm asks for trust again.\n"
         )
         return 0
+
+    def _nearest_project(self, folder: str) -> str | None:
+        """The closest ancestor of `folder` that holds project code (what to trust instead)."""
+        from one_shot_man.workflows.goals import find_goal_files
+
+        current = folder
+        for _ in range(100):
+            parent = os.path.dirname(current)
+            if parent == current:
+                return None
+            current = parent
+            for rel, is_script in _code_dirs(current, self.config):
+                directory = os.path.join(current, rel)
+                try:
+                    if (_script_files if is_script else find_goal_files)(directory):
+                        return current
+                except OSError:
+                    continue
+        return None
 
     def _write_list(self, store: Any, stdout: TextIO) -> int:
         folders = store.folders()
