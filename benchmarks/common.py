@@ -250,3 +250,16 @@ def write_tree(root: str | os.PathLike[str], tree: tuple[tuple[str, str], ...]) 
         path.write_text(text, encoding="utf-8")
         paths.append(path)
     return paths
+
+
+@functools.cache
+def context_item_dicts(count: int) -> tuple[dict[str, Any], ...]:
+    """``count`` small context items as the workflows store them (`contextItems`), plain dicts.
+
+    Each is a file item of about 80 bytes of JSON, so a session's size shows what its
+    history costs rather than what the items hold.
+    """
+    return tuple(
+        {"id": i + 1, "type": "file", "label": f"pkg{i % 4}/module_{i:04d}.py", "payload": None}
+        for i in range(count)
+    )

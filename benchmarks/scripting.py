@@ -13,6 +13,7 @@ import threading
 from benchmarks.common import (
     BatchedBenchmark,
     TempDirBenchmark,
+    context_item_dicts,
     process_home,
     source_tree,
     write_tree,
@@ -232,3 +233,59 @@ class TemplateRendering(TempDirBenchmark):
 
     def peakmem_template_execute(self) -> None:
         self.parsed.execute(self.data)
+
+
+class SessionGrowth(TempDirBenchmark):
+    """Session file size and save time after adding 10/100/500/5000 context items one by one.
+
+    Each addition is one shell command: the items list grows by one, then the command's
+    history snapshot is taken, as the shell does. Only the newest 200 snapshots are kept, so
+    setup starts from the items the older commands added and records the last 200 (or all).
+    """
+
+    version = "1"
+    params = [10, 100, 500, 5000]
+    param_names = ["items"]
+    timeout = 300.0
+    KEY = "contextItems"
+
+    def setup(self, items: int) -> None:
+        try:
+            from one_shot_man.scripting.state import HISTORY_LIMIT, StateManager
+            from one_shot_man.storage import FileSystemBackend
+        except ImportError as exc:
+            raise NotImplementedError(str(exc)) from exc
+        super().setup(items)
+        self.sessions_dir = str(self.tmpdir / "sessions")
+        backend = FileSystemBackend("bench-growth", sessions_dir=self.sessions_dir)
+        self.manager = StateManager(backend, "bench-growth")
+        self.path = backend.path
+        all_items = [dict(item) for item in context_item_dicts(items)]
+        first = max(items - HISTORY_LIMIT, 0)
+        self.manager.set_state(self.KEY, all_items[:first])
+        for count in range(first + 1, items + 1):
+            self._add(all_items[:count], count)
+        self.manager.persist_session()
+        self.next_items = [*all_items, {"id": items + 1, "type": "note", "label": "n"}]
+
+    def _add(self, current: list, count: int) -> None:
+        manager = self.manager
+        manager.set_state(self.KEY, current)
+        manager.capture_snapshot(
+            "code-review", f"add item{count}", manager.serialize_complete_state()
+        )
+
+    def teardown(self, items: int) -> None:
+        self.manager.close()
+        super().teardown(items)
+
+    def time_save(self, items: int) -> None:
+        self.manager.persist_session()
+
+    def time_command_snapshot(self, items: int) -> None:
+        self._add(self.next_items, len(self.next_items))
+
+    def track_session_file_bytes(self, items: int) -> int:
+        return os.path.getsize(self.path)
+
+    track_session_file_bytes.unit = "bytes"

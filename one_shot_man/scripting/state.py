@@ -76,6 +76,7 @@ class StateManager:
             session = storage.Session(id=session_id)
         self._session = session
         self._history: deque[Any] = deque(session.history or [], maxlen=HISTORY_LIMIT)
+        storage.compact_history(self._history)
         if session.script_state is None:
             session.script_state = {}
         if session.shared_state is None:
@@ -122,14 +123,21 @@ class StateManager:
             listener(key)
 
     def serialize_complete_state(self) -> dict[str, Any]:
-        """`{"script": ..., "shared": ...}`: what a history snapshot records."""
+        """`{"script": ..., "shared": ...}`: what a history snapshot records.
+
+        A JSON round trip makes the copy (several times faster than `deepcopy` and exactly
+        what the file will hold); values JSON cannot hold are copied as they are.
+        """
         import copy
 
+        import msgspec
+
         with self._lock:
-            return {
-                "script": copy.deepcopy(self._session.script_state),
-                "shared": copy.deepcopy(self._session.shared_state),
-            }
+            state = {"script": self._session.script_state, "shared": self._session.shared_state}
+            try:
+                return msgspec.json.decode(msgspec.json.encode(state))
+            except (TypeError, ValueError, OverflowError, msgspec.MsgspecError):
+                return copy.deepcopy(state)
 
     def clear_all_state(self) -> None:
         with self._lock:
@@ -147,12 +155,30 @@ class StateManager:
             final_state=final_state,
         )
         with self._lock:
-            self._history.append(entry)
+            self._storage.append_history_entry(self._history, entry)
 
     def history(self) -> list[Any]:
-        """Entries oldest first (at most the newest 200)."""
+        """Entries oldest first (at most the newest 200), each with its full recorded state.
+
+        Older entries are stored as deltas; this rebuilds their states, so it costs the
+        whole history: `history_commands` is the cheap way to the command texts.
+        """
+        import copy
+
+        import msgspec
+
         with self._lock:
-            return list(self._history)
+            entries = list(self._history)
+            states = self._storage.history_states(entries)
+            return [
+                msgspec.structs.replace(entry, final_state=copy.deepcopy(state))
+                for entry, state in zip(entries, states, strict=True)
+            ]
+
+    def history_commands(self) -> list[str]:
+        """The command text of every history entry, oldest first."""
+        with self._lock:
+            return [entry.command for entry in self._history]
 
     # -- persistence -----------------------------------------------------------------------
 

@@ -87,7 +87,7 @@ class Shell:
         sm = getattr(self.engine, "state_manager", None)
         if sm is None:
             return []
-        return [entry.command for entry in sm.history() if getattr(entry, "command", "")]
+        return [command for command in sm.history_commands() if command]
 
     def say(self, text: str) -> None:
         """Print through the engine's user output (the shell's queue while a prompt shows)."""

@@ -22,6 +22,11 @@ if TYPE_CHECKING:
         UnsupportedSchemaVersionError,
     )
     from one_shot_man.storage.fs import FileSystemBackend
+    from one_shot_man.storage.history import (
+        append_history_entry,
+        compact_history,
+        history_states,
+    )
     from one_shot_man.storage.inspector import SessionInfo, scan_sessions
     from one_shot_man.storage.locking import (
         LockHandle,
@@ -64,6 +69,7 @@ _EXPORTS = {
         "UnsupportedSchemaVersionError",
     ],
     "fs": ["FileSystemBackend"],
+    "history": ["append_history_entry", "compact_history", "history_states"],
     "inspector": ["SessionInfo", "scan_sessions"],
     "locking": ["LockHandle", "acquire_lock_handle", "is_locked", "release_lock_handle"],
     "memory": ["InMemoryBackend", "clear_all_in_memory_sessions"],
@@ -99,12 +105,15 @@ __all__ = [
     "StorageBackend",
     "UnsupportedSchemaVersionError",
     "acquire_lock_handle",
+    "append_history_entry",
     "archive_session_file_path",
     "atomic_write_file",
     "clear_all_in_memory_sessions",
+    "compact_history",
     "decode_session",
     "encode_session",
     "get_backend",
+    "history_states",
     "is_locked",
     "is_newer_version",
     "lock_file_path",

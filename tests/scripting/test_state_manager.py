@@ -205,3 +205,58 @@ def test_unknown_store_falls_back_but_memory_failure_is_fatal():
     sm.close()
     with pytest.raises(StorageError):
         open_state_manager("", "memory", warn=warnings.append)
+
+
+def _session_bytes_after_adding(items: int) -> tuple[int, int]:
+    """Session bytes after `items` one-by-one additions (one snapshot each), and the state's."""
+    sm = StateManager(InMemoryBackend(f"grow{items}"), f"grow{items}")
+    added: list[dict] = []
+    for i in range(items):
+        added = [*added, {"id": i + 1, "type": "file", "label": f"src/f{i:04d}.py"}]
+        sm.set_state("contextItems", added)
+        sm.capture_snapshot("code-review", f"add src/f{i:04d}.py", sm.serialize_complete_state())
+    sm.persist_session()
+    state = encode_session(Session(id="x", shared_state={"contextItems": added}), indent=True)
+    return len(encode_session(sm.session, indent=True)), len(state)
+
+
+def test_session_size_grows_with_what_changed_not_with_history_times_state():
+    # Issue 15 item 10: 500 small items made a 12.5 MB file (200 full-state snapshots).
+    size, state = _session_bytes_after_adding(500)
+    assert size < 5 * state + HISTORY_LIMIT * 1024, (size, state)
+    double, _ = _session_bytes_after_adding(1000)
+    assert double < 2.5 * size, (size, double)  # linear, not quadratic
+
+
+def test_history_states_survive_a_save_and_a_reload(sessions_dir):
+    sm = StateManager(FileSystemBackend("s1"), "s1")
+    expected = []
+    for i in range(HISTORY_LIMIT + 20):
+        sm.set_state("contextItems", list(range(i % 37)))
+        sm.set_state("code-review:phase", f"p{i % 3}")
+        sm.capture_snapshot("code-review", f"c{i}", sm.serialize_complete_state())
+        expected.append(sm.serialize_complete_state())
+    sm.close()
+    reloaded = StateManager(FileSystemBackend("s1"), "s1")
+    history = reloaded.history()
+    assert [h.final_state for h in history] == expected[-HISTORY_LIMIT:]
+    assert reloaded.history_commands() == [f"c{i}" for i in range(20, HISTORY_LIMIT + 20)]
+    history[0].final_state["shared"]["contextItems"].append("changed")  # copies, not the store
+    assert reloaded.history()[0].final_state == expected[-HISTORY_LIMIT]
+    reloaded.close()
+
+
+def test_a_session_written_with_full_snapshots_loads_and_shrinks(sessions_dir):
+    states = [{"script": {}, "shared": {"contextItems": list(range(300 + i))}} for i in range(50)]
+    session = Session(id="s1", shared_state={"contextItems": list(range(349))})
+    session.history = [
+        HistoryEntry(entry_id=str(i), command=f"c{i}", final_state=s) for i, s in enumerate(states)
+    ]
+    with FileSystemBackend("s1") as backend:
+        backend.save_session(session)
+        path = backend.path
+    before = os.path.getsize(path)
+    sm = StateManager(FileSystemBackend("s1"), "s1")
+    assert [h.final_state for h in sm.history()] == states
+    sm.close()
+    assert os.path.getsize(path) * 5 < before
