@@ -16,6 +16,7 @@ loads its own piece of JavaScript on first use.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterable
 
 TYPE_CHECKING = False  # typing costs ~2 ms to import; annotations only need it for checkers
@@ -58,8 +59,26 @@ function osm$unpack(r) {
   return d.v;
 }
 function osm$call(op, ...args) { return osm$unpack(host(op, JSON.stringify(args))); }
+function osm$flat(v) { return typeof v === 'string' ? v.slice(0) : v; }
+function osm$carried(v) { return typeof v !== 'string' || v.isWellFormed(); }
+// Raw arguments cross without JSON (one copy of a big text, not four). The binding cannot
+// convert a concatenated (rope) string nor a lone surrogate, and calls the host half-broken
+// when such a string follows another argument. So ropes are flattened first (slice(0) is
+// free for a flat string), and a lone surrogate sends the texts inside the JSON arguments
+// instead, which the host reads the same way.
+function osm$hostRaw(op, json, raw) {
+  const flat = raw.map(osm$flat);
+  if (flat.every(osm$carried)) return host(op, json, ...flat);
+  return host(op, JSON.stringify(JSON.parse(json).concat(flat)));
+}
 function osm$callRaw(op, args, ...raw) {
-  return osm$unpack(host(op, JSON.stringify(args), ...raw));
+  return osm$unpack(osm$hostRaw(op, JSON.stringify(args), raw));
+}
+// A host operation whose answer is one text: it arrives as the string itself; an error
+// (or a text the binding cannot carry) is held on the host and fetched as JSON.
+function osm$callText(op, args, ...raw) {
+  const r = osm$hostRaw('text:' + op, JSON.stringify(args), raw);
+  return typeof r === 'string' ? r : osm$unpack(host('held', '[]'));
 }
 function internal(obj, prefix) {
   for (const k of Object.keys(obj)) {
@@ -75,7 +94,8 @@ function define(name, value) {
   return value;
 }
 function osm$load(piece) { osm$unpack(host('load', JSON.stringify([piece]))); }
-const osm = {call: osm$call, callRaw: osm$callRaw, define: define, load: osm$load,
+const osm = {call: osm$call, callRaw: osm$callRaw, callText: osm$callText, define: define,
+  load: osm$load,
   internal: internal, scriptDir: '.'};
 Object.defineProperty(g, '__osm', {value: osm});
 })(globalThis);
@@ -95,6 +115,9 @@ class JSTypeError(HostError):
 
     def __init__(self, message: str) -> None:
         super().__init__(message, "TypeError")
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _encode(value: Any) -> str:
@@ -129,6 +152,7 @@ class HostBridge:
         #: Set when Ctrl-C interrupted a host function; the engine turns it back into
         #: KeyboardInterrupt after the script.
         self.interrupted = False
+        self._held = ""  # the JSON answer of the last `text:` call that could not be text
 
     def register(self, name: str, fn: HostFunction) -> None:
         self._ops[name] = fn
@@ -168,8 +192,21 @@ class HostBridge:
         self.js.eval(source())
         self._loaded.add(name)
 
-    def dispatch(self, op: str, payload: str = "[]", *raw: Any) -> str:
-        """Run host operation `op`; NEVER raises (the binding cannot carry a Python error)."""
+    def dispatch(self, op: str, payload: str = "[]", *raw: Any) -> str | None:
+        """Run host operation `op`; NEVER raises (the binding cannot carry a Python error).
+
+        `text:<op>` (JS `osm.callText`) answers with the operation's string itself, not
+        JSON, so a big text crosses once; otherwise it answers None and keeps the JSON
+        answer for the `held` call that follows.
+        """
+        if op.startswith("text:"):
+            return self._dispatch(op[5:], payload, raw, text=True)
+        if op == "held":
+            held, self._held = self._held, ""
+            return held
+        return self._dispatch(op, payload, raw, text=False)
+
+    def _dispatch(self, op: str, payload: str, raw: tuple[Any, ...], *, text: bool) -> str | None:
         try:
             if op == "load":
                 self.load_piece(json.loads(payload)[0])
@@ -177,24 +214,37 @@ class HostBridge:
             fn = self._ops[op]
             args = json.loads(payload) if payload else []
             result = fn(*args, *raw)
+            if text:
+                if not isinstance(result, str):
+                    raise HostError(f"host operation {op} returned no text")
+                if result.isascii() or _SURROGATE.search(result) is None:
+                    return result
+                self._held = _encode(result)  # the binding cannot carry a lone surrogate
+                return None
             if result is None:
                 return ""
             return _encode(result)
         except HostError as exc:
-            return json.dumps({"e": error_text(exc), "t": exc.js_type})
+            return self._fail(json.dumps({"e": error_text(exc), "t": exc.js_type}), text)
         except KeyError as exc:
             if op not in self._ops and op != "load":
                 message = f"unknown host operation: {op}"
             else:
                 message = f"key error: {exc}"
-            return json.dumps({"e": message, "t": "Error"})
+            return self._fail(json.dumps({"e": message, "t": "Error"}), text)
         except KeyboardInterrupt:
             # Ctrl-C while a host function ran (e.g. `sleep`): the JS call fails, and the
             # engine re-raises KeyboardInterrupt once the script has unwound.
             self.interrupted = True
-            return json.dumps({"e": "interrupted", "t": "Error"})
+            return self._fail(json.dumps({"e": "interrupted", "t": "Error"}), text)
         except BaseException as exc:
-            return json.dumps({"e": error_text(exc), "t": "Error"})
+            return self._fail(json.dumps({"e": error_text(exc), "t": "Error"}), text)
+
+    def _fail(self, error: str, text: bool) -> str | None:
+        if text:
+            self._held = error
+            return None
+        return error
 
     def clear(self) -> None:
         """Drop references to JS objects and host closures (engine close)."""

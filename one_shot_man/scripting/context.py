@@ -32,6 +32,9 @@ _SEP = os.sep
 # O_NONBLOCK: a FIFO put where a tracked file was must not hang prompt assembly.
 _O_READ = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NONBLOCK", 0)
 _CHUNK = 1 << 16
+#: Files up to this many bytes keep their add-time text in memory (`ContextPath.content`);
+#: bigger ones are read when asked, so a 50 MB file is not held twice while a prompt is built.
+KEEP_CONTENT_MAX = 1 << 20
 
 
 class ContextError(ScriptError):
@@ -63,9 +66,9 @@ class ContextPath:
     """
 
     __slots__ = (
+        "_content",
         "abs_path",
         "children",
-        "content",
         "extension",
         "from_archive",
         "path",
@@ -79,7 +82,7 @@ class ContextPath:
         path: str,
         type: str,
         abs_path: str,
-        content: str = "",
+        content: str | None = "",
         size: int = 0,
         extension: str = "",
         children: list[str] | None = None,
@@ -89,12 +92,26 @@ class ContextPath:
         self.path = path
         self.type = type
         self.abs_path = abs_path
-        self.content = content
+        self._content = content
         self.size = size
         self.extension = extension
         self.children = children
         self.update_time = update_time
         self.from_archive = from_archive
+
+    @property
+    def content(self) -> str:
+        """The text read at add time; a file over `KEEP_CONTENT_MAX` bytes is read now."""
+        if self._content is not None:
+            return self._content
+        try:
+            return _decode(_read_file(self.abs_path, self.size))
+        except OSError:
+            return ""
+
+    @content.setter
+    def content(self, value: str | None) -> None:
+        self._content = value
 
     def __repr__(self) -> str:
         return f"ContextPath(path={self.path!r}, type={self.type!r}, size={self.size})"
@@ -186,7 +203,9 @@ def _byte_len(text: str) -> int:
 class _Found:
     __slots__ = ("abs_path", "content", "logical", "mtime", "size")
 
-    def __init__(self, logical: str, abs_path: str, content: str, size: int, mtime: float):
+    def __init__(
+        self, logical: str, abs_path: str, content: str | None, size: int, mtime: float
+    ) -> None:
         self.logical = logical
         self.abs_path = abs_path
         self.content = content
@@ -329,7 +348,9 @@ class ContextManager:
             raise ContextError(
                 f"failed to read file {abs_path}: {_os_error_text(exc, 'open', abs_path)}"
             ) from exc
-        return _Found(logical, abs_path, _decode(data), len(data), st.st_mtime)
+        # A big file is not held in memory: the prompt re-reads it anyway.
+        content = _decode(data) if len(data) <= KEEP_CONTENT_MAX else None
+        return _Found(logical, abs_path, content, len(data), st.st_mtime)
 
     def _walk(self, abs_dir: str, logical_dir: str, out: list[_Found], seen: set) -> None:
         try:

@@ -190,7 +190,7 @@ class Engine:
 
         bridge = self.bridge
         bridge.register_many(ctx_ops(lambda: self._stdout, lambda: self._stderr, self._test_mode))
-        bridge.register_many(_globals.output_ops(self.print_to_user))
+        bridge.register_many(_globals.output_ops(self.print_to_user, self._print_part))
         bridge.register_many(_globals.log_ops(self.logger))
         bridge.register("require.resolve", self._require_resolve)
         bridge.register("require.native", self._require_native)
@@ -293,6 +293,9 @@ class Engine:
     def print_to_user(self, text: str) -> None:
         """User-facing output (`output.print`): exactly one trailing newline."""
         self.logger.print_to_user(text)
+
+    def _print_part(self, last: bool, text: str) -> None:
+        self.logger.write_to_user(text, end=last)
 
     # -- running JavaScript ----------------------------------------------------------------
 

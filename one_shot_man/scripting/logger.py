@@ -175,7 +175,17 @@ class Logger:
 
     def print_to_user(self, text: str) -> None:
         """Write `text` with exactly one trailing newline added when it has none."""
-        if not text.endswith("\n"):
+        self.write_to_user(text, end=True)
+
+    def write_to_user(self, text: str, *, end: bool) -> None:
+        """Write one part of a user text; the `end` part gets the trailing newline if needed.
+
+        A big text comes in parts so that it is never copied whole (nor encoded whole).
+        """
+        if end and not text.endswith("\n"):
+            if len(text) > 4096:
+                self.write_to_user(text, end=False)
+                text = ""
             text += "\n"
         with self._lock:
             sink = self._sink

@@ -25,6 +25,7 @@ __all__ = [
     "DEFAULT_DIFF_LABEL",
     "MIN_FENCE",
     "build_context",
+    "build_context_around",
     "diff_item_label",
     "fence_for",
     "format_list_line",
@@ -158,12 +159,44 @@ def build_context(items: object, options: Mapping[str, Any] | None = None) -> st
     if not isinstance(items, (list, tuple)):
         return ""
     opts = options if isinstance(options, Mapping) else {}
+    titles, bodies, fenced = _blocks(items, opts)
+    txtar = ""
+    to_txtar = opts.get("toTxtar", opts.get("to_txtar"))
+    if callable(to_txtar):
+        try:
+            result = to_txtar()
+        except Exception:
+            result = None
+        if result is not None:
+            txtar = js_string(result)
+    head, tail = _render_around(titles, bodies, fenced, txtar)
+    return head + txtar + tail if txtar else head
+
+
+def build_context_around(
+    items: object, txtar: str, options: Mapping[str, Any] | None = None
+) -> tuple[str, str]:
+    """`build_context` with the txtar given, as `(head, tail)`: the prompt is head+txtar+tail.
+
+    JS joins the three itself, so a big txtar is not copied once more on the host.
+    `items` that are not a list count as none.
+    """
+    if not isinstance(items, (list, tuple)):
+        items = []
+    opts = options if isinstance(options, Mapping) else {}
+    titles, bodies, fenced = _blocks(items, opts)
+    return _render_around(titles, bodies, fenced, txtar)
+
+
+def _blocks(
+    items: list[Any] | tuple[Any, ...], opts: Mapping[str, Any]
+) -> tuple[list[str], list[str], list[bool]]:
+    """Stage 1: a title and body per item, in item order; `fenced` marks code bodies."""
     run_diff = opts.get("run_git_diff")
     default_args = opts.get("default_diff_args")
     cwd = opts.get("cwd")
     timeout = opts.get("git_timeout")
 
-    # Stage 1: blocks in item order; `fenced` marks bodies that go in code fences.
     titles: list[str] = []
     bodies: list[str] = []
     fenced: list[bool] = []
@@ -200,17 +233,13 @@ def build_context(items: object, options: Mapping[str, Any] | None = None) -> st
             titles.append(title)
             bodies.append(body)
             fenced.append(ok)
+    return titles, bodies, fenced
 
-    txtar = ""
-    to_txtar = opts.get("toTxtar", opts.get("to_txtar"))
-    if callable(to_txtar):
-        try:
-            result = to_txtar()
-        except Exception:
-            result = None
-        if result is not None:
-            txtar = js_string(result)
 
+def _render_around(
+    titles: list[str], bodies: list[str], fenced: list[bool], txtar: str
+) -> tuple[str, str]:
+    """The prompt text before and after the txtar (Stage 2 and 3 of `build_context`)."""
     # Stage 2: one fence for every code block.
     code = [b for b, f in zip(bodies, fenced) if f]
     if txtar:
@@ -232,9 +261,8 @@ def build_context(items: object, options: Mapping[str, Any] | None = None) -> st
             out.append("\n\n---\n")
     if txtar:
         out.append(fence + "txtar\n")
-        out.append(txtar)
-        out.append("\n" + fence)
-    return "".join(out)
+        return "".join(out), "\n" + fence
+    return "".join(out), ""
 
 
 # ---------------------------------------------------------------------- REPL helpers (§8)

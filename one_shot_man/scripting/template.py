@@ -187,6 +187,10 @@ class Template:
         """Render with `data` as dot and `$`. Raises TemplateExecError on failure."""
         return _exec.execute(self, data)
 
+    def execute_pieces(self, data: Any = None) -> list[str]:
+        """`execute` as the list of output pieces (joined, they are its text)."""
+        return _exec.execute_pieces(self, data)
+
     def execute_template(self, name: str, data: Any = None) -> str:
         """Render the associated template `name`."""
         tmpl = self._common.templates.get(name)

@@ -571,6 +571,12 @@ def _sorted_keys(m: Mapping[Any, Any]) -> list[Any]:
 
 def execute(tmpl: Any, data: Any) -> str:
     """Run `tmpl` (a Template with `_root`) against `data`; returns the output text."""
+    return "".join(execute_pieces(tmpl, data))
+
+
+def execute_pieces(tmpl: Any, data: Any) -> list[str]:
+    """`execute` before the join: a string value printed by the template is its own piece
+    (the same object), so a caller can pass a big value on without copying it."""
     out: list[str] = []
     state = State(tmpl, out)
     if tmpl._root is None:
@@ -581,4 +587,4 @@ def execute(tmpl: Any, data: Any) -> str:
     except RecursionError:
         state.node = None
         state.errorf(f"exceeded maximum template depth ({MAX_EXEC_DEPTH})")
-    return "".join(out)
+    return out

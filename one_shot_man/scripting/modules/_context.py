@@ -17,7 +17,7 @@ osm.define('context', osm.internal({
   listPaths() { return osm.call('context.listPaths'); },
   getPath(p) { const v = osm.call('context.getPath', s(p)); return v === undefined ? null : v; },
   refreshPath(p) { osm.call('context.refreshPath', s(p)); },
-  toTxtar() { return osm.call('context.toTxtar'); },
+  toTxtar() { return osm.callText('context.toTxtar'); },
   fromTxtar(text) { osm.call('context.fromTxtar', s(text)); },
   getStats() { return osm.call('context.getStats'); },
   filterPaths(pattern) {

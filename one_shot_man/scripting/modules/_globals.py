@@ -14,8 +14,23 @@ if TYPE_CHECKING:
 
 OUTPUT_JS = r"""(function (osm) {
 'use strict';
+// A big text goes out in raw slices of CHUNK characters (never splitting a surrogate
+// pair), so printing a 50 MB prompt holds no second copy of it on the host.
+const CHUNK = 1 << 20;
+function printBig(s) {
+  for (let i = 0; i < s.length;) {
+    let end = Math.min(i + CHUNK, s.length);
+    const c = s.charCodeAt(end - 1);
+    if (end < s.length && c >= 0xD800 && c <= 0xDBFF) end -= 1;
+    osm.callRaw('output.printPart', [end === s.length], s.substring(i, end));
+    i = end;
+  }
+}
 osm.define('output', osm.internal({
-  print(text) { osm.call('output.print', text === undefined ? '' : String(text)); },
+  print(text) {
+    const s = text === undefined ? '' : String(text);
+    if (s.length > CHUNK) printBig(s); else osm.call('output.print', s);
+  },
   printf(format, ...args) { osm.call('output.printf', String(format), args); },
 }, 'output.'));
 })(globalThis.__osm);
@@ -51,11 +66,17 @@ def _sprintf(fmt: str, args: list[Any]) -> str:
     return sprintf(fmt, *args)
 
 
-def output_ops(print_to_user: Callable[[str], None]) -> dict[str, Callable[..., Any]]:
+def output_ops(
+    print_to_user: Callable[[str], None], write_to_user: Callable[[str, bool], None]
+) -> dict[str, Callable[..., Any]]:
     def printf(fmt: str, args: list[Any]) -> None:
         print_to_user(_sprintf(fmt, args))
 
-    return {"output.print": print_to_user, "output.printf": printf}
+    return {
+        "output.print": print_to_user,
+        "output.printf": printf,
+        "output.printPart": write_to_user,
+    }
 
 
 def log_ops(logger: Any) -> dict[str, Callable[..., Any]]:

@@ -35,7 +35,10 @@ exports.buildContext = function buildContext(items, options) {
       if (t !== undefined && t !== null) txtar = String(t);
     } catch (_) { txtar = null; }
   }
-  return osm.call('ctxutil.buildContext', list, txtar);
+  if (!txtar) return osm.call('ctxutil.buildContext', list, null);
+  // The host returns the text around the txtar: a big txtar crosses once and is joined here.
+  const around = osm.callRaw('ctxutil.buildContextAround', [list], txtar);
+  return [around[0], txtar, around[1]].join('');
 };
 
 exports.contextManager = function contextManager(options) {
@@ -203,4 +206,9 @@ def ops(engine: Any) -> dict[str, Callable[..., Any]]:
             options["toTxtar"] = lambda: txtar
         return build_context(items, options)
 
-    return {"ctxutil.buildContext": build}
+    def around(items: list[Any], txtar: str) -> list[str]:
+        from one_shot_man.scripting.prompt import build_context_around
+
+        return list(build_context_around(items, txtar))
+
+    return {"ctxutil.buildContext": build, "ctxutil.buildContextAround": around}

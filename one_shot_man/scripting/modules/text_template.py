@@ -30,6 +30,27 @@ function trampoline(fns) {
     return result === undefined ? 'null' : JSON.stringify(result);
   };
 }
+// Top-level string values of at least BIG characters (a prompt's txtar) cross to the host
+// raw, and come back as references in the list of output pieces: one copy, not four.
+const BIG = 1 << 20;
+function bigValues(data) {
+  if (data === null || typeof data !== 'object' || Object.getPrototypeOf(data) !== Object.prototype
+      || typeof data.toJSON === 'function') return null;
+  let names = null;
+  for (const k of Object.keys(data)) {
+    if (typeof data[k] === 'string' && data[k].length >= BIG) (names || (names = [])).push(k);
+  }
+  if (names === null) return null;
+  const small = Object.assign({}, data), raw = [];
+  for (const k of names) { raw.push(small[k]); delete small[k]; }
+  return {small: small, names: names, raw: raw};
+}
+function run(op, first, data) {
+  const big = bigValues(data);
+  if (big === null) return osm.call(op, first, data === undefined ? null : data);
+  const pieces = osm.callRaw(op + 'Pieces', [first, big.small, big.names], ...big.raw);
+  return pieces.map(function (p) { return typeof p === 'number' ? big.raw[p] : p; }).join('');
+}
 function Template(id) {
   const self = this;
   const fns = Object.create(null);
@@ -48,13 +69,13 @@ function Template(id) {
     return self;
   };
   this.option = function (...opts) { osm.call('tmpl.option', id, opts.map(String)); return self; };
-  this.execute = function (data) { return osm.call('tmpl.execute', id, data === undefined ? null : data); };
+  this.execute = function (data) { return run('tmpl.execute', id, data); };
   if (registry !== null) registry.register(this, id);
 }
 exports.new = function (name) { return new Template(osm.call('tmpl.new', name === undefined ? '' : String(name))); };
 exports.execute = function (text, data) {
   if (arguments.length < 1) throw new Error('execute requires at least 1 argument (template text)');
-  return osm.call('tmpl.once', String(text), data === undefined ? null : data);
+  return run('tmpl.once', String(text), data);
 };
 })
 """
@@ -109,6 +130,13 @@ def ops(engine: Any) -> dict[str, Callable[..., Any]]:
     def once(text: str, data: Any) -> str:
         return tmpl_mod.Template("template").parse(text).execute(data)
 
+    def execute_pieces(tid: int, small: dict, names: list[str], *big: str) -> list[Any]:
+        return _by_reference(get(tid).execute_pieces(_with(small, names, big)), big)
+
+    def once_pieces(text: str, small: dict, names: list[str], *big: str) -> list[Any]:
+        template = tmpl_mod.Template("template").parse(text)
+        return _by_reference(template.execute_pieces(_with(small, names, big)), big)
+
     return {
         "tmpl.new": new,
         "tmpl.free": lambda tid: templates.pop(tid, None) and None,
@@ -119,4 +147,31 @@ def ops(engine: Any) -> dict[str, Callable[..., Any]]:
         "tmpl.option": option,
         "tmpl.execute": execute,
         "tmpl.once": once,
+        "tmpl.executePieces": execute_pieces,
+        "tmpl.oncePieces": once_pieces,
     }
+
+
+def _with(small: dict[str, Any], names: list[str], big: tuple[str, ...]) -> dict[str, Any]:
+    data = dict(small)
+    data.update(zip(names, big, strict=True))
+    return data
+
+
+def _by_reference(pieces: list[str], big: tuple[str, ...]) -> list[Any]:
+    """The output pieces with each big value replaced by its index, the text between joined."""
+    index = {id(value): i for i, value in enumerate(big)}
+    out: list[Any] = []
+    run: list[str] = []
+    for piece in pieces:
+        at = index.get(id(piece))
+        if at is None:
+            run.append(piece)
+            continue
+        if run:
+            out.append("".join(run))
+            run = []
+        out.append(at)
+    if run:
+        out.append("".join(run))
+    return out
