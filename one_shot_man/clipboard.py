@@ -26,7 +26,15 @@ OSC52_MAX_BYTES = 74_994
 
 
 class ClipboardUnavailableError(OsmError):
-    """No clipboard method worked; the message lists each one tried and why it failed."""
+    """No clipboard method worked; the message lists each one tried and why it failed.
+
+    `command_failed` is True when the user's own clipboard command ran and failed (rather
+    than no tool being there at all), so a caller can say so first.
+    """
+
+    def __init__(self, message: str, *, command_failed: bool = False) -> None:
+        super().__init__(message)
+        self.command_failed = command_failed
 
 
 def copy_to_clipboard(
@@ -42,11 +50,15 @@ def copy_to_clipboard(
 
     `command` is the config's `clipboard` value. `tty` is a writable text stream that
     is a terminal (for OSC 52); None means "use /dev/tty if stdout is a terminal".
-    Raises `ClipboardUnavailableError` when nothing worked.
+    Raises `ClipboardUnavailableError` when nothing worked. When the user's own command
+    (`$OSM_CLIPBOARD` or the config's) failed, the message leads with how it failed
+    (its exit status and last line of stderr, or that it hung and for how long): that,
+    not a missing system tool, is what the user has to fix.
     """
     env = os.environ if env is None else env
     platform = sys.platform if platform is None else platform
     failures: list[str] = []
+    command_failures: list[str] = []  # the user's own commands, named in `failures` too
 
     for label, shell_command in (
         ("$OSM_CLIPBOARD", env.get("OSM_CLIPBOARD")),
@@ -56,7 +68,7 @@ def copy_to_clipboard(
             error = _run_shell(shell_command, text, timeout, platform)
             if error is None:
                 return label
-            failures.append(f"{label} ({shell_command}): {error}")
+            command_failures.append(f"{label} ({shell_command}): {error}")
 
     for argv in _platform_tools(env, platform):
         error = _run_tool(argv, text, timeout, env)
@@ -70,8 +82,21 @@ def copy_to_clipboard(
         return "osc52"
     failures.append(f"OSC 52: {osc_error}")
 
+    if command_failures:
+        failed = "; ".join(command_failures)
+        also = f" (also tried: {'; '.join(failures)})" if failures else ""
+        raise ClipboardUnavailableError(
+            f"the clipboard command failed: {failed}{also}", command_failed=True
+        )
     tried = "; ".join(failures) if failures else "no clipboard tool found"
     raise ClipboardUnavailableError(f"no system clipboard available ({tried})")
+
+
+def destination(method: str) -> str:
+    """Where a copy made by `method` (a `copy_to_clipboard` result) went, for the user."""
+    if method == "osc52":
+        return "terminal clipboard via OSC 52"
+    return f"clipboard via {method}"
 
 
 def _platform_tools(env: Mapping[str, str], platform: str) -> list[Sequence[str]]:
@@ -99,32 +124,56 @@ def _run_shell(command: str, text: str, timeout: float, platform: str) -> str | 
 def _run_tool(
     argv: Sequence[str], text: str, timeout: float, env: Mapping[str, str] | None
 ) -> str | None:
-    """None on success, else why it failed ("not found" when the tool is absent)."""
+    """None on success, else why it failed ("not found" when the tool is absent).
+
+    A tool that does not finish within `timeout` is stopped with everything it started
+    (its own process group), so a hung clipboard command cannot keep osm waiting.
+    """
     import shutil
     import subprocess
 
     path_env = None if env is None else env.get("PATH")
     if shutil.which(argv[0], path=path_env) is None:
         return "not found"
+    posix = os.name == "posix"
     try:
-        completed = subprocess.run(
+        process = subprocess.Popen(
             list(argv),
-            input=text.encode("utf-8"),
+            stdin=subprocess.PIPE,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
-            timeout=timeout,
             env=None if env is None else dict(env),
-            check=False,
+            start_new_session=posix,
         )
-    except subprocess.TimeoutExpired:
-        return f"timed out after {timeout:g} s"
     except OSError as exc:
         return exc.strerror or str(exc)
-    if completed.returncode != 0:
-        detail = completed.stderr.decode("utf-8", "replace").strip().splitlines()
-        reason = f"exit status {completed.returncode}"
+    try:
+        _out, err = process.communicate(text.encode("utf-8"), timeout=timeout)
+    except subprocess.TimeoutExpired:
+        _stop_group(process, posix)
+        return f"hung: no exit within {timeout:g} s, so it was stopped"
+    except OSError as exc:  # e.g. EPIPE: the tool exited without reading its input
+        _stop_group(process, posix)
+        return f"failed while receiving the text: {exc.strerror or exc}"
+    if process.returncode != 0:
+        detail = err.decode("utf-8", "replace").strip().splitlines()
+        status = process.returncode
+        reason = f"killed by signal {-status}" if status < 0 else f"exit status {status}"
         return f"{reason}: {detail[-1]}" if detail else reason
     return None
+
+
+def _stop_group(process: object, posix: bool) -> None:
+    import signal
+
+    try:
+        if posix:
+            os.killpg(process.pid, signal.SIGKILL)  # type: ignore[attr-defined]
+        else:
+            process.kill()  # type: ignore[attr-defined]
+    except OSError:
+        pass
+    process.wait()  # type: ignore[attr-defined]
 
 
 def _copy_osc52(text: str, env: Mapping[str, str], tty: object | None) -> str | None:

@@ -114,10 +114,53 @@ def test_nothing_works_says_what_was_tried(tmp_path, bin_dir, monkeypatch):
             PROMPT, command="exit 9", env=env_with(bin_dir, DISPLAY=":0"), platform="linux"
         )
     message = str(info.value)
-    assert message.startswith("no system clipboard available")
-    assert "config clipboard (exit 9): exit status 9" in message
+    # The user's own command failed: that leads, the rest of what was tried follows.
+    assert info.value.command_failed
+    assert message.startswith("the clipboard command failed: config clipboard (exit 9): exit status 9")
     assert "xclip: exit status 3: tool broke" in message
     assert "OSC 52: stdout is not a terminal" in message
+
+
+def test_without_a_command_of_the_users_no_clipboard_is_reported(tmp_path, bin_dir, monkeypatch):
+    fake_tool(bin_dir, "xclip", out=tmp_path / "x", status=3)
+    monkeypatch.setattr("sys.stdout", io.StringIO())
+    with pytest.raises(ClipboardUnavailableError) as info:
+        copy_to_clipboard(PROMPT, env=env_with(bin_dir, DISPLAY=":0"), platform="linux")
+    assert not info.value.command_failed
+    assert str(info.value) == (
+        "no system clipboard available "
+        "(xclip: exit status 3: tool broke; OSC 52: stdout is not a terminal)"
+    )
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX shell")
+def test_failing_command_reports_its_exit_status_and_stderr(bin_dir, monkeypatch):
+    monkeypatch.setattr("sys.stdout", io.StringIO())
+    env = env_with(bin_dir, OSM_CLIPBOARD="echo first >&2; echo oops >&2; exit 3")
+    with pytest.raises(ClipboardUnavailableError) as info:
+        copy_to_clipboard(PROMPT, env=env, platform="linux")
+    assert str(info.value) == (
+        "the clipboard command failed: "
+        "$OSM_CLIPBOARD (echo first >&2; echo oops >&2; exit 3): exit status 3: oops "
+        "(also tried: OSC 52: stdout is not a terminal)"
+    )
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX shell")
+def test_hanging_command_times_out_saying_it_hung(tmp_path, bin_dir, monkeypatch):
+    """It is stopped with what it started (a child holding the pipe must not keep us)."""
+    import time
+
+    monkeypatch.setattr("sys.stdout", io.StringIO())
+    marker = tmp_path / "still-running"
+    env = env_with(bin_dir, OSM_CLIPBOARD=f"(sleep 30; touch '{marker}') & sleep 30")
+    started = time.monotonic()
+    with pytest.raises(ClipboardUnavailableError) as info:
+        copy_to_clipboard(PROMPT, env=env, platform="linux", timeout=0.5)
+    assert time.monotonic() - started < 5
+    assert "$OSM_CLIPBOARD ((sleep 30; touch" in str(info.value)
+    assert ": hung: no exit within 0.5 s, so it was stopped" in str(info.value)
+    assert "No system clipboard" not in str(info.value)
 
 
 def test_save_prompt_file_never_overwrites(tmp_path):
