@@ -150,7 +150,7 @@ def test_create_state_maps_symbols_to_session_keys(engine, streams):
             [S.phase]: {defaultValue: 'INITIAL'},
             [S.notes]: {defaultValue: []},
             [shared.contextItems]: {defaultValue: []},
-            ignored: {defaultValue: 1},
+            count: {defaultValue: 1},
         });
         output.print(state.get(S.phase));
         state.set(S.phase, 'DONE');
@@ -159,7 +159,10 @@ def test_create_state_maps_symbols_to_session_keys(engine, streams):
         const again = tui.createState('prompt-flow', {[S.phase]: {defaultValue: 'INITIAL'}});
         output.print(again.get(S.phase));        // re-creating keeps state
         try { state.get(Symbol('unknown')); } catch (e) { output.print(String(e)); }
-        try { state.set('phase', 1); } catch (e) { output.print(String(e)); }
+        try { state.set('unknown', 1); } catch (e) { output.print(String(e)); }
+        state.set('count', state.get('count') + 1);  // a string-keyed definition
+        output.print(state.get(Symbol('count')));    // is the Symbol of that description
+        output.print(state.get('phase'));            // and a Symbol's value reads by string
         """,
     )
     assert lines(streams[0]) == [
@@ -167,11 +170,36 @@ def test_create_state_maps_symbols_to_session_keys(engine, streams):
         '[{"a":1}]',
         "DONE",
         "TypeError: state.get() called with unregistered Symbol",
-        "TypeError: state.set() called with unregistered Symbol",
+        "TypeError: state.set() called with unregistered key 'unknown'",
+        "2",
+        "DONE",
     ]
     session = engine.state_manager.session
-    assert session.script_state == {"prompt-flow": {"phase": "DONE", "notes": [{"a": 1}]}}
+    assert session.script_state == {
+        "prompt-flow": {"phase": "DONE", "notes": [{"a": 1}], "count": 2}
+    }
     assert session.shared_state == {"contextItems": []}
+
+
+def test_string_keys_are_stored_as_the_symbol_of_that_description(engine, streams):
+    """A shared Symbol's description as a string is the shared key; other names are the mode's."""
+    engine.execute_script(
+        "s",
+        """
+        const shared = require('osm:sharedStateSymbols');
+        const state = tui.createState('mine', {
+            'osm:shared/contextItems': {defaultValue: []},
+            contextItems: {defaultValue: 'not shared'},
+        });
+        state.set('osm:shared/contextItems', [{id: 1}]);
+        const other = tui.createState('theirs', {[shared.contextItems]: {defaultValue: []}});
+        output.print(JSON.stringify(other.get(shared.contextItems)));
+        """,
+    )
+    assert lines(streams[0]) == ['[{"id":1}]']
+    session = engine.state_manager.session
+    assert session.shared_state == {"contextItems": [{"id": 1}]}
+    assert session.script_state == {"mine": {"contextItems": "not shared"}}
 
 
 @pytest.mark.parametrize(

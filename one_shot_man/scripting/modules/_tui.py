@@ -102,24 +102,36 @@ function createState(commandName, definitions) {
   if (cmd.indexOf(':') >= 0) {
     throw new TypeError("createState command name cannot contain ':' (reserved separator)");
   }
+  // A definition is keyed by a Symbol or by a string; the string 'counter' is stored
+  // exactly as Symbol('counter') would be (the shared key for a shared name, else
+  // '<command>:counter'), so either spelling reads and writes the same session value.
   const known = new Map();
+  function printed(k) { return typeof k === 'symbol' ? String(k) : 'Symbol(' + k + ')'; }
+  function define(k, description, def) {
+    if (def === undefined || def === null) return;
+    let key = sharedByPrinted.get(printed(k));
+    if (key === undefined) {
+      if (!description) throw new TypeError('createState symbol must have a description');
+      key = cmd + ':' + description;
+    }
+    const dflt = typeof def === 'object' ? def.defaultValue : undefined;
+    osm.call('state.init', key, dflt === undefined ? null : dflt);
+    known.set(printed(k), {key: key, dflt: dflt});
+  }
   if (definitions !== null && typeof definitions === 'object') {
+    for (const name of Object.keys(definitions)) define(name, name, definitions[name]);
     for (const sym of Object.getOwnPropertySymbols(definitions)) {
-      const def = definitions[sym];
-      if (def === undefined || def === null) continue;
-      let key = sharedByPrinted.get(String(sym));
-      if (key === undefined) {
-        if (!sym.description) throw new TypeError('createState symbol must have a description');
-        key = cmd + ':' + sym.description;
-      }
-      const dflt = typeof def === 'object' ? def.defaultValue : undefined;
-      osm.call('state.init', key, dflt === undefined ? null : dflt);
-      known.set(String(sym), {key: key, dflt: dflt});
+      define(sym, sym.description, definitions[sym]);
     }
   }
-  function osm$entry(sym, what) {
-    const e = typeof sym === 'symbol' ? known.get(String(sym)) : undefined;
-    if (e === undefined) throw new TypeError('state.' + what + '() called with unregistered Symbol');
+  function osm$entry(k, what) {
+    const e = typeof k === 'symbol' || typeof k === 'string' ? known.get(printed(k)) : undefined;
+    if (e === undefined) {
+      if (typeof k === 'string') {
+        throw new TypeError('state.' + what + "() called with unregistered key '" + k + "'");
+      }
+      throw new TypeError('state.' + what + '() called with unregistered Symbol');
+    }
     return e;
   }
   return osm.internal({
