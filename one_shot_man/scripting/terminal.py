@@ -174,26 +174,31 @@ class Shell:
     def _unknown(self, text: str, name: str) -> None:
         """A line that is no command runs as JavaScript, in a mode or not (`osm script -i`).
 
-        Outside a mode, a line that fails as JavaScript only because its first word is not
-        defined (or is no JavaScript at all) is reported as the mistyped command it most
-        likely is.
+        A line that fails as JavaScript and reads like a command (see `terminal_suggest`)
+        is reported as the mistyped command it most likely is, with the nearest commands.
         """
+        from one_shot_man.scripting.terminal_suggest import is_mistyped_command
+
         mode = self.current_mode
         try:
             self.engine.execute_script(f"{mode}-repl" if mode else "repl", text)
         except Exception as exc:
-            message = str(exc)
-            if mode is None and (
-                "SyntaxError" in message
-                or f"ReferenceError: '{name}' is not defined" in message
-                or f"ReferenceError: {name} is not defined" in message
-            ):
-                self.say(
-                    f"Command not found: {name}\n"
-                    "Type 'help' for available commands; other lines run as JavaScript"
-                )
+            if is_mistyped_command(text, str(exc)):
+                from one_shot_man.scripting.terminal_suggest import not_found_message
+
+                self.say(not_found_message(name, self._command_names()))
                 return
             self.say(_error_line(exc))
+
+    def _command_names(self) -> list[str]:
+        """Every command a line may start with here: the mode's, global ones, built-ins."""
+        from one_shot_man.scripting.terminal_completion import BUILTIN_NAMES
+
+        mode = self._mode() or {}
+        names = [c["name"] for c in mode.get("commands", ())]
+        names += [c["name"] for c in self.info.get("commands", ())]
+        names += BUILTIN_NAMES
+        return list(dict.fromkeys(names))
 
     # -- lifecycle ---------------------------------------------------------------------------
 

@@ -101,7 +101,7 @@ def test_unknown_command_is_evaluated_as_javascript(harness) -> None:
     assert keep and out == ""
     assert h.engine.get_global("shellProbe") == 42
     assert h.engine.scripts[-1] == "demo-repl"
-    keep, out = h.run("nosuchthing --flag")
+    keep, out = h.run("nosuchthing(1)")
     assert keep
     assert out.startswith("Error: ") and out.count("\n") == 1
 
@@ -166,9 +166,9 @@ def test_exit_without_a_mode_or_on_exit(harness) -> None:
     assert h.run("exit") == (False, "Goodbye!\n")
 
 
-def test_unknown_word_in_a_mode_is_one_reference_error_line(harness) -> None:
+def test_undefined_name_in_javascript_is_one_reference_error_line(harness) -> None:
     h = harness()
-    keep, out = h.run("foo")
+    keep, out = h.run("foo.bar()")
     assert keep and out.count("\n") == 1
     # the location names the line's script, as goja's error text does
     assert out.startswith("Error: ReferenceError: foo is not defined at demo-repl:1")
