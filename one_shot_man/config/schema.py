@@ -253,6 +253,13 @@ _GLOBAL_KEYS: tuple[tuple[str, str, str, str, str], ...] = (
     ("session.id", _S, "", "OSM_SESSION_ID", "Declared for compatibility; not read"),
     ("store", _S, "fs", "OSM_STORE", "Session storage backend: fs or memory"),
     ("clipboard", _S, "", "OSM_CLIPBOARD", "Command that receives copied text on stdin"),
+    (
+        "tokenizer",
+        _S,
+        "",
+        "OSM_TOKENIZER",
+        "Hugging Face tokenizer.json that counts copied tokens (else an estimate)",
+    ),
     ("script.autodiscovery", _B, "false", "", "Search parent directories for scripts"),
     ("script.git-traversal", _B, "false", "", "Search git repositories for scripts"),
     ("script.disable-standard-paths", _B, "false", "", "Skip the standard script paths"),

@@ -161,7 +161,8 @@ def test_context_manager_commands(engine, tmp_path):
     assert out[17] == "Removed [1]"
     assert out[18] == "Invalid id: abc"  # Go: "Not found: NaN" (see docs/compat.md)
     assert out[19] == "PROMPT"
-    assert out[20] == "Prompt copied to clipboard."
+    # a replacement clipboardCopy that returns nothing is a copy to "clipboard"
+    assert out[20] == "Copied \u2502 1 token (estimate) \u00b7 1 line \u00b7 6 B \u2502 clipboard"
     assert out[21] == "PROMPT [2,3,4,5]"
     assert js(engine, "context.listPaths()") == []
     assert js(engine, "items[2].payload") == "edited:item-4"

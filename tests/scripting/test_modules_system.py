@@ -205,7 +205,13 @@ def test_clipboard_copy_via_osm_clipboard(engine, tmp_path, monkeypatch):
     engine.execute_script("t", "O.clipboardCopy('exact\\nbytes ✓')")
     assert target.read_bytes() == "exact\nbytes ✓".encode()
     result = js(engine, "O.clipboardCopy('again')")
-    assert result == {"copied": True, "method": "$OSM_CLIPBOARD", "savedTo": "", "message": ""}
+    assert result == {
+        "copied": True,
+        "method": "$OSM_CLIPBOARD",
+        "where": "clipboard via $OSM_CLIPBOARD",
+        "savedTo": "",
+        "message": "",
+    }
 
 
 def test_clipboard_without_tools_prints_through_output(engine, tmp_path, monkeypatch):

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.copysummary_support import expected_summary, write_tokenizer
+
 pytestmark = pytest.mark.skipif(
     subprocess.run(["git", "--version"], capture_output=True).returncode != 0,
     reason="git is required",
@@ -60,10 +62,10 @@ def test_code_review_session_is_saved_and_restored(repo: Path, osm_env, tmp_path
     assert "## IMPLEMENTATIONS/CONTEXT" in out
     assert "+changed line" in out
     assert "### Note: note\n\nhello\n" in out
-    assert "Prompt copied to clipboard.\n" in out
+    copied = clip.read_text()
+    assert expected_summary(copied, "clipboard via $OSM_CLIPBOARD") + "\n" in out
     assert "No clipboard available" not in out and "[clipboard]" not in out
     assert out.endswith("Goodbye!\nSaving session...\nSession saved successfully.\n")
-    copied = clip.read_text()
     assert copied.startswith("Ensure, or rather GUARANTEE the correctness of my PR.")
     assert "+changed line" in copied and "-- file.txt --" in copied and "hello" in copied
     assert first.stderr == ""
@@ -92,7 +94,8 @@ def last_lines_after(out: str, marker: str) -> list[str]:
 def test_errors_are_one_line_and_the_shell_keeps_going(repo: Path, osm_env) -> None:
     script = "\n".join(
         [
-            "frobnicate the thing",  # unknown -> evaluated as JavaScript -> one error line
+            "frobnicate the thing",  # no command, fails as JavaScript -> not found
+            "frobnicate(",  # JavaScript that does not parse -> one error line
             "mode",  # bad arguments to a built-in
             "reset now",  # bad arguments to a built-in
             "add no-such-file.txt",  # missing file
@@ -106,6 +109,11 @@ def test_errors_are_one_line_and_the_shell_keeps_going(repo: Path, osm_env) -> N
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     start = lines.index("Type 'help' for commands. Tip: Try 'note --goals'.") + 1
+    assert lines[start : start + 2] == [
+        "Command not found: frobnicate",
+        "Type 'help' for available commands; other lines run as JavaScript",
+    ]
+    start += 2
     assert lines[start].startswith("Error: SyntaxError")
     assert lines[start + 1] == "Error: usage: mode <mode-name>"
     assert lines[start + 2] == "Error: usage: reset (takes no arguments)"
@@ -153,11 +161,14 @@ def test_without_a_clipboard_the_prompt_is_printed(repo: Path, osm_env, tmp_path
     assert done.returncode == 0, done.stderr
     out = done.stdout
     notice = [line for line in out.splitlines() if "clipboard" in line.lower()]
-    assert notice[0].startswith("[clipboard] No system clipboard available")
+    # The user's command failed: say how (status), not that there is no clipboard.
+    assert notice[0].startswith(
+        "[clipboard] The clipboard command failed: $OSM_CLIPBOARD (exit 3): exit status 3"
+    )
     after = out[out.index(notice[0]) :]
     assert "Ensure, or rather GUARANTEE" in after and "keep me" in after
     assert "[1] [note] note\n" in out  # the shell went on
-    assert "Prompt copied to clipboard." not in out
+    assert "Copied " not in out and "Not copied " in out
 
 
 def test_no_clipboard_at_all_prints_and_saves_the_prompt(
@@ -171,12 +182,13 @@ def test_no_clipboard_at_all_prints_and_saves_the_prompt(
     done = osm(["code-review", "-store", "memory"], "note keep me\ncopy\nlist\nexit\n", repo, env)
     assert done.returncode == 0, done.stderr
     out = done.stdout
-    assert "Prompt copied to clipboard." not in out
+    assert "Copied " not in out
     header = "[clipboard] No system clipboard available; printing content below\n"
     printed = out[out.index(header) + len(header) :]
     (saved,) = saves.glob("osm-prompt-*.md")
-    assert f"No clipboard available: the prompt is printed above and saved to {saved}\n" in out
     prompt = saved.read_text()
+    where = f"printed above and saved to {saved}"
+    assert expected_summary(prompt, where, verb="Not copied") + "\n" in out
     assert "Ensure, or rather GUARANTEE" in prompt and "keep me" in prompt
     assert printed.startswith(prompt)
     assert "[1] [note] note\n" in out  # the shell went on
@@ -320,18 +332,14 @@ def test_a_failing_editor_keeps_what_was_typed(repo: Path, osm_env, tmp_path: Pa
 
 
 @pytest.mark.parametrize(
-    ("command", "lines", "success"),
+    ("command", "lines", "label"),
     [
-        (
-            "prompt-flow",
-            "goal write docs\ngenerate\ncopy meta\n",
-            "Meta prompt copied to clipboard.",
-        ),
-        ("super-document", "doc-add first draft\ncopy\n", "chars to clipboard."),
+        ("prompt-flow", "goal write docs\ngenerate\ncopy meta\n", "Meta prompt"),
+        ("super-document", "doc-add first draft\ncopy\n", ""),
     ],
 )
 def test_other_workflows_say_where_the_prompt_went_without_a_clipboard(
-    command: str, lines: str, success: str, repo: Path, osm_env, tmp_path: Path
+    command: str, lines: str, label: str, repo: Path, osm_env, tmp_path: Path
 ) -> None:
     saves = tmp_path / "saves"
     saves.mkdir()
@@ -340,15 +348,57 @@ def test_other_workflows_say_where_the_prompt_went_without_a_clipboard(
     extra = ["-shell"] if command == "super-document" else []
     done = osm([command, *extra, "-store", "memory"], lines + "exit\n", repo, env)
     assert done.returncode == 0, done.stderr
-    assert success not in done.stdout
     (saved,) = saves.glob("osm-prompt-*.md")
-    assert f"No clipboard available: the prompt is printed above and saved to {saved}\n" in (
-        done.stdout
-    )
+    where = f"printed above and saved to {saved}"
+    verb = f"{label} not copied" if label else "Not copied"
+    assert expected_summary(saved.read_text(), where, verb) + "\n" in done.stdout
     assert saved.read_text().strip() in done.stdout
 
     clip = tmp_path / "clip.txt"
     done = osm([command, *extra, "-store", "memory"], lines + "exit\n", repo, osm_env,
                OSM_CLIPBOARD=f"cat > '{clip}'")  # fmt: skip
-    assert success in done.stdout and "No clipboard available" not in done.stdout
+    verb = f"{label} copied" if label else "Copied"
+    summary = expected_summary(clip.read_text(), "clipboard via $OSM_CLIPBOARD", verb)
+    assert summary + "\n" in done.stdout and "not copied" not in done.stdout.lower()
     assert clip.read_text() == saved.read_text()
+
+
+@pytest.mark.parametrize("counted_by", ["estimate", "tokenizer"])
+@pytest.mark.parametrize(
+    ("args", "lines", "verb"),
+    [
+        (["code-review"], "note the summary\ncopy\n", "Copied"),
+        (["goal", "commit-message"], "note the summary\ncopy\n", "Copied"),
+        (["prompt-flow"], "goal write docs\ngenerate\ncopy meta\n", "Meta prompt copied"),
+        (["super-document", "-shell"], "doc-add first draft\ncopy\n", "Copied"),
+    ],
+    ids=["code-review", "goal", "prompt-flow", "super-document"],
+)
+def test_every_workflow_prints_the_copy_summary(
+    args: list[str], lines: str, verb: str, counted_by: str, repo: Path, osm_env, tmp_path: Path
+) -> None:
+    """One line per copy: tokens (tokenizer file or estimate, named), lines, size, destination."""
+    clip = tmp_path / "clip.txt"
+    env = {**osm_env, "OSM_CLIPBOARD": f"cat > '{clip}'"}
+    tokenizer = None
+    if counted_by == "tokenizer":
+        pytest.importorskip("tokenizers")
+        tokenizer = write_tokenizer(tmp_path / "tok.json")
+        env["OSM_TOKENIZER"] = str(tokenizer)
+    done = osm([*args, "-store", "memory"], lines + "exit\n", repo, env)
+    assert done.returncode == 0, done.stderr
+    summary = expected_summary(clip.read_text(), "clipboard via $OSM_CLIPBOARD", verb, tokenizer)
+    assert [line for line in done.stdout.splitlines() if "\u2502" in line] == [summary]
+
+
+def test_a_broken_tokenizer_setting_still_copies_and_says_why(
+    repo: Path, osm_env, tmp_path: Path
+) -> None:
+    clip = tmp_path / "clip.txt"
+    missing = tmp_path / "missing.json"
+    done = osm(["code-review", "-store", "memory"], "note x\ncopy\nexit\n", repo, osm_env,
+               OSM_CLIPBOARD=f"cat > '{clip}'", OSM_TOKENIZER=str(missing))  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    summary = expected_summary(clip.read_text(), "clipboard via $OSM_CLIPBOARD")
+    warning = f"Warning: tokenizer {missing}: no such file or directory; tokens are estimated"
+    assert f"{summary}\n{warning}\n" in done.stdout

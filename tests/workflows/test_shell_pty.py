@@ -17,6 +17,8 @@ import pytest
 pexpect = pytest.importorskip("pexpect")
 pytest.importorskip("prompt_toolkit")
 
+from tests.copysummary_support import expected_summary  # noqa: E402
+
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal"),
@@ -81,8 +83,11 @@ def test_code_review_in_a_terminal(repo: Path, env: dict[str, str], tmp_path: Pa
     child.expect_exact("+changed line")
     child.expect_exact("hello from the terminal")
     child.sendline("copy")
-    child.expect_exact("Prompt copied to clipboard.")
-    child.sendline("frobnicate now")
+    child.expect("Copied \u2502 [^\r\n]* \u2502 clipboard via \\$OSM_CLIPBOARD\r\n")
+    summary = child.after
+    child.sendline("lis")
+    child.expect_exact("Command not found: lis (did you mean 'list'?)")
+    child.sendline("frobnicate(")
     child.expect("Error: SyntaxError[^\r\n]*\r\n")
     child.expect_exact(PROMPT)
     child.sendline("exit")
@@ -90,6 +95,7 @@ def test_code_review_in_a_terminal(repo: Path, env: dict[str, str], tmp_path: Pa
     child.expect_exact("Saving session...")
     finish(child)
     copied = (tmp_path / "clip.txt").read_text()
+    assert summary == expected_summary(copied, "clipboard via $OSM_CLIPBOARD") + "\r\n"
     assert "+changed line" in copied and "hello from the terminal" in copied
 
     # Start again in the same session: the context is restored.

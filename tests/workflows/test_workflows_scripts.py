@@ -22,6 +22,7 @@ from one_shot_man.scripting.engine import Engine
 from one_shot_man.storage import clear_all_in_memory_sessions
 from one_shot_man.workflows import script_source, template_text
 from one_shot_man.workflows.goals import GoalRegistry, builtin_goals
+from tests.copysummary_support import expected_summary
 
 
 class Run:
@@ -226,7 +227,8 @@ def test_code_review_copy_uses_osm_clipboard(run, tmp_path: Path, monkeypatch) -
     r = run()
     start_code_review(r)
     r.cmd("note hello")
-    assert r.cmd("copy") == "Prompt copied to clipboard.\n"
+    out = r.cmd("copy")
+    assert out == expected_summary(target.read_text(), "clipboard via $OSM_CLIPBOARD") + "\n"
     assert "### Note: note\n\nhello" in target.read_text()
 
 
@@ -309,17 +311,23 @@ def test_prompt_flow_edit_targets_before_generation(run) -> None:
 
 
 def test_prompt_flow_copy_labels(run, tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setenv("OSM_CLIPBOARD", f"cat > {tmp_path / 'c.txt'}")
+    clip = tmp_path / "c.txt"
+    monkeypatch.setenv("OSM_CLIPBOARD", f"cat > {clip}")
     r = run()
     start_prompt_flow(r)
     r.cmd("goal g")
     r.cmd("generate")
-    assert r.cmd("copy meta") == "Meta prompt copied to clipboard.\n"
-    assert r.cmd("copy") == "Meta prompt copied to clipboard.\n"
+
+    def copied(label: str) -> str:
+        return expected_summary(clip.read_text(), "clipboard via $OSM_CLIPBOARD", label) + "\n"
+
+    assert r.cmd("copy meta") == copied("Meta prompt copied")
+    assert r.cmd("copy") == copied("Meta prompt copied")
     r.cmd("use t")
-    assert r.cmd("copy prompt") == "Task prompt copied to clipboard.\n"
-    assert r.cmd("copy") == "Final output copied to clipboard.\n"
-    assert (tmp_path / "c.txt").read_text().startswith("t\n\n---\n## IMPLEMENTATIONS/CONTEXT")
+    assert r.cmd("copy prompt") == copied("Task prompt copied")
+    assert clip.read_text() == "t"
+    assert r.cmd("copy") == copied("Final output copied")
+    assert clip.read_text().startswith("t\n\n---\n## IMPLEMENTATIONS/CONTEXT")
 
 
 def test_prompt_flow_help_addition(run) -> None:
@@ -636,7 +644,7 @@ def test_context_manager_factory_uses_overrides_and_extends(run) -> None:
     assert result["ids"] == [40, 41]
     assert result["calls"] == ["PROMPT"]
     assert result["keys"][-2:] == ["copy", "extra"]
-    assert r.new_output().endswith("Prompt copied to clipboard.\n")
+    assert r.new_output().endswith(expected_summary("PROMPT", "clipboard") + "\n")
 
 
 def test_context_manager_factory_default_ids_increment_from_one(run) -> None:

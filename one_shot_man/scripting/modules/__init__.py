@@ -24,6 +24,8 @@ NATIVE_MODULES: dict[str, str] = {
     "text/template": "text_template",
     "unicodetext": "unicodetext",
     "sharedStateSymbols": "shared_state_symbols",
+    "tokenizer": "tokenizer",
+    "format": "format_",
 }
 
 

@@ -41,6 +41,18 @@ exports.buildContext = function buildContext(items, options) {
   return [around[0], txtar, around[1]].join('');
 };
 
+// The line printed after a copy: figures of `text` and where it went. `result` is what
+// osm:os.clipboardCopy returned ({copied, where, message}); a replacement that returns
+// nothing is taken as a success.
+exports.copySummary = function copySummary(text, result, label) {
+  const r = result !== null && typeof result === 'object' ? result : {};
+  const copied = r.copied !== false;
+  let where = r.where ? String(r.where) : '';
+  if (!where) where = copied ? 'clipboard' : String(r.message || 'printed above');
+  return osm.call('ctxutil.copySummary', String(text), copied, where,
+    label === undefined || label === null ? '' : String(label));
+};
+
 exports.contextManager = function contextManager(options) {
   const opts = options || {};
   const osmOs = require('osm:os'), argv = require('osm:argv');
@@ -62,14 +74,6 @@ exports.contextManager = function contextManager(options) {
   };
   function say(text) { output.print(text); }
   function message(e) { return e !== null && typeof e === 'object' && 'message' in e ? String(e.message) : String(e); }
-  // osm:os.clipboardCopy returns {copied:false, message} when it fell back to printing
-  // (and saving) the prompt; a replacement that returns nothing is taken as a success.
-  function copyNotice(result, success) {
-    if (result !== null && typeof result === 'object' && result.copied === false) {
-      return result.message ? String(result.message) : 'No clipboard available: the prompt is printed above';
-    }
-    return success;
-  }
   function diffLabel(args) { return args.length ? 'git diff ' + formatArgv(args) : 'git diff (default: HEAD)'; }
   function find(items, id) {
     for (let i = 0; i < items.length; i++) if (items[i] && items[i].id === id) return i;
@@ -180,10 +184,11 @@ exports.contextManager = function contextManager(options) {
     copy: {
       description: 'Copy prompt to clipboard',
       handler() {
+        const text = buildPrompt();
         let result;
-        try { result = clipboardCopy(buildPrompt()); }
+        try { result = clipboardCopy(text); }
         catch (e) { say('Clipboard error: ' + message(e)); return; }
-        say(copyNotice(result, 'Prompt copied to clipboard.'));
+        say(exports.copySummary(text, result));
       },
     },
   };
@@ -211,4 +216,15 @@ def ops(engine: Any) -> dict[str, Callable[..., Any]]:
 
         return list(build_context_around(items, txtar))
 
-    return {"ctxutil.buildContext": build, "ctxutil.buildContextAround": around}
+    def summary(text: str, copied: bool, where: str, label: str) -> str:
+        from one_shot_man.copysummary import copy_summary
+
+        return copy_summary(
+            text, copied=copied, where=where, label=label, option=engine.config_option
+        )
+
+    return {
+        "ctxutil.buildContext": build,
+        "ctxutil.buildContextAround": around,
+        "ctxutil.copySummary": summary,
+    }

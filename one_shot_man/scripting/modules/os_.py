@@ -183,39 +183,51 @@ def clipboard_copy(
 ) -> dict[str, Any]:
     """Copy with the shared clipboard chain; when nothing works, print and save the text.
 
-    Returns `{copied, method, savedTo, message}` so a command can tell the user what
-    really happened. The prompt is never lost: inside osm the sink (the engine's output)
-    always exists, so the text is shown there and also written to a new file under the
-    system temp directory; without a sink the error lists what was tried.
+    Returns `{copied, method, where, savedTo, message}` so a command can tell the user
+    what really happened (`where` is the destination in words, for the copy summary).
+    The prompt is never lost: inside osm the sink (the engine's output) always exists,
+    so the text is shown there and also written to a new file under the system temp
+    directory; without a sink the error lists what was tried. A failing clipboard
+    command of the user's is named with its exit status and stderr (or that it hung).
     """
     from one_shot_man.clipboard import (
         ClipboardUnavailableError,
         copy_to_clipboard,
+        destination,
         save_prompt_file,
     )
 
     try:
         method = copy_to_clipboard(text, command=command, timeout=CLIPBOARD_TIMEOUT)
-        return {"copied": True, "method": method, "savedTo": "", "message": ""}
+        return {
+            "copied": True,
+            "method": method,
+            "where": destination(method),
+            "savedTo": "",
+            "message": "",
+        }
     except ClipboardUnavailableError as exc:
         if sink is None:
             raise HostError(f"no system clipboard available: {exc}") from exc
         reason = str(exc)
-    sink("[clipboard] No system clipboard available; printing content below\n" + text + "\n")
+        headline = (
+            reason[:1].upper() + reason[1:]
+            if exc.command_failed
+            else ("No system clipboard available")
+        )
+    sink(f"[clipboard] {headline}; printing content below\n" + text + "\n")
     try:
         saved = str(save_prompt_file(text))
-        message = f"No clipboard available: the prompt is printed above and saved to {saved}"
+        where = f"printed above and saved to {saved}"
     except OSError as exc:
         saved = ""
-        message = (
-            "No clipboard available: the prompt is printed above "
-            f"(it could not be saved to a file: {exc.strerror or exc})"
-        )
+        where = f"printed above (it could not be saved to a file: {exc.strerror or exc})"
     return {
         "copied": False,
         "method": "stdout",
+        "where": where,
         "savedTo": saved,
-        "message": message,
+        "message": f"No clipboard available: the prompt is {where}",
         "reason": reason,
     }
 

@@ -330,10 +330,7 @@
             text = get('metaPrompt'); label = 'Meta prompt';
           }
           try {
-            var copied = ctxmgr.clipboardCopy(text);
-            // {copied: false, message} when no clipboard worked: the text was printed and saved.
-            if (copied && copied.copied === false) output.print(copied.message);
-            else output.print(label + ' copied to clipboard.');
+            output.print(ctxutil.copySummary(text, ctxmgr.clipboardCopy(text), label));
           } catch (e) {
             output.print('Clipboard error: ' + (e && e.message ? e.message : e));
           }

@@ -160,10 +160,7 @@
         handler: function () {
           var text = buildPrompt();
           try {
-            var copied = ctxmgr.clipboardCopy(text);
-            // {copied: false, message} when no clipboard worked: the text was printed and saved.
-            if (copied && copied.copied === false) output.print(copied.message);
-            else output.print('Copied ' + text.length + ' chars to clipboard.');
+            output.print(ctxutil.copySummary(text, ctxmgr.clipboardCopy(text)));
           } catch (e) {
             output.print('Clipboard error: ' + (e && e.message ? e.message : e));
           }
