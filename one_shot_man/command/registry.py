@@ -157,6 +157,13 @@ BUILTIN_COMMANDS: dict[str, BuiltinSpec] = {
             "completion [shell]",
         ),
         BuiltinSpec(
+            "tokenize",
+            _P + "tokenize_cmd",
+            "create",
+            "Count the tokens, lines and bytes of files (or standard input)",
+            "tokenize [options] [file ...]",
+        ),
+        BuiltinSpec(
             "goal",
             _P + "goal_cmd",
             "GoalCommand",
