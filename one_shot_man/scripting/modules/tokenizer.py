@@ -157,12 +157,12 @@ def ops(engine: Any) -> dict[str, Callable[..., Any]]:
         except tokencount.TokenizerError as exc:
             raise _fail(what, exc) from None
 
-    def model_loader(kind: str, unk: str) -> Callable[[str, str], int]:
+    def model_loader(kind: str, **settings: Any) -> Callable[[str, str], int]:
         def load(what: str, text: str) -> int:
             if not text:
                 raise HostError(f"{what}: json string is required")
             try:
-                model = {"type": kind, "vocab": _vocab(text), "unk_token": unk}
+                model = {"type": kind, "vocab": _vocab(text), **settings}
             except ValueError as exc:
                 raise _fail(what, exc) from None
             return from_json(what, _model_json(model))
@@ -210,8 +210,14 @@ def ops(engine: Any) -> dict[str, Callable[..., Any]]:
         "tokenizer.loadFile": load_file,
         "tokenizer.loadJSON": from_json,
         "tokenizer.loadBPE": load_bpe,
-        "tokenizer.loadWordPiece": model_loader("WordPiece", "[UNK]"),
-        "tokenizer.loadWordLevel": model_loader("WordLevel", "<unk>"),
+        # The Hugging Face defaults of each model (WordPiece as BERT uses it).
+        "tokenizer.loadWordPiece": model_loader(
+            "WordPiece",
+            unk_token="[UNK]",
+            continuing_subword_prefix="##",
+            max_input_chars_per_word=100,
+        ),
+        "tokenizer.loadWordLevel": model_loader("WordLevel", unk_token="<unk>"),
         "tokenizer.encode": encode,
         "tokenizer.count": lambda handle, text: counter(handle).count(text),
     }
