@@ -37,12 +37,14 @@ ESTIMATE = "estimate"
 TOKENIZER_ENV = "OSM_TOKENIZER"
 TOKENIZER_KEY = "tokenizer"
 
-# The estimate, one pattern per rule (see `estimate_tokens`). Each findall runs in C, so a
-# 100 KB prompt is counted in a few milliseconds.
-_LETTERS = re.compile(r"[A-Za-z]{1,6}")
-_DIGITS = re.compile(r"[0-9]{1,3}")
-_SYMBOLS = re.compile(r"[^\sA-Za-z0-9]")
-_BREAKS = re.compile(r"\s{2,}|[^\S ]")
+# The estimate's rules (see `estimate_tokens`) as one alternation: each match is one token,
+# and a single findall in C counts a 100 KB prompt in about 10 ms.
+_ESTIMATE_TOKEN = re.compile(
+    r"[A-Za-z]{1,6}"  # up to 6 letters of a run
+    r"|[0-9]{1,3}"  # up to 3 digits of a run
+    r"|[^\sA-Za-z0-9]"  # any other visible character
+    r"|\s{2,}|[^\S ]"  # a whitespace run other than one space
+)
 
 
 class TokenizerError(OsmError):
@@ -58,12 +60,7 @@ def estimate_tokens(text: str) -> int:
     non-ASCII character) one; a single space is free (it joins the next word); any other
     whitespace run (a newline, indentation, two spaces) one.
     """
-    return (
-        len(_LETTERS.findall(text))
-        + len(_DIGITS.findall(text))
-        + len(_SYMBOLS.findall(text))
-        + len(_BREAKS.findall(text))
-    )
+    return len(_ESTIMATE_TOKEN.findall(text))
 
 
 def byte_count(text: str) -> int:

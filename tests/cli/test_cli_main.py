@@ -370,6 +370,8 @@ FORBIDDEN = {
     "one_shot_man.scripting",
     "one_shot_man.session",
     "dataclasses",
+    "tokenizers",
+    "one_shot_man.tokencount",
 }
 
 
@@ -463,17 +465,19 @@ sys.exit(code)
 def test_osm_script_loads_the_engine_but_not_storage_or_typing(isolated_home: Path) -> None:
     """`osm script -e` has a start-up budget (3x python -c pass): a script that never
     touches state must not pay for the session store (msgspec) or for `typing`."""
+    tokenizer = isolated_home / "tokenizer.json"  # configured, but nothing is counted
     r = subprocess.run(
         [sys.executable, "-c", _SCRIPT_PROBE.format(repo=str(REPO))],
         capture_output=True,
         text=True,
         timeout=60,
         check=False,
-        env={**os.environ, "HOME": str(isolated_home)},
+        env={**os.environ, "HOME": str(isolated_home), "OSM_TOKENIZER": str(tokenizer)},
     )
     assert r.returncode == 0, r.stderr
     assert r.stdout == "1\n"
     imported = set(r.stderr.split())
     assert "_quickjs" in imported and "one_shot_man.scripting.engine" in imported
     heavy = {"typing", "msgspec", "quickjs", "argparse", "one_shot_man.storage.schema"}
+    heavy |= {"tokenizers", "one_shot_man.tokencount", "one_shot_man.scripting.modules.tokenizer"}
     assert not imported & heavy, sorted(imported & heavy)
