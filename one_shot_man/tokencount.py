@@ -80,7 +80,7 @@ class Measure:
 
     __slots__ = ("bytes", "counter", "lines", "tokens")
 
-    def __init__(self, tokens: int, lines: int, bytes: int, counter: str) -> None:  # noqa: A002
+    def __init__(self, tokens: int, lines: int, bytes: int, counter: str) -> None:
         self.tokens = tokens
         self.lines = lines
         self.bytes = bytes

@@ -47,7 +47,9 @@ def _n(n: int, noun: str) -> str:
     return f"{figure} {noun}" + ("" if n == 1 else "s")
 
 
-def expected_summary(text: str, where: str, verb: str = "Copied", tokenizer: Path | None = None) -> str:
+def expected_summary(
+    text: str, where: str, verb: str = "Copied", tokenizer: Path | None = None
+) -> str:
     """The exact summary line for copying `text` (estimate, or the file from `write_tokenizer`)."""
     from one_shot_man.tokencount import estimate_tokens
 

@@ -25,10 +25,52 @@ _WORD = re.compile(r"[A-Za-z_$][\w$-]*")
 # After `word `, these begin JavaScript (an operator, a call, a member access), not an argument.
 _OPERATOR_START = set("=+*/%<>&|^?:.,;([{!}])`")
 _KEYWORDS = frozenset(
-    "await break case catch class const continue debugger default delete do else export "
-    "extends false finally for function if import in instanceof let new null of return "
-    "static super switch this throw true try typeof undefined var void while with yield "
-    "async get set".split()
+    [
+        "await",
+        "break",
+        "case",
+        "catch",
+        "class",
+        "const",
+        "continue",
+        "debugger",
+        "default",
+        "delete",
+        "do",
+        "else",
+        "export",
+        "extends",
+        "false",
+        "finally",
+        "for",
+        "function",
+        "if",
+        "import",
+        "in",
+        "instanceof",
+        "let",
+        "new",
+        "null",
+        "of",
+        "return",
+        "static",
+        "super",
+        "switch",
+        "this",
+        "throw",
+        "true",
+        "try",
+        "typeof",
+        "undefined",
+        "var",
+        "void",
+        "while",
+        "with",
+        "yield",
+        "async",
+        "get",
+        "set",
+    ]
 )
 
 

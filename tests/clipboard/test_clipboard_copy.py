@@ -116,7 +116,9 @@ def test_nothing_works_says_what_was_tried(tmp_path, bin_dir, monkeypatch):
     message = str(info.value)
     # The user's own command failed: that leads, the rest of what was tried follows.
     assert info.value.command_failed
-    assert message.startswith("the clipboard command failed: config clipboard (exit 9): exit status 9")
+    assert message.startswith(
+        "the clipboard command failed: config clipboard (exit 9): exit status 9"
+    )
     assert "xclip: exit status 3: tool broke" in message
     assert "OSC 52: stdout is not a terminal" in message
 

@@ -80,7 +80,9 @@ def test_load_from_file_and_json(engine, tmp_path) -> None:
 def test_model_loaders(engine) -> None:
     pytest.importorskip("tokenizers")
     vocab = json.dumps({"a": 0, "b": 1, "ab": 2, "[UNK]": 3, "<unk>": 4, "##b": 5})
-    assert js(engine, f"T.loadBPEFromFiles('{vocab}', '#version: 0.2\\na b\\n').encode('abab')") == {
+    assert js(
+        engine, f"T.loadBPEFromFiles('{vocab}', '#version: 0.2\\na b\\n').encode('abab')"
+    ) == {
         "count": 2,
         "tokens": [
             {"id": 2, "value": "ab", "offsets": [0, 2]},

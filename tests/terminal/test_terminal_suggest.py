@@ -38,7 +38,9 @@ HINT = "Type 'help' for available commands; other lines run as JavaScript"
 
 @pytest.fixture
 def shell(request):
-    engine = Engine(io.StringIO(), io.StringIO(), session_id=f"sug-{request.node.name}", store="memory")
+    engine = Engine(
+        io.StringIO(), io.StringIO(), session_id=f"sug-{request.node.name}", store="memory"
+    )
     engine.execute_script("mode", MODE_JS)
     engine.switch_mode("work")
     sh = Shell(engine)
