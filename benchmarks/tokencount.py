@@ -9,8 +9,6 @@ tokenizer.json written in `setup` (no model can be downloaded here); it measures
 
 from __future__ import annotations
 
-import json
-
 from benchmarks.common import TempDirBenchmark, require, source_tree
 
 PROMPT_BYTES = 100_000
@@ -22,23 +20,6 @@ def prompt_text() -> str:
     return "".join(parts)[:PROMPT_BYTES]
 
 
-def _tokenizer_json() -> str:
-    model = {"type": "WordLevel", "vocab": {"[UNK]": 0, "def": 1, "the": 2}, "unk_token": "[UNK]"}
-    return json.dumps(
-        {
-            "version": "1.0",
-            "truncation": None,
-            "padding": None,
-            "added_tokens": [],
-            "normalizer": None,
-            "pre_tokenizer": {"type": "Whitespace"},
-            "post_processor": None,
-            "decoder": None,
-            "model": model,
-        }
-    )
-
-
 class PromptCounting(TempDirBenchmark):
     """`measure` of a 100 KB prompt: tokens, lines and bytes, as each copy computes them."""
 
@@ -48,7 +29,7 @@ class PromptCounting(TempDirBenchmark):
 
     def setup(self, counter: str) -> None:
         super().setup(counter)
-        tokencount = require("one_shot_man.tokencount", "measure")
+        tokencount = require("one_shot_man.tokencount", "measure", "tokenizer_json")
         self.measure = tokencount.measure
         self.text = prompt_text()
         self.option = {}.get
@@ -58,7 +39,9 @@ class PromptCounting(TempDirBenchmark):
             except ImportError:
                 raise NotImplementedError("the tokenizers package is not installed") from None
             path = self.tmpdir / "tokenizer.json"
-            path.write_text(_tokenizer_json(), encoding="utf-8")
+            model = {"type": "WordLevel", "vocab": {"[UNK]": 0, "def": 1}, "unk_token": "[UNK]"}
+            whitespace = {"type": "Whitespace"}
+            path.write_text(tokencount.tokenizer_json(model, whitespace), encoding="utf-8")
             self.option = {"tokenizer": str(path)}.get
             self.measure(self.text, self.option)  # loaded once, as after the first copy
 

@@ -29,6 +29,7 @@ __all__ = [
     "line_count",
     "load_tokenizer",
     "measure",
+    "tokenizer_json",
 ]
 
 #: The counter's name when no tokenizer file is configured.
@@ -182,6 +183,25 @@ def load_tokenizer(path: str) -> Counter:
     _LOADED.clear()  # one configured file at a time: an edited file replaces the old one
     _LOADED[key] = counter
     return counter
+
+
+def tokenizer_json(model: dict[str, Any], pre_tokenizer: dict[str, Any] | None = None) -> str:
+    """A whole Hugging Face tokenizer.json around a bare `model` (no normaliser, no decoder)."""
+    import json
+
+    return json.dumps(
+        {
+            "version": "1.0",
+            "truncation": None,
+            "padding": None,
+            "added_tokens": [],
+            "normalizer": None,
+            "pre_tokenizer": pre_tokenizer,
+            "post_processor": None,
+            "decoder": None,
+            "model": model,
+        }
+    )
 
 
 def counter_from_json(text: str, name: str = "tokenizer") -> Counter:

@@ -1,14 +1,13 @@
 """What the copy summary must say, worked out independently of the code that prints it.
 
 The token figure of the estimate comes from `estimate_tokens` (its rules are tested on
-their own in tests/test_tokencount.py); lines and bytes are counted here. The tokenizer
-file is written by hand: a WordLevel model behind a Whitespace pre-tokenizer, so its
-token count is the number of `\\w+` and `[^\\w\\s]+` pieces, which this module counts too.
+their own in tests/tokencount/test_tokencount.py); lines and bytes are counted here. The
+tokenizer file is a WordLevel model behind a Whitespace pre-tokenizer, so its token count
+is the number of `\\w+` and `[^\\w\\s]+` pieces, which this module counts independently.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
@@ -17,23 +16,10 @@ BAR, DOT = "\u2502", "\u00b7"
 
 def write_tokenizer(path: Path) -> Path:
     """A tiny but real Hugging Face tokenizer.json (every unknown word is `[UNK]`)."""
+    from one_shot_man.tokencount import tokenizer_json
+
     model = {"type": "WordLevel", "vocab": {"[UNK]": 0, "the": 1, "a": 2}, "unk_token": "[UNK]"}
-    path.write_text(
-        json.dumps(
-            {
-                "version": "1.0",
-                "truncation": None,
-                "padding": None,
-                "added_tokens": [],
-                "normalizer": None,
-                "pre_tokenizer": {"type": "Whitespace"},
-                "post_processor": None,
-                "decoder": None,
-                "model": model,
-            }
-        ),
-        encoding="utf-8",
-    )
+    path.write_text(tokenizer_json(model, {"type": "Whitespace"}), encoding="utf-8")
     return path
 
 

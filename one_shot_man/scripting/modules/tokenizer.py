@@ -84,25 +84,6 @@ def _fail(what: str, exc: Exception) -> HostError:
     return HostError(f"{what}: {exc}")
 
 
-def _model_json(model: dict[str, Any]) -> str:
-    """A whole tokenizer.json around a bare model (no normaliser, no pre-tokenizer)."""
-    import json
-
-    return json.dumps(
-        {
-            "version": "1.0",
-            "truncation": None,
-            "padding": None,
-            "added_tokens": [],
-            "normalizer": None,
-            "pre_tokenizer": None,
-            "post_processor": None,
-            "decoder": None,
-            "model": model,
-        }
-    )
-
-
 def _vocab(text: str) -> dict[str, int]:
     """A `{token: id}` vocabulary from JSON; raises ValueError saying what is wrong."""
     import json
@@ -141,21 +122,19 @@ def ops(engine: Any) -> dict[str, Callable[..., Any]]:
         loaded.append(counter)
         return len(loaded) - 1
 
-    def from_json(what: str, text: str) -> int:
-        if not text:
-            raise HostError(f"{what}: json string is required")
-        try:
-            return keep(tokencount.counter_from_json(text))
-        except tokencount.TokenizerError as exc:
-            raise _fail(what, exc) from None
+    def loader(load: Callable[[str], Counter], needs: str) -> Callable[[str, str], int]:
+        def run(what: str, source: str) -> int:
+            if not source:
+                raise HostError(f"{what}: {needs} is required")
+            try:
+                return keep(load(source))
+            except tokencount.TokenizerError as exc:
+                raise _fail(what, exc) from None
 
-    def load_file(what: str, path: str) -> int:
-        if not path:
-            raise HostError(f"{what}: path is required")
-        try:
-            return keep(tokencount.load_tokenizer(path))
-        except tokencount.TokenizerError as exc:
-            raise _fail(what, exc) from None
+        return run
+
+    from_json = loader(tokencount.counter_from_json, "json string")
+    load_file = loader(tokencount.load_tokenizer, "path")
 
     def model_loader(kind: str, **settings: Any) -> Callable[[str, str], int]:
         def load(what: str, text: str) -> int:
@@ -165,7 +144,7 @@ def ops(engine: Any) -> dict[str, Callable[..., Any]]:
                 model = {"type": kind, "vocab": _vocab(text), **settings}
             except ValueError as exc:
                 raise _fail(what, exc) from None
-            return from_json(what, _model_json(model))
+            return from_json(what, tokencount.tokenizer_json(model))
 
         return load
 
@@ -176,7 +155,7 @@ def ops(engine: Any) -> dict[str, Callable[..., Any]]:
             model = {"type": "BPE", "vocab": _vocab(vocab), "merges": _merges(merges)}
         except ValueError as exc:
             raise _fail(what, exc) from None
-        return from_json(what, _model_json(model))
+        return from_json(what, tokencount.tokenizer_json(model))
 
     def counter(handle: int) -> Counter:
         if not isinstance(handle, int) or not 0 <= handle < len(loaded):
