@@ -231,6 +231,31 @@ def test_clipboard_without_tools_prints_through_output(engine, tmp_path, monkeyp
     )
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX shell")
+@pytest.mark.parametrize(
+    ("command", "why"),
+    [
+        ("echo oops >&2; exit 3", "exit status 3: oops"),
+        ("sleep 30", "hung: no exit within 0.3 s, so it was stopped"),
+    ],
+)
+def test_a_failing_clipboard_command_is_named_with_why(engine, tmp_path, monkeypatch, command, why):
+    """Issue 15 item 6: the user learns their command failed and how, not 'no clipboard'."""
+    monkeypatch.setenv("OSM_CLIPBOARD", command)
+    monkeypatch.setattr(os_module, "CLIPBOARD_TIMEOUT", 0.3)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    result = js(engine, "O.clipboardCopy('the prompt')")
+    header = engine.stdout.getvalue().splitlines()[0]
+    assert header.startswith(
+        f"[clipboard] The clipboard command failed: $OSM_CLIPBOARD ({command}): {why}"
+    )
+    assert header.endswith("; printing content below")
+    assert "No system clipboard" not in header
+    assert result["copied"] is False
+    assert result["reason"].startswith(f"the clipboard command failed: $OSM_CLIPBOARD ({command})")
+    assert result["where"] == f"printed above and saved to {result['savedTo']}"
+
+
 def test_clipboard_without_sink_raises(tmp_path, monkeypatch):
     from one_shot_man.scripting.bridge import HostError
     from one_shot_man.scripting.modules.os_ import clipboard_copy
