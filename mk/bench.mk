@@ -77,6 +77,7 @@ bench-smoke: bench-machine
 history: bench-machine
 	@mkdir -p .asv
 	@git rev-list -n $(N) $(HISTORY_REF) > .asv/history-hashes
+	@$(if $(SHARD_FILTER),$(SHARD_FILTER) .asv/history-hashes)
 	@rc=0; $(ASV) run --machine $(ASV_MACHINE) --show-stderr --record-samples \
 	  --skip-existing-commits $(BENCH_FILTER) $(ASV_ARGS) HASHFILE:.asv/history-hashes || rc=$$?; \
 	if [ $$rc -eq 2 ]; then \

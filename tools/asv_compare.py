@@ -13,8 +13,8 @@ a regression (exit 1) in a way a build script sees without care. So:
    names, 6 rounds); a candidate is a regression only if, in the re-run, HEAD is still >= FAIL
    slower on asv's value (median) AND on the fastest sample, and a second re-run of what the
    first confirmed says so again. Noise rarely repeats in three independent runs.
-3. The table goes to stdout (paste it into the PR) and to .asv/compare.md; asv's own log goes to
-   stderr.
+3. The table goes to stdout (paste it into the PR) and to .asv/compare.md, with a chart of the
+   listed rows in .asv/compare.svg (tools/compare_chart.py); asv's own log goes to stderr.
 
 Exit status: 0 no confirmed regression; 1 confirmed regression; 2 a benchmark fails (raises) on
 HEAD; 3 nothing could be compared (unknown commit, BASE does not build, or asv failed: see its log).
@@ -32,6 +32,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+import compare_chart
 from asvconf import ROOT, conf_path
 
 OK, REGRESSION, CRASH, BROKEN = 0, 1, 2, 3
@@ -381,6 +382,15 @@ def main(argv: list[str] | None = None) -> int:
         confirm,
         status,
         args.confirmations,
+    )
+    text += compare_chart.write_chart(  # the picture for the review, linked from the report
+        args.output.with_suffix(".svg"),
+        rows,
+        before,
+        after,
+        (args.report_factor, fail),
+        list(confirm),
+        f"{args.base} ({base[:8]}) vs {args.head} ({head[:8]})",
     )
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(text, encoding="utf-8")
