@@ -9,9 +9,10 @@ STAMP  := $(VENV)/.osm-installed
 help:
 	@echo "make test        set up .venv and run the whole pytest suite (threshold and leak tests included)"
 	@echo "make test-short  the same without the performance thresholds, leak checks and slow tests"
-	@echo "make lint        ruff over the library, tests and benchmarks"
+	@echo "make lint        ruff over the library, tests and benchmarks; actionlint on the workflows"
 	@echo "make bench       full asv run of HEAD, results recorded, dashboard published (docs/performance.md)"
 	@echo "make bench-help  every benchmark target: bench-quick, bench-smoke, history, compare, dashboard"
+	@echo "make ci-help     CI and many machines: merge-results, history SHARD=K/M, results branch"
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
