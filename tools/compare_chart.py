@@ -110,9 +110,11 @@ def svg(items: Sequence[Bar], report: float, fail: float, title: str) -> str:
         parts.append(
             f'<line x1="{x(v):.1f}" y1="{top - 4}" x2="{x(v):.1f}" y2="{bottom}" {style}/>'
         )
-        parts.append(
-            f'<text x="{x(v):.1f}" y="{bottom + 14}" text-anchor="middle" fill="#555">{v:.2f}</text>'
-        )
+        if v not in (report, 1 / report):  # their labels would sit on top of 1.00's
+            parts.append(
+                f'<text x="{x(v):.1f}" y="{bottom + 14}" text-anchor="middle" fill="#555">'
+                f"{v:.2f}</text>"
+            )
     for i, b in enumerate(items):
         y = top + row_h * i + row_h / 2
         colour = "#c00" if b.ratio >= fail else "#e80" if b.ratio > 1 else "#080"
