@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sys
 
+from one_shot_man.brokenpipe import EXIT_BROKEN_PIPE, silence_stdout
 from one_shot_man.command.flags import FlagSet, HelpRequested
 from one_shot_man.errors import CommandNotFoundError, OsmError, UsageError
 
@@ -24,7 +25,6 @@ if TYPE_CHECKING:
 __all__ = ["EXIT_BROKEN_PIPE", "EXIT_INTERRUPTED", "load_config", "main", "run", "usage_block"]
 
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, what a shell reports for Ctrl-C
-EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what `osm ... | head` reports in Go
 
 _UNKNOWN_HINT = (
     "Use 'osm help' to see available commands; use 'osm help <command>' for details "
@@ -98,7 +98,7 @@ def run(
     flags = FlagSet(cmd.name)
     cmd.setup_flags(flags)
     try:
-        remaining = flags.parse(args)
+        remaining = flags.parse(args, interspersed=getattr(cmd, "interspersed_flags", False))
     except HelpRequested:
         stderr.write(usage_block(cmd, flags))
         return 0
@@ -114,7 +114,7 @@ def _execute(cmd: Command, args: list[str], stdout: TextIO, stderr: TextIO) -> i
         status = cmd.execute(args, stdout, stderr)
     except OsmError as exc:
         stderr.write(f"Error: {exc}\n")
-        return 1
+        return getattr(exc, "exit_status", 1)
     except BrokenPipeError:
         raise
     except OSError as exc:
@@ -133,18 +133,6 @@ def _os_error_text(exc: OSError) -> str:
     return exc.strerror or str(exc)
 
 
-def _silence_stdout() -> None:
-    """After a broken pipe, point stdout at /dev/null so the exit flush cannot fail."""
-    import os
-
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        os.close(devnull)
-    except (OSError, AttributeError, ValueError):
-        pass
-
-
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `osm` console script and `python -m one_shot_man`."""
     if argv is None:
@@ -160,6 +148,6 @@ def main(argv: list[str] | None = None) -> int:
             pass
         return EXIT_INTERRUPTED
     except BrokenPipeError:
-        _silence_stdout()
+        silence_stdout()
         return EXIT_BROKEN_PIPE
     return status

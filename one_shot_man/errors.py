@@ -16,6 +16,16 @@ class UsageError(OsmError):
     """Bad command-line usage: unknown flag, missing argument, wrong count."""
 
 
+class ArgumentError(UsageError):
+    """A command was given an argument it cannot use (an unknown `--store`, a stray word).
+
+    The CLI exits with status 2 for it, the usual status of a usage error, so a script
+    can tell "you called me wrongly" from "the work failed".
+    """
+
+    exit_status = 2
+
+
 class ConfigError(OsmError):
     """A configuration file or value is wrong; the message names file, line and key."""
 

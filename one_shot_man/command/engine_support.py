@@ -7,12 +7,46 @@ two seams.
 
 from __future__ import annotations
 
-from one_shot_man.errors import CommandError
+from one_shot_man.errors import ArgumentError, CommandError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable
     from typing import Any, TextIO
+
+
+_BUILTIN_STORES = ("fs", "memory")
+
+
+def check_store(flag_value: str | None, config: Any) -> None:
+    """Refuse an unknown store before any work starts (ArgumentError, exit status 2).
+
+    The store comes from `--store`, else `OSM_STORE`, else the config's `store`; a typo in
+    any of them used to fall back to an unsaved in-memory session with only a warning.
+    """
+    import os
+
+    if flag_value:
+        name, source = flag_value, "--store"
+    elif os.environ.get("OSM_STORE"):
+        name, source = os.environ["OSM_STORE"], "OSM_STORE"
+    else:
+        options = getattr(config, "global_options", None) or {}
+        name, source = options.get("store", ""), "the config's store key"
+    if not name or name in _BUILTIN_STORES:
+        return  # the common case decided without importing storage (start-up cost)
+    from one_shot_man.storage import registered_backends
+
+    valid = registered_backends()
+    if name not in valid:
+        raise ArgumentError(f'unknown store "{name}" in {source} (valid: {", ".join(valid)})')
+
+
+def reject_arguments(command: str, extra: list[str]) -> None:
+    """`osm <command>` takes no (more) positional arguments: name the first stray one."""
+    if extra:
+        words = " ".join(extra)
+        raise ArgumentError(f"{command}: unexpected argument(s): {words}")
 
 
 def new_engine(

@@ -186,15 +186,25 @@ class FlagSet:
 
     # -- parsing --------------------------------------------------------------
 
-    def parse(self, arguments: list[str]) -> list[str]:
-        """Parse flags from `arguments`; returns (and stores in `.args`) what is left."""
+    def parse(self, arguments: list[str], *, interspersed: bool = False) -> list[str]:
+        """Parse flags from `arguments`; returns (and stores in `.args`) what is left.
+
+        Go stops at the first positional argument. `interspersed` keeps parsing after it
+        (`osm goal NAME --session x`), so a flag is honoured wherever it appears; `--`
+        still ends the flags.
+        """
         self.parsed = True
         args = list(arguments)
+        positional: list[str] = []
         i, n = 0, len(args)
         while i < n:
             s = args[i]
             if len(s) < 2 or s[0] != "-":
-                break
+                if not interspersed:
+                    break
+                positional.append(s)
+                i += 1
+                continue
             minuses = 1
             if s[1] == "-":
                 minuses = 2
@@ -237,7 +247,7 @@ class FlagSet:
                 raise UsageError(
                     f"invalid value {_go_quote(value)} for flag -{name}: {exc}"
                 ) from None
-        self.args = args[i:]
+        self.args = positional + args[i:]
         return self.args
 
     # -- help text ------------------------------------------------------------

@@ -7,7 +7,12 @@ Engine bound to the session, exactly like the other workflow commands.
 
 from __future__ import annotations
 
-from one_shot_man.command.engine_support import new_engine, run_terminal
+from one_shot_man.command.engine_support import (
+    check_store,
+    new_engine,
+    reject_arguments,
+    run_terminal,
+)
 from one_shot_man.errors import CommandError
 from one_shot_man.trust.project import trust_hint
 
@@ -180,6 +185,8 @@ class GoalCommand:
     name = NAME
     description = DESCRIPTION
     usage = USAGE
+    #: `osm goal NAME --session x`: flags count after the goal name too.
+    interspersed_flags = True
 
     def __init__(
         self,
@@ -240,6 +247,10 @@ class GoalCommand:
     def run(self, opts: GoalOptions, args: list[str], stdout: TextIO, stderr: TextIO) -> int:
         """`execute` with explicit options (what tests and other callers use)."""
         registry = self._goal_registry(stderr)
+        if opts.list or opts.run:
+            reject_arguments(NAME, args)  # the goal is named by -r, or nothing runs
+        else:
+            reject_arguments(NAME, args[1:])
         if opts.list:
             return _write_list(registry, opts.category, stdout)
         if opts.run:
@@ -265,6 +276,7 @@ class GoalCommand:
                 "ignored; goals always run the standard interpreter\n"
             )
 
+        check_store(opts.store, self.config)
         engine = self._new_engine(opts, stdout, stderr)
         try:
             try:
@@ -272,6 +284,8 @@ class GoalCommand:
                 # the working directory, so a project cannot supply modules to them.
                 path = None if goal.builtin else goal.source
                 engine.execute_script(goal.name, goal.script(), path=path)
+            except BrokenPipeError:
+                raise
             except Exception as exc:
                 raise CommandError(f"failed to execute goal '{goal_name}': {exc}") from exc
             if interactive:

@@ -142,6 +142,9 @@ class ScriptCommand:
             except ImportError as exc:
                 # Say so before creating (and persisting) a session.
                 raise CommandError("interactive mode is not available: " + str(exc)) from exc
+        from one_shot_man.command.engine_support import check_store
+
+        check_store(o.store, self.config)
         factory = self._engine_factory
         if factory is None:
             from one_shot_man.scripting.engine import Engine as factory

@@ -7,7 +7,12 @@ then, when interactive and not in test mode, hands the engine to the shell.
 
 from __future__ import annotations
 
-from one_shot_man.command.engine_support import new_engine, run_terminal
+from one_shot_man.command.engine_support import (
+    check_store,
+    new_engine,
+    reject_arguments,
+    run_terminal,
+)
 from one_shot_man.errors import CommandError
 
 TYPE_CHECKING = False
@@ -63,6 +68,8 @@ class _WorkflowCommand:
     template = ""
     template_global = ""
     interactive_help = ""
+    #: `--session`/`--store` count wherever they appear on the command line.
+    interspersed_flags = True
 
     def __init__(
         self,
@@ -124,6 +131,8 @@ class _WorkflowCommand:
         from one_shot_man.workflows import script_source, template_text
 
         self._read_flags()
+        reject_arguments(self.name, args)
+        check_store(self.store, self.config)
         engine = self._new_engine(stdout, stderr)
         try:
             if self.test_mode:
@@ -135,6 +144,8 @@ class _WorkflowCommand:
             engine.set_global(self.template_global, template_text(self.template))
             try:
                 engine.execute_script(self.name, script_source(self.script))
+            except BrokenPipeError:
+                raise
             except Exception as exc:
                 raise CommandError(f"failed to execute {self.name} script: {exc}") from exc
             if self.interactive and not self.test_mode:

@@ -141,6 +141,11 @@ def error_text(exc: BaseException) -> str:
     return type(exc).__name__
 
 
+#: Reports that only follow from a closed stdout (a `ctx.run` step failing because its
+#: output could not be written): `osm ... | head` must end without a word.
+_QUIET_AFTER_BROKEN_PIPE = frozenset({"ctx.emit"})
+
+
 class HostBridge:
     """The table of host operations and the one callable QuickJS sees."""
 
@@ -153,6 +158,11 @@ class HostBridge:
         #: KeyboardInterrupt after the script.
         self.interrupted = False
         self._held = ""  # the JSON answer of the last `text:` call that could not be text
+        #: Set when a host function found standard output closed (`osm ... | head`); the
+        #: engine turns it back into BrokenPipeError after the script.
+        self.broken_pipe = False
+        #: Called once on that first broken pipe (the engine stops the running script).
+        self.on_broken_pipe: Callable[[], None] | None = None
 
     def register(self, name: str, fn: HostFunction) -> None:
         self._ops[name] = fn
@@ -211,6 +221,8 @@ class HostBridge:
             if op == "load":
                 self.load_piece(json.loads(payload)[0])
                 return ""
+            if self.broken_pipe and op in _QUIET_AFTER_BROKEN_PIPE:
+                return ""
             fn = self._ops[op]
             args = json.loads(payload) if payload else []
             result = fn(*args, *raw)
@@ -237,6 +249,9 @@ class HostBridge:
             # engine re-raises KeyboardInterrupt once the script has unwound.
             self.interrupted = True
             return self._fail(json.dumps({"e": "interrupted", "t": "Error"}), text)
+        except BrokenPipeError:
+            self.stdout_closed()
+            return self._fail(json.dumps({"e": "standard output is closed", "t": "Error"}), text)
         except BaseException as exc:
             return self._fail(json.dumps({"e": error_text(exc), "t": "Error"}), text)
 
@@ -245,6 +260,17 @@ class HostBridge:
             self._held = error
             return None
         return error
+
+    def stdout_closed(self) -> None:
+        """Standard output is gone: silence it and stop the running script (once)."""
+        if self.broken_pipe:
+            return
+        from one_shot_man.brokenpipe import silence_stdout
+
+        self.broken_pipe = True
+        silence_stdout()
+        if self.on_broken_pipe is not None:
+            self.on_broken_pipe()
 
     def clear(self) -> None:
         """Drop references to JS objects and host closures (engine close)."""

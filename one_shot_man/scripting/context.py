@@ -8,6 +8,10 @@ Keys are the user's words: `.` for the base directory, base-relative paths insid
 absolute paths outside it. Every entry also remembers where it lives on disk, so the
 content can be found again whatever the process cwd is later.
 
+Binary files (a NUL byte in the first 8000 bytes, git's test) never reach a prompt: adding
+one is refused (`BinaryFileError`), a directory's are skipped and listed in
+`last_skipped`, and one that turned binary after it was added shows as a one-line marker.
+
 Text decoding: file bytes are decoded as UTF-8 with invalid sequences replaced by U+FFFD
 (what the Go original shows once its strings reach JavaScript); `size` is the byte count.
 """
@@ -26,7 +30,11 @@ TYPE_CHECKING = False  # typing costs ~2 ms to import; annotations only need it 
 if TYPE_CHECKING:
     from typing import Any
 
-__all__ = ["ContextError", "ContextManager", "ContextPath", "go_ext"]
+__all__ = ["BinaryFileError", "ContextError", "ContextManager", "ContextPath", "go_ext"]
+
+#: How much of a file is looked at for a NUL byte (what git's binary detection reads).
+BINARY_SNIFF_BYTES = 8000
+BINARY_MARKER = "(binary file: not included in the prompt)\n"
 
 _SEP = os.sep
 # O_NONBLOCK: a FIFO put where a tracked file was must not hang prompt assembly.
@@ -56,6 +64,14 @@ class ContextError(ScriptError):
         import errno
 
         return self.errno == errno.ENOENT
+
+
+class BinaryFileError(ContextError):
+    """The file holds binary data, which would only be noise in a prompt."""
+
+
+def _is_binary(data: bytes) -> bool:
+    return b"\x00" in data[:BINARY_SNIFF_BYTES]
 
 
 class ContextPath:
@@ -230,6 +246,10 @@ class ContextManager:
         self._stats: dict[str, int] | None = None
         # Export names of the last to_txtar, keyed by the files it could read.
         self._names: tuple[tuple[str, ...], list[str]] | None = None
+        #: Binary files the last directory add skipped (logical paths, sorted).
+        self.last_skipped: list[str] = []
+        #: Why the last `add_path` failed (None after a success), for a short user message.
+        self.last_error: ContextError | None = None
 
     # ------------------------------------------------------------------ keys
     def owner_key(self, abs_path: str) -> str:
@@ -254,18 +274,25 @@ class ContextManager:
         self._stats = None
 
     # ------------------------------------------------------------------ adding
-    def add_path(self, path: str | os.PathLike[str]) -> None:
-        """Track a file or directory; relative paths are taken from the process cwd."""
+    def add_path(self, path: str | os.PathLike[str]) -> str:
+        """Track a file or directory (relative paths are from the process cwd); its key."""
         given = os.fspath(path)
         abs_path = os.path.abspath(given)
         with self._lock:
             try:
-                st = os.lstat(abs_path)
-            except OSError as exc:
-                raise ContextError(
-                    f"failed to stat path {given}: {_os_error_text(exc, 'lstat', abs_path)}"
-                ) from exc
-            self._add_with_owner(abs_path, self.owner_key(abs_path), st)
+                try:
+                    st = os.lstat(abs_path)
+                except OSError as exc:
+                    raise ContextError(
+                        f"failed to stat path {given}: {_os_error_text(exc, 'lstat', abs_path)}"
+                    ) from exc
+                owner = self.owner_key(abs_path)
+                self._add_with_owner(abs_path, owner, st)
+            except ContextError as exc:
+                self.last_error = exc
+                raise
+            self.last_error = None
+            return owner
 
     def add_relative_path(self, label: str, fallback_abs: str | None = None) -> str:
         """Register a stored label (rehydration): relative to the base path, not the cwd.
@@ -313,6 +340,7 @@ class ContextManager:
                     f"failed to resolve symlink {abs_path}: {_os_error_text(exc, 'stat', abs_path)}"
                 ) from exc
         # Read everything first: a failed re-add leaves the previous registration intact.
+        self.last_skipped = []
         if _stat.S_ISDIR(st.st_mode):
             found: list[_Found] = []
             try:
@@ -348,9 +376,18 @@ class ContextManager:
             raise ContextError(
                 f"failed to read file {abs_path}: {_os_error_text(exc, 'open', abs_path)}"
             ) from exc
+        if _is_binary(data):
+            raise BinaryFileError(f"{abs_path}: binary file")
         # A big file is not held in memory: the prompt re-reads it anyway.
         content = _decode(data) if len(data) <= KEEP_CONTENT_MAX else None
         return _Found(logical, abs_path, content, len(data), st.st_mtime)
+
+    def _read_child(self, abs_path: str, logical: str, out: list[_Found]) -> None:
+        """A directory's file: read it, or note it in `last_skipped` when it is binary."""
+        try:
+            out.append(self._read_found(abs_path, logical))
+        except BinaryFileError:
+            self.last_skipped.append(logical)
 
     def _walk(self, abs_dir: str, logical_dir: str, out: list[_Found], seen: set) -> None:
         try:
@@ -384,11 +421,11 @@ class ContextManager:
                     if _stat.S_ISDIR(target.st_mode):
                         self._walk(child_abs, child_logical, out, seen)
                     elif _stat.S_ISREG(target.st_mode):
-                        out.append(self._read_found(child_abs, child_logical))
+                        self._read_child(child_abs, child_logical, out)
                 elif entry.is_dir(follow_symlinks=False):
                     self._walk(child_abs, child_logical, out, seen)
                 elif entry.is_file(follow_symlinks=False):
-                    out.append(self._read_found(child_abs, child_logical))
+                    self._read_child(child_abs, child_logical, out)
             except OSError as exc:
                 raise ContextError(_os_error_text(exc, "lstat", child_abs)) from exc
 
@@ -569,7 +606,7 @@ class ContextManager:
                 if entry.from_archive:  # keep archive-only files (spec §13 item 10)
                     found.append((entry, entry.content))
                 continue  # a file deleted since it was added drops out
-            found.append((entry, _decode(data)))
+            found.append((entry, BINARY_MARKER if _is_binary(data) else _decode(data)))
         keys = tuple(e.path for e, _ in found)
         cached = self._names
         if cached is not None and cached[0] == keys:

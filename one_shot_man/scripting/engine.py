@@ -161,6 +161,7 @@ class Engine:
         self._session_request = session_id
         self._session_id: str | None = None
         self._store = store
+        self.bridge.on_broken_pipe = self._runtime.abort
         try:
             self.bridge.install(self._runtime.context)
         except BaseException:
@@ -292,7 +293,16 @@ class Engine:
 
     def print_to_user(self, text: str) -> None:
         """User-facing output (`output.print`): exactly one trailing newline."""
-        self.logger.print_to_user(text)
+        try:
+            self.logger.print_to_user(text)
+        except BrokenPipeError:
+            self.bridge.stdout_closed()
+            raise
+
+    def _raise_if_stdout_closed(self) -> None:
+        """A script stopped because its reader went away: unwind as BrokenPipeError."""
+        if self.bridge.broken_pipe:
+            raise BrokenPipeError(32, "standard output is closed")
 
     def _print_part(self, last: bool, text: str) -> None:
         self.logger.write_to_user(text, end=last)
@@ -356,7 +366,12 @@ class Engine:
                 error = error or str(exc)
             return error, failed
 
-        error, failed = self._on_loop(job)
+        try:
+            error, failed = self._on_loop(job)
+        except Exception:
+            self._raise_if_stdout_closed()
+            raise
+        self._raise_if_stdout_closed()
         if self.bridge.interrupted:
             self.bridge.interrupted = False
             raise KeyboardInterrupt
@@ -451,18 +466,26 @@ class Engine:
         if not self._closed:
             self._on_loop(job)
 
-    def execute_command(self, name: str, args: list[str]) -> bool:
+    def execute_command(self, name: str, args: list[str], raw: str | None = None) -> bool:
         """Run a registered mode/global command; False when no command has that name.
 
+        `raw` is the rest of the shell line as typed; the handler finds it as `args.raw`
+        (free-text commands such as `note` keep quotes and backslashes with it).
         A failing handler raises ScriptError with its message.
         """
-        code = f"__osm.tuiExecute({json.dumps(name)}, {json.dumps(json.dumps(args))})"
+        tail = "" if raw is None else f", {json.dumps(raw)}"
+        code = f"__osm.tuiExecute({json.dumps(name)}, {json.dumps(json.dumps(args))}{tail})"
 
         def job(js: Any) -> str:
             self.bridge.load_piece("tui")
             return js.eval(code)
 
-        result = json.loads(self._on_loop(job))
+        try:
+            result = json.loads(self._on_loop(job))
+        except Exception:
+            self._raise_if_stdout_closed()
+            raise
+        self._raise_if_stdout_closed()
         if result.get("notFound"):
             return False
         if result.get("error"):

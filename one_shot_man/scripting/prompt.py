@@ -154,7 +154,9 @@ def build_context(items: object, options: Mapping[str, Any] | None = None) -> st
     `lazy-diff`; others, including `file`, are skipped: files arrive through txtar).
     `options`: `toTxtar` (callable returning the txtar text; its errors are ignored), and
     for the host: `cwd` and `git_timeout` for git, `run_git_diff(args) -> str` and
-    `default_diff_args() -> list[str]` to replace git (tests, benchmarks).
+    `default_diff_args() -> list[str]` to replace git (tests, benchmarks), and
+    `on_diff_error(item, title, body)`, told of each diff that failed (the shell reports
+    it to the user, who would otherwise find it only inside the prompt).
     """
     if not isinstance(items, (list, tuple)):
         return ""
@@ -196,6 +198,7 @@ def _blocks(
     default_args = opts.get("default_diff_args")
     cwd = opts.get("cwd")
     timeout = opts.get("git_timeout")
+    on_diff_error = opts.get("on_diff_error")
 
     titles: list[str] = []
     bodies: list[str] = []
@@ -233,6 +236,8 @@ def _blocks(
             titles.append(title)
             bodies.append(body)
             fenced.append(ok)
+            if not ok and on_diff_error is not None:
+                on_diff_error(item, title, body)
     return titles, bodies, fenced
 
 

@@ -170,6 +170,7 @@ class Runtime:
         self._armed = False
         self._irq_lock = threading.Lock()
         self._irq_gen = -1
+        self._aborting = False
         self._native: Any = None
         ctx = self._ctx = create_vm()
         if self._memory_limit_mb:
@@ -417,12 +418,14 @@ class Runtime:
 
     def _exit(self) -> None:
         self._depth = 0
-        if self._eval_timeout:
+        if self._eval_timeout or self._aborting:
             with self._irq_lock:
                 self._armed = False
-                if self._irq_gen >= 0:
+                if self._irq_gen >= 0 or self._aborting:
                     self._irq_gen = -1
-                    self._native.clear_interrupt()
+                    self._aborting = False
+                    if self._native is not None:
+                        self._native.clear_interrupt()
         if self._closed and not self._freed:
             self._free()
 
@@ -790,6 +793,18 @@ class Runtime:
             stream.flush()
         except (OSError, ValueError):
             pass
+
+    def abort(self) -> None:
+        """Stop the running script at its next interrupt poll, uncatchably (owner thread).
+
+        For when carrying on is pointless, e.g. standard output is gone: the script's
+        entry fails with `InternalError: interrupted` and the next entry runs normally.
+        """
+        with self._irq_lock:
+            if self._native is None or self._freed or not self._depth:
+                return  # no script is running: nothing to stop
+            self._aborting = True
+            self._native.interrupt()
 
     def _watchdog_fire(self, gen: int) -> None:
         """Watchdog thread: interrupt entry `gen` if it is still running."""

@@ -54,6 +54,9 @@ class StateManager:
         self._listeners: dict[int, Listener] = {}
         self._next_listener_id = 1
         self._closed = False
+        #: Why this state cannot reach the store the user chose ('' when it can): set when
+        #: the session was opened in memory because the real one was locked or unreadable.
+        self.unsaved_reason = ""
 
         try:
             session = backend.load_session(session_id)
@@ -269,7 +272,8 @@ def open_state_manager(
     """A state manager on the chosen backend, falling back to memory with a warning.
 
     A locked or unreadable session must not stop the user from working: the engine
-    runs on an in-memory session and says so, and the file on disk stays untouched.
+    runs on an in-memory session and says so, the file on disk stays untouched, and
+    `unsaved_reason` tells the shell not to report the exit save as a success.
     """
     from one_shot_man.storage import get_backend
 
@@ -278,13 +282,26 @@ def open_state_manager(
     except StorageError as exc:
         if store == "memory":
             raise
-        warn(f'Warning: Failed to initialize state persistence (session "{session_id}"): {exc}')
-        return StateManager(get_backend("memory", session_id), session_id, warn=warn)
+        return _in_memory_instead(session_id, exc, warn)
     try:
         return StateManager(backend, session_id, warn=warn)
     except StorageError as exc:
         backend.close()
         if store == "memory":
             raise
-        warn(f'Warning: Failed to initialize state persistence (session "{session_id}"): {exc}')
-        return StateManager(get_backend("memory", session_id), session_id, warn=warn)
+        return _in_memory_instead(session_id, exc, warn)
+
+
+def _in_memory_instead(
+    session_id: str, cause: StorageError, warn: Callable[[str], None]
+) -> StateManager:
+    from one_shot_man.storage import get_backend
+
+    warn(
+        f'Warning: Failed to initialize state persistence (session "{session_id}"): {cause}\n'
+        "Working in memory: what you gather in this shell will NOT be saved to that "
+        "session; on exit it is written to a new session, whose ID is printed."
+    )
+    manager = StateManager(get_backend("memory", session_id), session_id, warn=warn)
+    manager.unsaved_reason = str(cause)
+    return manager

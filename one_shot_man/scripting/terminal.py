@@ -118,7 +118,7 @@ class Shell:
             if name == "help":
                 self._help()
             else:
-                self._dispatch(text, name, args)
+                self._dispatch(text, name, args, _rest_of_line(text))
         finally:
             self.refresh()
         if self.info.get("exitRequested"):
@@ -132,6 +132,8 @@ class Shell:
             return
         try:
             leave()
+        except BrokenPipeError:
+            raise
         except Exception as exc:
             self.say(_error_line(exc))
 
@@ -142,17 +144,21 @@ class Shell:
         if find_command(self.info, "help") is not None:
             try:
                 self.engine.execute_command("help", [])
+            except BrokenPipeError:
+                raise
             except Exception:  # as in Go: a workflow's help addition never fails `help`
                 pass
 
-    def _dispatch(self, text: str, name: str, args: list[str]) -> None:
+    def _dispatch(self, text: str, name: str, args: list[str], raw: str) -> None:
         cmd = find_command(self.info, name)
         if cmd is not None and cmd.get("builtin"):
             self._builtin(name, args)
             return
         if cmd is not None:
             try:
-                ran = self.engine.execute_command(name, args)
+                ran = self.engine.execute_command(name, args, raw=raw)
+            except BrokenPipeError:
+                raise
             except Exception as exc:
                 self.say(_error_line(exc))
                 return
@@ -165,6 +171,8 @@ class Shell:
 
         try:
             out = run_builtin(self.engine, self.info, name, args)
+        except BrokenPipeError:
+            raise
         except Exception as exc:
             self.say(f"Error: {_one_line(exc)}")
             return
@@ -182,6 +190,8 @@ class Shell:
         mode = self.current_mode
         try:
             self.engine.execute_script(f"{mode}-repl" if mode else "repl", text)
+        except BrokenPipeError:
+            raise
         except Exception as exc:
             if is_mistyped_command(text, str(exc)):
                 from one_shot_man.scripting.terminal_suggest import not_found_message
@@ -210,16 +220,54 @@ class Shell:
         return True
 
     def save_session(self) -> None:
-        """`Saving session...` then persist (spec §9.4); a failure is a warning, not a crash."""
+        """`Saving session...` then persist (spec §9.4); never "saved" when it was not.
+
+        A session opened in memory (the real one was locked) or a write that failed is
+        reported as NOT saved, and the context is written to a new session instead.
+        """
         self.say("Saving session...")
         sm = getattr(self.engine, "state_manager", None)
-        try:
-            if sm is not None:
-                sm.persist_session()
-        except Exception as exc:
-            self.say(f"Warning: Failed to persist session: {_one_line(exc)}")
+        if sm is None:
+            self.say("Session saved successfully.")
             return
-        self.say("Session saved successfully.")
+        reason = getattr(sm, "unsaved_reason", "")
+        if not reason:
+            try:
+                sm.persist_session()
+            except BrokenPipeError:
+                raise
+            except Exception as exc:
+                reason = _one_line(exc)
+        if not reason:
+            self.say("Session saved successfully.")
+            return
+        self.say(f"Session NOT saved: {reason}")
+        self._keep_elsewhere(sm)
+
+    def _keep_elsewhere(self, sm: Any) -> None:
+        from one_shot_man.scripting.unsaved import keep_in_new_session, resume_hint
+
+        if getattr(sm, "session", None) is None:
+            self.say("Your context was only in memory and is lost when osm exits.")
+            return
+        try:
+            name = keep_in_new_session(sm)
+        except Exception as exc:
+            self.say(
+                f"Your context could not be written elsewhere either ({_one_line(exc)}); "
+                "it was only in memory and is lost when osm exits."
+            )
+            return
+        self.say(
+            f'Your context was written to the new session "{name}" instead.\n'
+            f"Continue it with: {resume_hint(self.current_mode, name)}"
+        )
+
+
+def _rest_of_line(text: str) -> str:
+    """What follows the command word, exactly as typed (leading blanks dropped)."""
+    parts = text.split(None, 1)
+    return parts[1] if len(parts) > 1 else ""
 
 
 def _error_line(exc: BaseException) -> str:
@@ -364,6 +412,9 @@ def run_terminal(
             _write(stdout, f"\n\nReceived signal {stop.signame}, shutting down...\n")
         except KeyboardInterrupt:
             _write(stdout, "\n\nReceived signal interrupt, shutting down...\n")
+        except BrokenPipeError:  # the reader went away: keep the work, end quietly
+            shell.save_session()
+            raise
         shell.save_session()
     finally:
         restore()

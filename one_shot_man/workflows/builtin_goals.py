@@ -358,7 +358,7 @@ def _text_handler(key: str, label: str, hint: str) -> str:
     return f"""function (args) {{
   var previous = state.get(stateKeys.{key}) || '';
   var text = args.length > 0
-    ? args.join(' ').trim()
+    ? require('osm:ctxutil').restOfLine(args).trim()
     : String(ctxmgr.openEditor({json.dumps(hint)}, previous) || '').trim();
   if (text === '') {{
     if (previous !== '') {{
@@ -380,7 +380,7 @@ def _text_handler(key: str, label: str, hint: str) -> str:
 
 _GOAL_TEXT_HANDLER = """function (args) {
   var text = args.length > 0
-    ? args.join(' ')
+    ? require('osm:ctxutil').restOfLine(args)
     : String(ctxmgr.openEditor('goal', state.get(stateKeys.goalText) || '') || '');
   state.set(stateKeys.goalText, text.replace(/[\\r\\n]+$/, ''));
   output.print("Goal text updated. Use 'reset' to apply it to the context.");

@@ -8,7 +8,12 @@ from pathlib import Path
 import pytest
 
 from one_shot_man.errors import OsmError, ScriptError
-from one_shot_man.scripting.context import ContextError, ContextManager, go_ext
+from one_shot_man.scripting.context import (
+    BinaryFileError,
+    ContextError,
+    ContextManager,
+    go_ext,
+)
 from tests.scripting.support import headers, write
 
 
@@ -227,12 +232,25 @@ def test_undecodable_bytes_are_replaced_and_size_counts_bytes(base: Path) -> Non
     assert cm.to_txtar() == "-- bin.dat --\nok \ufffd\ufffd end\n"
 
 
-def test_binary_with_nul_is_kept(base: Path) -> None:
+def test_binary_with_nul_is_refused(base: Path) -> None:
+    """A NUL byte marks a binary file (git's test): it would only be noise in a prompt."""
     raw = bytes(range(0, 128))
     write(base / "b.bin", raw)
     cm = ContextManager(base)
-    cm.add_path("b.bin")
-    assert cm.get_path("b.bin")["Content"] == raw.decode("ascii")
+    with pytest.raises(BinaryFileError, match=r"b\.bin: binary file$"):
+        cm.add_path("b.bin")
+    assert cm.list_paths() == []
+    write(base / "t.txt", bytes(range(1, 128)))  # control characters but no NUL: text
+    cm.add_path("t.txt")
+    assert cm.get_path("t.txt")["Content"] == bytes(range(1, 128)).decode("ascii")
+
+
+def test_a_file_that_turned_binary_shows_as_a_marker(base: Path) -> None:
+    write(base / "t.txt", "text\n")
+    cm = ContextManager(base)
+    cm.add_path("t.txt")
+    write(base / "t.txt", b"\x00\x01")
+    assert cm.to_txtar() == "-- t.txt --\n(binary file: not included in the prompt)\n"
 
 
 def test_utf8_content_and_size(base: Path) -> None:

@@ -136,7 +136,7 @@ def test_context_manager_commands(engine, tmp_path):
     )
     assert out[0] == "add,diff,note,list,edit,remove,show,copy"
     assert out[1] == "Added file: test.txt"
-    assert out[2].startswith("add error: Error: failed to stat path missing.txt")
+    assert out[2] == "Error: cannot add missing.txt: no such file or directory"
     assert (
         out[3] == "Added diff: git diff (default: HEAD) (will be executed when generating prompt)"
     )
@@ -210,3 +210,86 @@ def test_context_manager_overrides_and_spreading(engine):
         """,
     )
     assert out == ["100 101", "9 function"]
+
+
+# -- issue 15: what `list` shows is exactly what the prompt contains -------------------------
+
+
+def test_add_refuses_a_file_already_in_context(engine, tmp_path):
+    (tmp_path / "f.txt").write_text("hello")
+    engine.execute_script("setup", CM_SETUP)
+    out = printed(
+        engine,
+        "cm.commands.add.handler(['f.txt']); cm.commands.add.handler(['./f.txt']);"
+        "output.print(JSON.stringify(items.map(function (i) { return i.id; })));",
+    )
+    assert out == ["Added file: f.txt", "Already in context: [1] f.txt", "[1]"]
+
+
+def test_remove_keeps_a_file_another_item_still_lists(engine, tmp_path):
+    """A session written before duplicates were refused may hold two items for one file."""
+    (tmp_path / "f.txt").write_text("hello")
+    engine.execute_script("setup", CM_SETUP)
+    out = printed(
+        engine,
+        "context.addPath('f.txt');"
+        "items = [{id: 1, type: 'file', label: 'f.txt', payload: ''},"
+        "         {id: 2, type: 'file', label: 'f.txt', payload: ''}];"
+        "cm.commands.remove.handler(['1']);"
+        "output.print(JSON.stringify(context.listPaths()));"
+        "cm.commands.remove.handler(['2']);"
+        "output.print(JSON.stringify(context.listPaths()));",
+    )
+    assert out == ["Removed [1]", '["f.txt"]', "Removed [2]", "[]"]
+
+
+def test_add_names_a_directory_and_its_files(engine, tmp_path):
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "a.txt").write_text("a")
+    (tmp_path / "sub" / "b.txt").write_text("b")
+    engine.execute_script("setup", CM_SETUP)
+    out = printed(engine, "cm.commands.add.handler(['sub']);")
+    assert out == ["Added directory: sub (2 files)"]
+
+
+def test_add_skips_binary_files_and_says_so(engine, tmp_path):
+    (tmp_path / "bin.dat").write_bytes(b"\x00\x01\x02binary")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "a.txt").write_text("a")
+    (tmp_path / "sub" / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
+    engine.execute_script("setup", CM_SETUP)
+    out = printed(
+        engine,
+        "cm.commands.add.handler(['bin.dat', 'sub']);"
+        "output.print(JSON.stringify(items.map(function (i) { return i.label; })));"
+        "output.print(context.toTxtar());",
+    )
+    assert out[0] == "Error: cannot add bin.dat: binary file (not put into the prompt)"
+    assert out[1] == "Added directory: sub (1 file; skipped 1 binary: sub/logo.png)"
+    assert out[2] == '["sub"]'
+    assert "\x00" not in out[3] and "logo.png" not in out[3] and "-- sub/a.txt --" in out[3]
+
+
+def test_add_errors_name_the_path_and_the_cause(engine, tmp_path):
+    engine.execute_script("setup", CM_SETUP)
+    out = printed(engine, "cm.commands.add.handler(['missing.txt']);")
+    assert out == ["Error: cannot add missing.txt: no such file or directory"]
+
+
+def test_show_and_copy_report_a_failed_diff(engine, tmp_path):
+    """Outside a repository the diff fails: the user is told, not only the prompt."""
+    engine.execute_script(
+        "setup",
+        CM_SETUP.replace(
+            "buildPrompt: function () { return 'PROMPT'; }",
+            "buildPrompt: function () { return cu.buildContext(items, {}); }",
+        ),
+    )
+    out = printed(
+        engine,
+        "cm.commands.diff.handler(['no-such-ref']); cm.commands.show.handler([]);"
+        "cm.commands.copy.handler([]);",
+    )
+    warnings = [line for line in out if line.startswith("Warning: diff [1]")]
+    assert len(warnings) == 2, out
+    assert "git diff no-such-ref" in warnings[0]

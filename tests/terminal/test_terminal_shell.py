@@ -249,7 +249,7 @@ def test_save_session_sequence(harness) -> None:
     assert h.out.getvalue().endswith("Saving session...\nSession saved successfully.\n")
 
 
-def test_save_session_failure_is_a_warning(harness) -> None:
+def test_save_session_failure_is_reported_not_saved(harness, sessions_dir) -> None:
     h = harness()
 
     def broken() -> None:
@@ -257,9 +257,11 @@ def test_save_session_failure_is_a_warning(harness) -> None:
 
     h.engine.state_manager.persist_session = broken
     h.shell.save_session()
-    assert h.out.getvalue().endswith(
-        "Saving session...\nWarning: Failed to persist session: disk full\n"
-    )
+    out = h.out.getvalue()
+    assert "Saving session...\nSession NOT saved: disk full\n" in out
+    assert "Session saved successfully" not in out
+    kept = out.split('written to the new session "', 1)[1].split('"', 1)[0]
+    assert list(sessions_dir.glob(f"ex--{kept}_*.session.json"))
 
 
 def test_initial_command_runs_before_input(harness) -> None:

@@ -101,15 +101,26 @@ def test_flags_and_defaults(cls) -> None:
 
 @pytest.mark.parametrize("cls", COMMANDS)
 def test_interactive_run_hands_the_engine_to_the_shell(cls) -> None:
-    status, out, _err, rec, _cmd = run(cls, ["-session", "cmd-int", "extra", "args"])
+    status, out, _err, rec, _cmd = run(cls, ["-session", "cmd-int"])
     assert status == 0
     assert f"Switched to mode: {cls.name}\n" in out
     assert len(rec.terminal_calls) == 1
     engine, config = rec.terminal_calls[0]
     assert engine is rec.engines[0] and config is None
-    assert rec.globals["args"] == ["extra", "args"]
+    assert rec.globals["args"] == []
     assert rec.globals["config"]["name"] == cls.name
     assert "cmd-int" in engine.session_id  # explicit IDs are namespaced (session spec)
+
+
+@pytest.mark.parametrize("cls", COMMANDS)
+def test_stray_arguments_are_refused_before_any_engine(cls) -> None:
+    """Go passed them to the script, which ignored them (issue 15: say so instead)."""
+    from one_shot_man.errors import ArgumentError
+
+    with pytest.raises(
+        ArgumentError, match=f"^{cls.name}: unexpected argument\\(s\\): extra args$"
+    ):
+        run(cls, ["-session", "cmd-int", "extra", "args"])
 
 
 @pytest.mark.parametrize("cls", COMMANDS)

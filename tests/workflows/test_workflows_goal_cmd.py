@@ -173,10 +173,14 @@ def test_run_flag_is_not_interactive_unless_i(registry) -> None:
     assert len(terminal) == 1
 
 
-def test_run_flag_wins_over_positional(registry) -> None:
+def test_run_flag_and_a_positional_goal_are_refused(registry) -> None:
+    """Go let -r win and dropped the positional goal without a word (issue 15)."""
+    from one_shot_man.errors import ArgumentError
+
     cmd, _ = make(registry)
-    run(cmd, ["doc-generator"], run="test-generator")
-    assert RecordingEngine.instances[0].scripts[0][0] == "test-generator"
+    with pytest.raises(ArgumentError, match=r"^goal: unexpected argument\(s\): doc-generator$"):
+        run(cmd, ["doc-generator"], run="test-generator")
+    assert RecordingEngine.instances == []
 
 
 def test_test_mode_never_starts_the_terminal(registry) -> None:

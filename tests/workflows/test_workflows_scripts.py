@@ -218,7 +218,7 @@ def test_code_review_list_edit_remove_messages(run, tmp_path: Path) -> None:
     assert r.cmd("remove 2") == "Removed [2]\n"
     assert r.cmd("remove 1").endswith("Removed [1]\n")
     assert r.js("items()") == []
-    assert r.cmd("add missing.txt").startswith("add error: ")
+    assert r.cmd("add missing.txt") == "Error: cannot add missing.txt: no such file or directory\n"
 
 
 def test_code_review_copy_uses_osm_clipboard(run, tmp_path: Path, monkeypatch) -> None:

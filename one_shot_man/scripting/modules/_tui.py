@@ -155,10 +155,11 @@ function findCommand(name) {
   return globalCommands.get(name);
 }
 osm.registerSharedSymbol = function (sym, key) { sharedByPrinted.set(String(sym), key); };
-osm.tuiExecute = function (name, argsJson) {
+osm.tuiExecute = function (name, argsJson, raw) {
   const cmd = findCommand(name);
   if (!cmd) return JSON.stringify({notFound: true});
   const args = JSON.parse(argsJson);
+  if (typeof raw === 'string') Object.defineProperty(args, 'raw', {value: raw});
   const c = osm.Ctx('cmd:' + name), st = osm.ctxState(c), prev = g.ctx;
   let error = null;
   osm.define('ctx', c);

@@ -16,6 +16,8 @@ if TYPE_CHECKING:
 
 JS = r"""(function (module, exports, osm, require) {
 'use strict';
+// Diffs that failed in the last buildContext: `show`/`copy` tell the user about them.
+let lastProblems = [];
 exports.buildContext = function buildContext(items, options) {
   if (!Array.isArray(items)) return '';
   const list = [];
@@ -35,9 +37,14 @@ exports.buildContext = function buildContext(items, options) {
       if (t !== undefined && t !== null) txtar = String(t);
     } catch (_) { txtar = null; }
   }
-  if (!txtar) return osm.call('ctxutil.buildContext', list, null);
+  if (!txtar) {
+    const built = osm.call('ctxutil.buildContext', list, null);
+    lastProblems = built.problems;
+    return built.text;
+  }
   // The host returns the text around the txtar: a big txtar crosses once and is joined here.
   const around = osm.callRaw('ctxutil.buildContextAround', [list], txtar);
+  lastProblems = around[2];
   return [around[0], txtar, around[1]].join('');
 };
 
@@ -52,6 +59,13 @@ exports.copySummary = function copySummary(text, result, label) {
   return osm.call('ctxutil.copySummary', String(text), copied, where,
     label === undefined || label === null ? '' : String(label));
 };
+// The rest of a command line as typed (quotes, backslashes and spacing kept), for
+// free-text commands; the word list joined by spaces when called without a shell line.
+exports.restOfLine = function restOfLine(args) {
+  if (args && typeof args.raw === 'string') return args.raw;
+  return (args || []).join(' ');
+};
+const restOfLine = exports.restOfLine;
 
 exports.contextManager = function contextManager(options) {
   const opts = options || {};
@@ -74,6 +88,28 @@ exports.contextManager = function contextManager(options) {
   };
   function say(text) { output.print(text); }
   function message(e) { return e !== null && typeof e === 'object' && 'message' in e ? String(e.message) : String(e); }
+  function reportProblems() {
+    const problems = lastProblems;
+    lastProblems = [];
+    for (const p of problems) say('Warning: ' + p);
+  }
+  function fileKey(label) { return osm.call('ctxutil.keyOf', String(label)); }
+  function fileItemWithKey(items, key, except) {
+    for (const it of items) {
+      if (it && it !== except && it.type === 'file' && it.label && fileKey(it.label) === key) return it;
+    }
+    return null;
+  }
+  function plural(n, word) { return n + ' ' + word + (n === 1 ? '' : 's'); }
+  function addedText(p, r) {
+    if (r.kind !== 'directory') return 'Added file: ' + p;
+    let text = 'Added directory: ' + p + ' (' + plural(r.files, 'file');
+    if (r.skipped.length) {
+      const shown = r.skipped.slice(0, 5).join(', ') + (r.skipped.length > 5 ? ', ...' : '');
+      text += '; skipped ' + r.skipped.length + ' binary: ' + shown;
+    }
+    return text + ')';
+  }
   function diffLabel(args) { return args.length ? 'git diff ' + formatArgv(args) : 'git diff (default: HEAD)'; }
   function find(items, id) {
     for (let i = 0; i < items.length; i++) if (items[i] && items[i].id === id) return i;
@@ -99,11 +135,15 @@ exports.contextManager = function contextManager(options) {
             .filter(function (s) { return s !== '' && s[0] !== '#'; });
         }
         for (const p of paths) {
-          try {
-            context.addPath(p);
-            addItem('file', p, '');
-            say('Added file: ' + p);
-          } catch (e) { say('add error: ' + String(e)); }
+          try { context.addPath(p); } catch (e) {
+            say('Error: cannot add ' + p + ': ' + osm.call('ctxutil.addFailure', message(e)));
+            continue;
+          }
+          const r = osm.call('ctxutil.describe', String(p));
+          const dup = fileItemWithKey(getItems(), r.key, null);
+          if (dup) { say('Already in context: [' + dup.id + '] ' + dup.label); continue; }
+          addItem('file', p, '');
+          say(addedText(p, r));
         }
       },
     },
@@ -119,7 +159,7 @@ exports.contextManager = function contextManager(options) {
     note: {
       description: 'Add a freeform note', usage: 'note [text]',
       handler(args) {
-        let text = (args || []).join(' ');
+        let text = restOfLine(args);
         if (text === '') text = String(openEditor('note', ''));
         say('Added note [' + addItem('note', 'note', text) + ']');
       },
@@ -167,7 +207,9 @@ exports.contextManager = function contextManager(options) {
         const found = itemFor(args, 'remove');
         if (!found) return;
         const {items, id, i, it} = found;
-        if (it.type === 'file') {
+        // A file another item still lists stays in the prompt (sessions from before
+        // duplicates were refused may hold two items for one file).
+        if (it.type === 'file' && !(it.label && fileItemWithKey(items, fileKey(it.label), it))) {
           try { context.removePath(it.label); } catch (e) {
             const m = message(e);
             if (m.indexOf('path not found') >= 0 || m.indexOf('no such file') >= 0) {
@@ -180,15 +222,16 @@ exports.contextManager = function contextManager(options) {
         say('Removed [' + id + ']');
       },
     },
-    show: {description: 'Show the prompt', handler() { say(buildPrompt()); }},
+    show: {description: 'Show the prompt', handler() { say(buildPrompt()); reportProblems(); }},
     copy: {
       description: 'Copy prompt to clipboard',
       handler() {
         const text = buildPrompt();
         let result;
         try { result = clipboardCopy(text); }
-        catch (e) { say('Clipboard error: ' + message(e)); return; }
+        catch (e) { say('Clipboard error: ' + message(e)); reportProblems(); return; }
         say(exports.copySummary(text, result));
+        reportProblems();
       },
     },
   };
@@ -203,18 +246,45 @@ exports.contextManager = function contextManager(options) {
 
 
 def ops(engine: Any) -> dict[str, Callable[..., Any]]:
-    def build(items: list[Any], txtar: str | None) -> str:
+    def build(items: list[Any], txtar: str | None) -> dict[str, Any]:
         from one_shot_man.scripting.prompt import build_context
 
-        options: dict[str, Any] = {}
+        problems: list[str] = []
+        options: dict[str, Any] = {"on_diff_error": _collect_into(problems)}
         if txtar is not None:
             options["toTxtar"] = lambda: txtar
-        return build_context(items, options)
+        return {"text": build_context(items, options), "problems": problems}
 
-    def around(items: list[Any], txtar: str) -> list[str]:
+    def describe(path: str) -> dict[str, Any]:
+        """What `add` just tracked: its key, file or directory, files and skipped binaries."""
+        import os
+
+        cm = engine.context_manager
+        key = cm.owner_key(os.path.abspath(path))
+        entry = cm.get_entry(key)
+        if entry is None or entry.type != "directory":
+            return {"key": key, "kind": "file", "files": 1, "skipped": []}
+        files = len(entry.children or [])
+        return {"key": key, "kind": "directory", "files": files, "skipped": list(cm.last_skipped)}
+
+    def key_of(path: str) -> str:
+        import os
+
+        return engine.context_manager.owner_key(os.path.abspath(path))
+
+    def add_failure(text: str) -> str:
+        error = engine.context_manager.last_error
+        if error is None or str(error) not in text:
+            return text  # a workflow's own `context` object failed: its words
+        return add_failure_reason(error)
+
+    def around(items: list[Any], txtar: str) -> list[Any]:
         from one_shot_man.scripting.prompt import build_context_around
 
-        return list(build_context_around(items, txtar))
+        problems: list[str] = []
+        options = {"on_diff_error": _collect_into(problems)}
+        head, tail = build_context_around(items, txtar, options)
+        return [head, tail, problems]
 
     def summary(text: str, copied: bool, where: str, label: str) -> str:
         from one_shot_man.copysummary import copy_summary
@@ -227,4 +297,41 @@ def ops(engine: Any) -> dict[str, Callable[..., Any]]:
         "ctxutil.buildContext": build,
         "ctxutil.buildContextAround": around,
         "ctxutil.copySummary": summary,
+        "ctxutil.describe": describe,
+        "ctxutil.keyOf": key_of,
+        "ctxutil.addFailure": add_failure,
     }
+
+
+def add_failure_reason(exc: Exception) -> str:
+    """Why `add` failed, in a few words: the OS's reason (`no such file or directory`)."""
+    from one_shot_man.scripting.context import BinaryFileError
+
+    if isinstance(exc, BinaryFileError):
+        return "binary file (not put into the prompt)"
+    cause = exc.__cause__
+    while cause is not None and not isinstance(cause, OSError):
+        cause = cause.__cause__
+    if isinstance(cause, OSError) and cause.strerror:
+        text = cause.strerror
+        return text[0].lower() + text[1:] if text[1:2].islower() else text
+    return str(exc)
+
+
+def _collect_into(problems: list[str]) -> Callable[[Any, str, str], None]:
+    """An `on_diff_error` callback that appends each failed diff's one-line report."""
+
+    def on_diff_error(item: Any, title: str, body: str) -> None:
+        problems.append(_diff_problem(item, title, body))
+
+    return on_diff_error
+
+
+def _diff_problem(item: Any, title: str, body: str) -> str:
+    """`diff [2] failed: git diff nosuch: fatal: bad revision 'nosuch'` (one line)."""
+    ident = item.get("id") if isinstance(item, dict) else None
+    what = title.removeprefix("Diff Error: ")
+    reason = body.removeprefix("Error executing git diff: ").strip().splitlines()
+    first = reason[0] if reason else "failed"
+    where = f" [{ident}]" if ident is not None else ""
+    return f"diff{where} failed: {what}: {first}"

@@ -160,7 +160,7 @@
             output.print('Unknown pre-written goal: ' + name);
             return;
           }
-          var text = argv.join(' ');
+          var text = ctxutil.restOfLine(argv);
           if (text === '') { editGoal(); return; }
           setGoal(text);
           output.print('Goal set.');
@@ -198,7 +198,7 @@
             output.print("Please generate the meta-prompt first using 'generate'.");
             return;
           }
-          var text = argv.length ? argv.join(' ') : ctxmgr.openEditor('task-prompt', get('taskPrompt'));
+          var text = argv.length ? ctxutil.restOfLine(argv) : ctxmgr.openEditor('task-prompt', get('taskPrompt'));
           var trimmed = String(text || '').trim();
           if (trimmed === '') {
             output.print('Task prompt not set (no content provided).');

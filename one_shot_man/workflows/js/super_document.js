@@ -123,7 +123,7 @@
             output.print('Added document #' + fromFile.id + ' from ' + path);
             return;
           }
-          var doc = addDocument(null, argv.join(' '));
+          var doc = addDocument(null, ctxutil.restOfLine(argv));
           output.print('Added document #' + doc.id);
         },
       },
