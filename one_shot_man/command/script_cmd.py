@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 NAME = "script"
 DESCRIPTION = "Execute JavaScript scripts with deferred/declarative API"
-USAGE = "script [options] [script-file]"
+USAGE = "script [options] [script-file [args...]]"
 NO_SCRIPT_HINT = (
     "No script file specified. Use -i for interactive mode, -e for direct execution, "
     "or provide a script file."
@@ -50,6 +50,22 @@ def find_script(arg: str, cwd: str | None = None) -> str:
         if os.path.exists(os.path.join(base, candidate)):
             return candidate
     raise CommandError(f"script file not found: {arg}")
+
+
+def load_script(arg: str) -> tuple[str, str]:
+    """`(path, source)` of script file `arg`; CommandError/ScriptError naming the cause."""
+    path = find_script(arg)
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return path, fh.read()
+    except IsADirectoryError:
+        reason = "it is a directory"
+    except UnicodeDecodeError as exc:
+        reason = f"it is not UTF-8 text (byte {exc.start})"
+    except OSError as exc:
+        text = exc.strerror or str(exc)
+        reason = text[0].lower() + text[1:] if text[1:2].islower() else text
+    raise ScriptError(f"failed to load script {path}: {reason}")
 
 
 _FLAGS = (
@@ -135,6 +151,10 @@ class ScriptCommand:
         log_handle: TextIO | None,
     ) -> int:
         o = self.options
+        # `osm script FILE ARGS...`: the file runs with `args` = ARGS (Go HEAD). It is found
+        # and read before anything starts, so a typo costs no session and runs nothing.
+        script = load_script(args[0]) if args else None
+        script_args = list(args[1:])
         runner = self._terminal_runner
         if o.interactive and runner is None:
             try:
@@ -163,17 +183,9 @@ class ScriptCommand:
         except Exception as exc:
             raise ScriptError(f"failed to create scripting engine: {exc}") from exc
         try:
-            engine.set_global("args", list(args))
-            for arg in args:
-                path = find_script(arg)
-                try:
-                    with open(path, encoding="utf-8") as fh:
-                        source = fh.read()
-                except (OSError, UnicodeDecodeError) as exc:
-                    raise ScriptError(
-                        f"failed to load script {path}: failed to read script "
-                        f"{os.path.basename(path)}: {exc}"
-                    ) from exc
+            engine.set_global("args", script_args)
+            if script is not None:
+                path, source = script
                 try:
                     engine.execute_script(os.path.basename(path), source, path=path)
                 except ScriptError as exc:
@@ -183,7 +195,7 @@ class ScriptCommand:
             if o.interactive:
                 runner(engine, self.config)
                 return 0
-            if not args and not o.script:
+            if script is None and not o.script:
                 stderr.write(NO_SCRIPT_HINT + "\n")
                 stderr.flush()
                 raise UsageError("no script specified")
@@ -197,10 +209,15 @@ class ScriptCommand:
 def _raise_async_errors(engine: Any) -> None:
     """Fail like Node does when a timer callback threw or a rejection went unhandled.
 
-    Each error was already printed (with script, line and column) when it happened.
+    Each error was already printed (with script, line and column) when it happened, so
+    the command's own error only counts them instead of printing the first one again.
     """
     errors = getattr(engine.runtime, "async_errors", None)
     if errors:
         count = len(errors)
-        more = f" (and {count - 1} more)" if count > 1 else ""
-        raise ScriptError(f"uncaught error in a timer or promise: {errors[0]}{more}")
+        what = (
+            "uncaught error in a timer or promise"
+            if count == 1
+            else (f"{count} uncaught errors in timers or promises")
+        )
+        raise ScriptError(f"{what} (printed above)")

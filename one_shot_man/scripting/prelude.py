@@ -113,7 +113,9 @@ DESCRIBE_JS = (
     + r"""function describe(r) {
   let head, stack = '';
   try {
-    head = r instanceof Error ? String(r) : 'Uncaught ' + inspect(r, 1, []);
+    // A value that is not an Error carries no stack: say what it was and how to get one.
+    head = r instanceof Error ? String(r) : 'the promise was rejected with ' + inspect(r, 1, []) +
+      ', not an Error, so there is no location (reject with new Error(...) to get one)';
     if (r instanceof Error && typeof r.stack === 'string') stack = r.stack;
   } catch (e) { head = 'Uncaught (unprintable value)'; }
   return head + '\n' + stack;

@@ -24,7 +24,7 @@ REQUIRE_JS = r"""(function (osm) {
 const g = globalThis;
 const cache = Object.create(null);
 const natives = Object.create(null);
-function loadNative(id) {
+function osm$loadNative(id) {
   const name = id.slice(4);
   if (name in natives) return natives[name].exports;
   const src = osm.call('require.native', name);
@@ -41,7 +41,7 @@ function loadNative(id) {
 function makeRequire(dir) {
   function osm$require(id) {
     if (typeof id !== 'string') throw new TypeError('require: module id must be a string');
-    if (id.slice(0, 4) === 'osm:') return loadNative(id);
+    if (id.slice(0, 4) === 'osm:') return osm$loadNative(id);
     if (id === 'console') return g.console;
     const base = dir === null ? osm.scriptDir : dir;
     const r = osm.call('require.resolve', id, base);
@@ -84,7 +84,7 @@ function makeRequire(dir) {
   };
   return require;
 }
-osm.loadNative = loadNative;
+osm.loadNative = osm$loadNative;
 osm.define('require', makeRequire(null));
 })(globalThis.__osm);
 """

@@ -140,3 +140,40 @@ def test_interactive_shell_reads_piped_lines(tmp_path, home):
     assert "Switched to mode: m\n" in result.stdout
     assert "hi there\n" in result.stdout
     assert "42\n" in result.stdout
+
+
+# -- issue 15 item 8: arguments, and errors that say what happened, once ---------------------
+
+
+def test_script_arguments_reach_the_script(tmp_path, home):
+    (tmp_path / "a.js").write_text("output.print(JSON.stringify(args));")
+    r = osm("script", "--store", "memory", "a.js", "x", "y z", cwd=tmp_path, home=home)
+    assert (r.returncode, r.stdout, r.stderr) == (0, '["x","y z"]\n', "")
+
+
+def test_a_timer_error_is_printed_once(tmp_path, home):
+    r = osm(
+        "script", "--store", "memory", "-e",
+        "setTimeout(function () { throw new Error('boom'); }, 1)",
+        cwd=tmp_path, home=home,
+    )  # fmt: skip
+    assert r.returncode == 1
+    assert r.stderr.count("boom") == 1, r.stderr
+    assert "command-line:1:" in r.stderr
+
+
+def test_a_rejection_without_a_reason_says_what_happened(tmp_path, home):
+    r = osm("script", "--store", "memory", "-e", "Promise.reject()", cwd=tmp_path, home=home)
+    assert r.returncode == 1
+    assert "Uncaught undefined" not in r.stderr
+    assert "rejected with undefined" in r.stderr and "new Error" in r.stderr
+
+
+def test_an_unknown_osm_module_is_named_at_the_callers_line(tmp_path, home):
+    r = osm(
+        "script", "--store", "memory", "-e", "var a = 1;\nrequire('osm:nosuch');",
+        cwd=tmp_path, home=home,
+    )  # fmt: skip
+    assert r.returncode == 1
+    assert "osm:nosuch" in r.stderr and "osm:ctxutil" in r.stderr
+    assert r.stderr.rstrip().endswith("at command-line:2:1"), r.stderr

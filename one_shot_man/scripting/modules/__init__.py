@@ -35,7 +35,8 @@ def load_native(name: str, engine: Any) -> str:
 
     module_name = NATIVE_MODULES.get(name)
     if module_name is None:
-        raise HostError(f"Invalid module: osm:{name}")
+        known = ", ".join(f"osm:{n}" for n in sorted(NATIVE_MODULES))
+        raise HostError(f"Invalid module: osm:{name} (no such osm module; there are {known})")
     module = importlib.import_module(f"{__name__}.{module_name}")
     ops = getattr(module, "ops", None)
     if ops is not None:
