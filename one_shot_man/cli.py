@@ -99,8 +99,8 @@ def run(
     cmd.setup_flags(flags)
     try:
         remaining = flags.parse(args, interspersed=getattr(cmd, "interspersed_flags", False))
-    except HelpRequested:
-        stderr.write(usage_block(cmd, flags))
+    except HelpRequested:  # asked for: stdout, like `osm help <command>` (Go: stderr)
+        stdout.write(usage_block(cmd, flags))
         return 0
     except UsageError as exc:
         stderr.write(usage_block(cmd, flags))

@@ -86,6 +86,12 @@ class InitCommand(BaseCommand):
             path = get_config_path()
         except OsmError as exc:
             raise CommandError(f"failed to get config path: {exc}") from exc
+        if os.path.isdir(path):
+            # --force replaces a file, never a directory (and rename cannot anyway).
+            raise CommandError(
+                f"cannot write the config file {path}: a directory is in the way "
+                "(move it, or point OSM_CONFIG at a file path)"
+            )
         if not force and os.path.exists(path):
             stdout.write(f"Configuration already exists at: {path}\n")
             stdout.write("Use --force to overwrite existing configuration\n")

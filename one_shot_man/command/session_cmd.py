@@ -138,12 +138,14 @@ class SessionCommand(BaseCommand):
             text += "\nOptions:\n" + flags.defaults_text()
         return text
 
-    def _parse(self, sub: str, flags: FlagSet, args: list[str], stderr: TextIO) -> list[str] | None:
-        """Parse a subcommand's flags; None after `-h` (usage shown, success)."""
+    def _parse(
+        self, sub: str, flags: FlagSet, args: list[str], stdout: TextIO, stderr: TextIO
+    ) -> list[str] | None:
+        """Parse a subcommand's flags; None after `-h` (usage on stdout, success)."""
         try:
             return flags.parse(args)
         except HelpRequested:
-            stderr.write(self._usage(sub, flags))
+            stdout.write(self._usage(sub, flags))
             return None
         except UsageError:
             stderr.write(self._usage(sub, flags))
@@ -182,7 +184,7 @@ class SessionCommand(BaseCommand):
     def _cmd_id(self, sub: str, args: list[str], stdout: TextIO, stderr: TextIO) -> int:
         flags = FlagSet("session-id")
         explicit = flags.string("session", "", _SESSION_USAGE)
-        rest = self._parse(sub, flags, args, stderr)
+        rest = self._parse(sub, flags, args, stdout, stderr)
         if rest is None:
             return 0
         if rest:
@@ -199,7 +201,7 @@ class SessionCommand(BaseCommand):
         flags = FlagSet("session-list")
         fmt = flags.string("format", "text", "output format: text|json")
         order = flags.string("sort", "default", "sorting: default|active")
-        rest = self._parse(sub, flags, args, stderr)
+        rest = self._parse(sub, flags, args, stdout, stderr)
         if rest is None:
             return 0
         if rest:
@@ -241,7 +243,7 @@ class SessionCommand(BaseCommand):
         flags = FlagSet(f"session-{sub}")
         yes_local = flags.bool("y", False, _YES_USAGE)
         dry = flags.bool("dry-run", self.dry_run, _DRY_RUN_USAGE)
-        rest = self._parse(sub, flags, args, stderr)
+        rest = self._parse(sub, flags, args, stdout, stderr)
         if rest is None:
             return 0
         if rest:
@@ -277,7 +279,9 @@ class SessionCommand(BaseCommand):
         else:
             label = "purged" if purge else "removed"
             out.extend(f"{label}: {sid}\n" for sid in report.removed)
-            out.extend(f"skipped: {sid}\n" for sid in report.skipped)
+            out.extend(
+                f"skipped: {sid} ({report.reasons.get(sid, 'kept')})\n" for sid in report.skipped
+            )
         stdout.write("".join(out))
         return 0
 
@@ -302,7 +306,7 @@ class SessionCommand(BaseCommand):
         flags = FlagSet("session-delete")
         yes_local = flags.bool("y", False, _YES_USAGE)
         dry_local = flags.bool("dry-run", False, _DRY_RUN_USAGE)
-        rest = self._parse(sub, flags, parsable, stderr)
+        rest = self._parse(sub, flags, parsable, stdout, stderr)
         if rest is None:
             return 0
         yes = self.yes or bool(yes_local.value) or scanned_yes
@@ -389,26 +393,52 @@ class SessionCommand(BaseCommand):
     # -- info / path ------------------------------------------------------------------
 
     def _cmd_info(self, sub: str, args: list[str], stdout: TextIO, stderr: TextIO) -> int:
-        rest = self._parse(sub, FlagSet("session-info"), args, stderr)
+        rest = self._parse(sub, FlagSet("session-info"), args, stdout, stderr)
         if rest is None:
             return 0
         if not rest:
             raise UsageError("info requires a session id")
         if len(rest) > 1:
             raise UsageError(f"unexpected arguments after session id: {_bracket(rest[1:])}")
-        from one_shot_man.storage import session_file_path
-
-        path = session_file_path(rest[0], sessions_dir=self.sessions_dir)
-        try:
-            with open(path, "rb") as fh:
-                data = fh.read()
-        except OSError as exc:
-            raise CommandError(f"open {path}: {exc.strerror or exc}") from exc
+        data = self._read_session(rest[0], stderr)
         stdout.write(data.decode("utf-8", "replace") + "\n")
         return 0
 
+    def _read_session(self, name: str, stderr: TextIO) -> bytes:
+        """The file of session `name`, or of the ID `--session name` maps it to.
+
+        `OSM_SESSION=readme1` is stored as `ex--readme1_<hash>`; a user who asks for
+        `readme1` means that session, so it is shown with a note naming the real ID.
+        """
+        from one_shot_man.session.formatting import format_explicit_id
+        from one_shot_man.storage import session_file_path
+
+        path = session_file_path(name, sessions_dir=self.sessions_dir)
+        try:
+            with open(path, "rb") as fh:
+                return fh.read()
+        except FileNotFoundError:
+            pass
+        except OSError as exc:
+            raise CommandError(f"open {path}: {exc.strerror or exc}") from exc
+        real = format_explicit_id(name)
+        real_path = session_file_path(real, sessions_dir=self.sessions_dir)
+        try:
+            with open(real_path, "rb") as fh:
+                data = fh.read()
+        except FileNotFoundError:
+            raise CommandError(
+                f"session not found: {name} (neither {path} nor {real_path} exists; a name "
+                f'given with --session or OSM_SESSION is stored as "{real}"; '
+                "'osm session list' shows the IDs)"
+            ) from None
+        except OSError as exc:
+            raise CommandError(f"open {real_path}: {exc.strerror or exc}") from exc
+        stderr.write(f'Note: the session named "{name}" is stored as "{real}"\n')
+        return data
+
     def _cmd_path(self, sub: str, args: list[str], stdout: TextIO, stderr: TextIO) -> int:
-        rest = self._parse(sub, FlagSet("session-path"), args, stderr)
+        rest = self._parse(sub, FlagSet("session-path"), args, stdout, stderr)
         if rest is None:
             return 0
         if len(rest) > 1:

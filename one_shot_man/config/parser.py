@@ -83,8 +83,22 @@ def parse_into(cfg: Config, reader: Iterable[str] | str | bytes, source: str) ->
         line = raw.strip(ws)
         if not line or line[0] == "#":
             continue
-        if line[0] == "[" and line[-1] == "]":
-            name = line.lstrip("[").rstrip("]")
+        if line[0] == "[" and (line[-1] == "]" or _unclosed_header(line)):
+            if line[-1] != "]":
+                # Go made `[help` a global key; the user evidently meant a header.
+                name = line.lstrip("[")
+                cfg.issues.append(
+                    ConfigIssue(
+                        source,
+                        lineno,
+                        section,
+                        "",
+                        f'malformed section header {quote(line)} (missing "]"); '
+                        f"read as [{name}]",
+                    )
+                )
+            else:
+                name = line.lstrip("[").rstrip("]")
             current = commands.get(name)
             if current is None:
                 current = commands[name] = {}
@@ -104,6 +118,12 @@ def parse_into(cfg: Config, reader: Iterable[str] | str | bytes, source: str) ->
             _apply_session_option(cfg, source, lineno, key, value)
         current[key] = value
         current_lines[key] = lineno
+
+
+def _unclosed_header(line: str) -> bool:
+    """`[help`: one word after the bracket, no value (a lone `[` stays an option, as in Go)."""
+    name = line.lstrip("[")
+    return bool(name) and " " not in name and "\t" not in name
 
 
 def _too_long(raw: str) -> bool:

@@ -34,8 +34,17 @@ class CleanupReport:
 
     removed: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    #: Why each skipped ID was kept, in a few words (`osm session clean` prints it).
+    reasons: dict[str, str] = field(default_factory=dict)
     #: Names of stale `.tmp-session-*` files deleted (or, in a dry run, that would be).
     removed_temp_files: list[str] = field(default_factory=list)
+
+    def skip(self, session_id: str, reason: str) -> None:
+        """Record that `session_id` was kept and why (once: the first reason stands)."""
+        if session_id in self.reasons:
+            return
+        self.reasons[session_id] = reason
+        self.skipped.append(session_id)
 
 
 @dataclass
@@ -111,8 +120,10 @@ class Cleaner:
         sessions = scan_sessions(directory)
         candidates: list[SessionInfo] = []
         for info in sessions:
-            if info.id == exclude_id or info.active:
-                report.skipped.append(info.id)
+            if info.id == exclude_id:
+                report.skip(info.id, "the current session")
+            elif info.active:
+                report.skip(info.id, "in use by a running osm")
             else:
                 candidates.append(info)
 
@@ -134,15 +145,15 @@ class Cleaner:
         except StorageError:
             handle = None
         if handle is None:
-            report.skipped.append(info.id)
+            report.skip(info.id, "in use by a running osm")
             return
         try:
             os.remove(info.path)
         except FileNotFoundError:
             pass
-        except OSError:
+        except OSError as exc:
             handle.close()  # keep the lock file: the session file is still there
-            report.skipped.append(info.id)
+            report.skip(info.id, f"cannot remove it: {_reason(exc)}")
             return
         try:
             release_lock_handle(handle)
@@ -178,19 +189,19 @@ class Cleaner:
                 os.stat(os.path.join(directory, base + SESSION_SUFFIX))
             except FileNotFoundError:
                 pass
-            except OSError:
-                report.skipped.append(base)
+            except OSError as exc:
+                report.skip(base, f"cannot check its session file: {_reason(exc)}")
                 continue
-            else:
-                report.skipped.append(base)  # the session exists: the lock is not orphaned
+            else:  # the session exists: the lock is not orphaned
+                report.skip(base, "kept by the retention policy")
                 continue
             try:
                 age = time.time() - entry.stat(follow_symlinks=False).st_mtime
-            except OSError:
-                report.skipped.append(base)
+            except OSError as exc:
+                report.skip(base, f"cannot check its lock file: {_reason(exc)}")
                 continue
             if age < min_age:
-                report.skipped.append(base)
+                report.skip(base, "lock file too recent to be orphaned (an osm may be starting)")
                 continue
             if self.dry_run:
                 report.removed.append(base)
@@ -200,12 +211,12 @@ class Cleaner:
             except StorageError:
                 handle = None
             if handle is None:
-                report.skipped.append(base)
+                report.skip(base, "lock held by a running osm")
                 continue
             try:
                 release_lock_handle(handle)
-            except StorageError:
-                report.skipped.append(base)
+            except StorageError as exc:
+                report.skip(base, f"cannot remove its lock file: {exc}")
                 continue
             report.removed.append(base)
 
@@ -220,3 +231,8 @@ class Cleaner:
         except OSError:
             return
         report.removed_temp_files.append(entry.name)
+
+
+def _reason(exc: OSError) -> str:
+    text = exc.strerror or str(exc)
+    return text[0].lower() + text[1:] if text[1:2].islower() else text

@@ -58,16 +58,23 @@ def test_version() -> None:
 
 
 @pytest.mark.parametrize("flag", ["-h", "--help", "-help"])
-def test_command_help_goes_to_stderr_and_exits_zero(flag: str) -> None:
+def test_command_help_goes_to_stdout_and_exits_zero(flag: str) -> None:
+    """Asked-for help is output, as `osm help <command>` (issue 15; Go wrote stderr)."""
     code, out, err = osm("version", flag)
-    assert code == 0 and out == ""
-    assert err == "Usage: version\n\nDisplay version information\n\nOptions:\n"
+    assert code == 0 and err == ""
+    assert out == "Usage: version\n\nDisplay version information\n\nOptions:\n"
+
+
+def test_workflow_help_goes_to_stdout_like_osm_help() -> None:
+    code, out, err = osm("code-review", "--help")
+    assert (code, err) == (0, "")
+    assert out.startswith("Usage: code-review [options]\n") and "-session string" in out
 
 
 def test_session_delete_help() -> None:
-    code, _, err = osm("session", "delete", "-h")
-    assert code == 0
-    assert "Usage:" in err
+    code, out, err = osm("session", "delete", "-h")
+    assert code == 0 and err == ""
+    assert "Usage:" in out
 
 
 def test_help_config_lists_flags() -> None:
@@ -185,8 +192,8 @@ def test_script_command_exit_code_propagates(
     assert osm("trust")[0] == 0  # ./scripts is a project's: it needs consent (issue 14)
     code, out, err = osm("tool", "a")
     assert (code, out, err) == (7, "", "")
-    code, _, err = osm("tool", "-h")
-    assert code == 0 and err.startswith("Usage: tool [options] [args...]\n\nScript command: tool\n")
+    code, out, _ = osm("tool", "-h")
+    assert code == 0 and out.startswith("Usage: tool [options] [args...]\n\nScript command: tool\n")
 
 
 def test_config_load_error_warns_and_continues(

@@ -234,6 +234,25 @@ def test_init_keeps_existing_config(isolated_home: Path, monkeypatch: pytest.Mon
     assert path.read_text() == STARTER_CONFIG
 
 
+@pytest.mark.parametrize("flags", [[], ["--force"]])
+def test_init_over_a_directory_says_a_directory_is_in_the_way(
+    isolated_home: Path, monkeypatch: pytest.MonkeyPatch, flags: list[str]
+) -> None:
+    """Issue 15: `--force` failed with `rename temp file over target: Is a directory`."""
+    from one_shot_man.errors import CommandError
+
+    path = isolated_home / "cfgdir"
+    (path / "keep").mkdir(parents=True)
+    monkeypatch.setenv("OSM_CONFIG", str(path))
+    with pytest.raises(CommandError) as info:
+        run(InitCommand(), [], flags)
+    assert str(info.value) == (
+        f"cannot write the config file {path}: a directory is in the way "
+        "(move it, or point OSM_CONFIG at a file path)"
+    )
+    assert (path / "keep").is_dir()
+
+
 # -- completion -----------------------------------------------------------------------
 
 

@@ -204,10 +204,10 @@ def test_id_from_env_and_flag(value: str, pattern: str, monkeypatch: pytest.Monk
 
 def test_id_help_mentions_session_flag() -> None:
     res = session(["id", "-h"])
-    assert res.code == 0 and res.out == ""
-    assert res.err.startswith("Usage: session id\n\nResolve and print the session id")
-    assert "-session string" in res.err
-    assert "Session ID for state persistence (overrides auto-discovery)" in res.err
+    assert res.code == 0 and res.err == ""
+    assert res.out.startswith("Usage: session id\n\nResolve and print the session id")
+    assert "-session string" in res.out
+    assert "Session ID for state persistence (overrides auto-discovery)" in res.out
 
 
 def test_path(sdir: Path) -> None:
@@ -229,7 +229,7 @@ def test_info_prints_raw_bytes(sdir: Path) -> None:
 def test_info_errors(sdir: Path) -> None:
     with pytest.raises(UsageError, match=r"^info requires a session id$"):
         session(["info"], sdir)
-    with pytest.raises(CommandError, match="No such file"):
+    with pytest.raises(CommandError, match="^session not found: missing "):
         session(["info", "missing"], sdir)
     with pytest.raises(OsmError, match="path separator"):
         session(["info", "../x"], sdir)
@@ -415,7 +415,7 @@ def test_purge_removes_every_inactive_session(sdir: Path, held: list[object]) ->
     assert res.err == ""
     purged = [line for line in res.out.splitlines() if line.startswith("purged: ")]
     assert purged == ["purged: p1", "purged: p2", "purged: p3"]
-    assert "skipped: live" in res.out.splitlines()
+    assert "skipped: live (in use by a running osm)" in res.out.splitlines()
     assert (sdir / "live.session.json").exists()
     assert not (sdir / "p1.session.json").exists()
 
@@ -428,6 +428,47 @@ def test_clean_uses_sessions_config_policy(sdir: Path) -> None:
     res = session(["clean"], sdir, config=config, flags=["-y"])
     assert sorted(res.out.splitlines()) == ["removed: s1", "removed: s2", "removed: s3"]
     assert [n for n in listing(sdir) if n.endswith(".json")] == ["s0.session.json"]
+
+
+def test_clean_says_why_each_session_was_skipped(sdir: Path, held: list[object]) -> None:
+    """Issue 15: `skipped: <id>` alone did not say why."""
+    make_session(sdir, "old", age_s=100 * 86400, lock=True)
+    make_session(sdir, "busy", age_s=100 * 86400)
+    hold_lock(sdir, "busy", held)
+    make_session(sdir, "recent", age_s=60, lock=True)
+    config = Config()
+    config.sessions.max_age_days = 1
+    res = session(["clean", "-y"], sdir, config=config)
+    assert sorted(res.out.splitlines()) == [
+        "removed: old",
+        "skipped: busy (in use by a running osm)",
+        "skipped: recent (kept by the retention policy)",
+    ]
+
+
+def test_info_explains_the_real_id_of_a_named_session(sdir: Path) -> None:
+    """`OSM_SESSION=readme1` is stored as `ex--readme1_<hash>`: `info readme1` finds it."""
+    from one_shot_man.session.formatting import format_explicit_id
+
+    real = format_explicit_id("readme1")
+    make_session(sdir, real)
+    res = session(["info", "readme1"], sdir)
+    assert res.code == 0
+    assert f'"id": "{real}"' in res.out.replace('"id":"', '"id": "')
+    assert res.err == f'Note: the session named "readme1" is stored as "{real}"\n'
+
+
+def test_info_of_a_missing_session_names_both_ids(sdir: Path) -> None:
+    from one_shot_man.errors import CommandError
+    from one_shot_man.session.formatting import format_explicit_id
+
+    real = format_explicit_id("nope")
+    with pytest.raises(CommandError) as info:
+        session(["info", "nope"], sdir)
+    text = str(info.value)
+    assert text.startswith("session not found: nope")
+    assert real in text and "osm session list" in text
+    assert "No such file" not in text
 
 
 def test_clean_confirmation_declined(sdir: Path) -> None:
@@ -445,16 +486,16 @@ def test_clean_confirmation_declined(sdir: Path) -> None:
 @pytest.mark.parametrize("sub", ["clean", "purge", "delete"])
 def test_subcommand_help_mentions_flags(sub: str, sdir: Path) -> None:
     res = session([sub, "-h"], sdir)
-    assert res.code == 0 and res.out == ""
-    assert res.err.startswith(f"Usage: session {sub}")
-    assert "-dry-run" in res.err and "-y\tAssume yes" in res.err
+    assert res.code == 0 and res.err == ""
+    assert res.out.startswith(f"Usage: session {sub}")
+    assert "-dry-run" in res.out and "-y\tAssume yes" in res.out
 
 
 def test_list_help() -> None:
     res = session(["list", "--help"])
     assert res.code == 0
     for text in ("Usage:", "-format", "-sort", '(default "text")'):
-        assert text in res.err
+        assert text in res.out
 
 
 @pytest.mark.parametrize(
@@ -469,7 +510,7 @@ def test_list_help() -> None:
     ],
 )
 def test_help_without_options_block(sub: str, text: str) -> None:
-    assert session([sub, "-h"]).err == text
+    assert session([sub, "-h"]).out == text
 
 
 def test_lock_path_helpers_agree(sdir: Path) -> None:

@@ -425,3 +425,13 @@ def test_fuzz_parser_never_fails_and_keeps_invariants(seed: int) -> None:
 def test_sessions_cleaner_kwargs_follow_the_file() -> None:
     cfg = load_from_reader("[sessions]\nmaxAgeDays 7\nmaxCount 0\nmaxSizeMB 12\n")
     assert cfg.sessions.cleaner_kwargs() == {"max_age_days": 7, "max_count": 0, "max_size_mb": 12}
+
+
+def test_a_header_without_its_bracket_is_an_issue_naming_file_and_line() -> None:
+    """Issue 15: `[help` silently became a global key named `[help`."""
+    cfg = load_from_reader("verbose true\n[help\npager less\n", source="/home/u/.osm/config")
+    assert "[help" not in cfg.global_options
+    assert cfg.commands["help"] == {"pager": "less"}
+    assert [str(issue) for issue in cfg.issues] == [
+        '/home/u/.osm/config:2: malformed section header "[help" (missing "]"); read as [help]'
+    ]

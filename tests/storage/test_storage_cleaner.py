@@ -217,8 +217,9 @@ def test_active_and_excluded_do_not_count_towards_max_count(tmp_path: Path) -> N
     report = Cleaner(max_count=2, sessions_dir=tmp_path).execute_cleanup(exclude_id="current")
     release_lock_handle(handle)
     assert report.removed == ["old2"]
-    # "held" appears twice: skipped as active, and its lock skipped by the orphan sweep.
-    assert sorted(report.skipped) == ["current", "held", "held"]
+    # Each skipped ID once, with why (the orphan sweep no longer lists "held" again).
+    assert sorted(report.skipped) == ["current", "held"]
+    assert report.reasons == {"current": "the current session", "held": "in use by a running osm"}
 
 
 def test_concurrent_cleaners_are_serialised(tmp_path: Path) -> None:
