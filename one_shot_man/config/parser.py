@@ -93,8 +93,7 @@ def parse_into(cfg: Config, reader: Iterable[str] | str | bytes, source: str) ->
                         lineno,
                         section,
                         "",
-                        f'malformed section header {quote(line)} (missing "]"); '
-                        f"read as [{name}]",
+                        f'malformed section header {quote(line)} (missing "]"); read as [{name}]',
                     )
                 )
             else:

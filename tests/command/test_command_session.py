@@ -229,7 +229,7 @@ def test_info_prints_raw_bytes(sdir: Path) -> None:
 def test_info_errors(sdir: Path) -> None:
     with pytest.raises(UsageError, match=r"^info requires a session id$"):
         session(["info"], sdir)
-    with pytest.raises(CommandError, match="^session not found: missing "):
+    with pytest.raises(CommandError, match=r"^session not found: missing "):
         session(["info", "missing"], sdir)
     with pytest.raises(OsmError, match="path separator"):
         session(["info", "../x"], sdir)
