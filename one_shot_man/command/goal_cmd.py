@@ -27,6 +27,8 @@ NAME = "goal"
 DESCRIPTION = "Access pre-written goals for common development tasks"
 USAGE = "goal [options] [goal-name]"
 
+UNCATEGORIZED = "Uncategorized"
+
 # (kind, name, default, usage) in the order the Go original defines them.
 _FLAGS = (
     ("bool", "i", False, "Run goal in interactive mode"),
@@ -122,8 +124,9 @@ def format_goal_list(goals: list[Any], category: str = "") -> str:
     for goal in goals:
         groups.setdefault(goal.category, []).append(goal)
     lines = ["Available Goals:", ""]
-    for cat in sorted(groups):
-        lines.append(f"{_category_heading(cat)}:")
+    # Goals without a category come last, under a heading of their own (Go printed `:`).
+    for cat in sorted(groups, key=lambda c: (not c.strip(), c)):
+        lines.append(f"{_category_heading(cat) if cat.strip() else UNCATEGORIZED}:")
         for goal in sorted(groups[cat], key=lambda g: g.name):
             lines.append(f"  {goal.name:<20} {goal.description}{_origin_note(goal)}")
         lines.append("")

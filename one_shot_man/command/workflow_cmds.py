@@ -200,19 +200,21 @@ class SuperDocumentCommand(_WorkflowCommand):
     """`osm super-document`: merge documents into one consistent document (shell mode)."""
 
     name = "super-document"
-    description = "TUI for merging documents into a single internally consistent super-document"
+    description = "Merge documents into a single internally consistent super-document"
     usage = "super-document [options]"
     script = "super_document"
     template = "super_document"
     template_global = "superDocumentTemplate"
-    interactive_help = "Start interactive TUI mode"
+    interactive_help = "Start the interactive shell"
 
     def __init__(self, config: Any = None, **kwargs: Any) -> None:
         super().__init__(config, **kwargs)
         self.shell_mode = False
 
     def _extra_flags(self, flags: Any) -> None:
-        self._flags["shell"] = flags.bool("shell", False, "Use shell mode instead of visual TUI")
+        self._flags["shell"] = flags.bool(
+            "shell", False, "Accepted for compatibility: the shell is the only interface"
+        )
 
     def _read_extra_flags(self, flags: dict[str, Any]) -> None:
         self.shell_mode = bool(flags["shell"].value)

@@ -31,7 +31,9 @@ class BuiltinError(CommandError):
 def help_text(info: dict[str, Any], scripts_loaded: int) -> str:
     """The general help (spec §10.6), ending without a newline."""
     lines = [_HELP_HEAD.rstrip("\n"), ""]
-    commands = global_commands(info) + mode_commands(info)
+    # A workflow's own `help` only adds to this text (it runs after it), and the head
+    # already lists `help`: listing it again gave an empty `help -` row.
+    commands = [c for c in global_commands(info) + mode_commands(info) if c["name"] != "help"]
     if commands:
         lines.append("Registered commands:")
         for cmd in commands:
@@ -73,10 +75,7 @@ def run_builtin(engine: Any, info: dict[str, Any], name: str, args: list[str]) -
     if name == "state":
         if not info.get("current"):
             return "No active mode"
-        return (
-            f"Mode: {info['current']}\n"
-            "State: managed by StateManager (use history to view state snapshots)"
-        )
+        return _state_text(engine, info["current"])
     if name == "reset":
         if args:
             raise BuiltinError("usage: reset (takes no arguments)")
@@ -89,3 +88,18 @@ def run_builtin(engine: Any, info: dict[str, Any], name: str, args: list[str]) -
             return f"Session archived to: {path}"
         return "All shared and mode-specific state has been reset to default values."
     raise BuiltinError(f"command {name} not found")
+
+
+def _state_text(engine: Any, mode: str) -> str:
+    """`state`: the mode, the session it is kept in, and what that session holds."""
+    lines = [f"Mode: {mode}"]
+    sm = getattr(engine, "state_manager", None)
+    if sm is None:
+        return lines[0]
+    items, _found = sm.get_state("contextItems")  # the shared key of every workflow
+    count = len(items) if isinstance(items, list) else 0
+    lines.append(f"Session: {sm.session_id}")
+    lines.append(f"Context: {count} context item{'' if count == 1 else 's'} ('list' shows them)")
+    if getattr(sm, "unsaved_reason", ""):
+        lines.append(f"Not saved to the session: {sm.unsaved_reason}")
+    return "\n".join(lines)

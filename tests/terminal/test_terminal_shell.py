@@ -212,7 +212,8 @@ def test_mode_modes_state_builtins(harness) -> None:
     assert out == "Switched to mode: demo\nentered demo\n"
     assert h.run("modes")[1] == "Available modes: demo\nCurrent mode: demo\n"
     assert h.run("state")[1] == (
-        "Mode: demo\nState: managed by StateManager (use history to view state snapshots)\n"
+        f"Mode: demo\nSession: {h.engine.state_manager.session_id}\n"
+        "Context: 0 context items ('list' shows them)\n"
     )
 
 

@@ -77,7 +77,7 @@ def run(cls, argv: list[str], config=None, recorder: Recorder | None = None):
         (
             SuperDocumentCommand,
             "super-document",
-            "TUI for merging documents into a single internally consistent super-document",
+            "Merge documents into a single internally consistent super-document",
             "super-document [options]",
         ),
     ],

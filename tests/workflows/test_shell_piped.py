@@ -250,7 +250,7 @@ def test_super_document_shell(repo: Path, osm_env) -> None:
     [
         ("code-review", "Type 'help' for commands. Tip: Try 'note --goals'."),
         ("prompt-flow", "Type 'help' for commands. Tip: Try 'goal --prewritten'."),
-        ("super-document", "Super Document Mode. Type 'tui' for visual interface"),
+        ("super-document", "Super Document Mode. Type 'help' for commands."),
     ],
 )
 @pytest.mark.parametrize("flag", ["-i=false", "-interactive=false", "-test"])
@@ -266,11 +266,11 @@ def test_non_interactive_runs_print_the_mode_and_exit(
 def test_workflow_help_lists_the_flags(repo: Path, osm_env) -> None:
     done = osm(["code-review", "-h"], "", repo, osm_env)
     assert done.returncode == 0
-    assert "Usage: code-review [options]" in done.stderr
+    assert "Usage: code-review [options]" in done.stdout
     for flag in ("-interactive", "-i", "-test", "-session", "-store"):
-        assert f"  {flag}" in done.stderr
+        assert f"  {flag}" in done.stdout
     done = osm(["super-document", "-h"], "", repo, osm_env)
-    assert "  -shell" in done.stderr
+    assert "  -shell" in done.stdout
 
 
 def test_help_in_a_workflow_shell(repo: Path, osm_env) -> None:

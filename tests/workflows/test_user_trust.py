@@ -225,3 +225,51 @@ def test_broken_pipe_exit_status_is_documented() -> None:
 
 def test_env_is_isolated(osm_env) -> None:
     assert "OSM_SESSION" not in os.environ
+
+
+# -- 7. help that points nowhere --------------------------------------------------------------
+
+
+def test_state_does_not_point_at_a_missing_history_command(repo: Path, osm_env) -> None:
+    r = osm(["code-review", "--store", "memory"], "note a\nstate\nexit\n", repo, osm_env)
+    assert "use history" not in r.stdout
+    assert "Mode: code-review\n" in r.stdout
+    assert "Session: " in r.stdout and "1 context item" in r.stdout
+
+
+@pytest.mark.parametrize("workflow", ["super-document", "prompt-flow"])
+def test_no_visual_tui_is_advertised(repo: Path, osm_env, workflow: str) -> None:
+    r = osm([workflow, "--store", "memory"], "help\nexit\n", repo, osm_env)
+    assert r.returncode == 0, r.stderr
+    text = r.stdout.lower()
+    assert "tui" not in text and "visual" not in text, r.stdout
+    assert " view " not in r.stdout and "view," not in r.stdout
+    h = osm(["help", workflow], "", repo, osm_env)
+    assert "tui" not in h.stdout.lower() and "visual" not in h.stdout.lower(), h.stdout
+
+
+@pytest.mark.parametrize("goal", ["doc-generator", "morale-improver", "implementation-plan"])
+def test_goal_help_lists_no_empty_help_entry(repo: Path, osm_env, goal: str) -> None:
+    r = osm(["goal", goal, "--store", "memory"], "help\nexit\n", repo, osm_env)
+    registered = r.stdout.split("Registered commands:", 1)[1]
+    for line in registered.splitlines():
+        assert not line.rstrip().endswith(" -"), line
+
+
+def test_morale_improver_banner_says_not_set(repo: Path, osm_env) -> None:
+    r = osm(["goal", "morale-improver", "--store", "memory"], "exit\n", repo, osm_env)
+    assert "<no value>" not in r.stdout
+    assert "originalInstructions=(not set)" in r.stdout
+
+
+def test_a_goal_without_category_is_listed_under_a_heading(repo: Path, osm_env) -> None:
+    goals = repo / "osm-goals"
+    goals.mkdir()
+    (goals / "plain.json").write_text(
+        '{"name": "plain", "description": "A goal with no category", '
+        '"promptInstructions": "Do it."}'
+    )
+    r = osm(["goal", "-l"], "", repo, osm_env)
+    assert r.returncode == 0, r.stderr
+    assert "\n:\n" not in r.stdout
+    assert "Uncategorized:\n  plain" in r.stdout, r.stdout

@@ -130,9 +130,9 @@ def test_headings_and_padding_rules() -> None:
         goal_from_dict({"name": "u", "description": "none"}),
     ]
     text = format_goal_list(goals)
-    assert text.startswith(
-        "Available Goals:\n\n:\n  u                    none\n\nMulti Word Cat:\n"
-    )
+    assert text.startswith("Available Goals:\n\nMulti Word Cat:\n")
+    # No category: last, under its own heading (Go printed a bare `:`; issue 15).
+    assert "\nUncategorized:\n  u                    none\n\nUsage:" in text
     assert "  a-very-long-goal-name-x one\n  b                    two\n" in text
 
 

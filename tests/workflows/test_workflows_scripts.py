@@ -334,7 +334,7 @@ def test_prompt_flow_help_addition(run) -> None:
     r = run()
     start_prompt_flow(r)
     out = r.cmd("help")
-    assert out.startswith("\nCommands: goal, add, diff, note, list, view, edit, remove, template")
+    assert out.startswith("\nCommands: goal, add, diff, note, list, edit, remove, template")
     assert "Tip: Use 'goal --prewritten'" in out
 
 
@@ -450,7 +450,7 @@ def test_morale_improver_state_commands_and_prompt(run) -> None:
     run_goal(r, "morale-improver")
     out = r.out.getvalue()
     assert "=== The Beatings Will Continue Until Morale Improves ===\n" in out
-    assert "  originalInstructions=<no value>\n" in out
+    assert "  originalInstructions=(not set)\n" in out
     assert r.cmd("set-original do everything") == "Original instructions set successfully\n"
     assert r.cmd("set-original do everything") == "Original instructions unchanged\n"
     assert r.cmd("set-plan the plan") == "Failed plan set successfully\n"
@@ -563,7 +563,7 @@ def test_super_document_shell_commands(run, tmp_path: Path) -> None:
     start_super_document(r)
     out = r.out.getvalue()
     assert "Switched to mode: super-document" in out
-    assert "Super Document Mode. Type 'tui' for visual interface, 'help' for commands." in out
+    assert "Super Document Mode. Type 'help' for commands." in out
     assert (
         r.cmd("list") == "No documents or context items. Use 'doc-add' or 'add' to add content.\n"
     )

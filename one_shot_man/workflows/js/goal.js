@@ -118,7 +118,9 @@
 
   function defaultBanner(data) {
     var pairs = data.notableVariables.map(function (name) {
-      return name + '=' + goText(data.stateKeys[name]);
+      var value = data.stateKeys[name];
+      // An unset variable reads `(not set)` (Go printed text/template's `<no value>`).
+      return name + '=' + (value === null || value === undefined ? '(not set)' : goText(value));
     });
     var line = pairs.length ? '=== ' + title + ': ' + pairs.join(' ') + ' ===' : '=== ' + title + ' ===';
     if (utf8Length(line) <= 120) return line + '\nType \'help\' for commands.';

@@ -228,38 +228,6 @@
           base.list.handler(argv);
         },
       }),
-      view: {
-        description: 'View context items in an interactive table (TUI)',
-        usage: 'view',
-        handler: function () {
-          var tview;
-          try {
-            tview = require('osm:tview');
-          } catch (e) {
-            output.print("Error: TUI view not available. Use 'list' for text output.");
-            return;
-          }
-          var items = state.get(shared.contextItems) || [];
-          if (items.length === 0) {
-            output.print('No context items to view.');
-            return;
-          }
-          var rows = items.map(function (it) {
-            var missing = it.type === 'file' && it.label && !ctxmgr.fileExists(it.label);
-            return [String(it.id), it.type || '', it.label || '', missing ? 'missing' : 'ok'];
-          });
-          var err = tview.interactiveTable({
-            title: 'Context Items (' + items.length + ' items) - Press Enter to edit, Escape/q to close',
-            headers: ['ID', 'Type', 'Label', 'Status'],
-            rows: rows,
-            footer: 'Use arrow keys to navigate | Press Enter to edit selected item | Press Escape or \'q\' to close',
-            onSelect: function (row) {
-              if (items[row]) base.edit.handler([String(items[row].id)]);
-            },
-          });
-          if (err) output.print('TUI view error: ' + err);
-        },
-      },
       edit: Object.assign({}, base.edit, {
         usage: 'edit <goal|template|meta|prompt|id>',
         handler: function (argv) {
@@ -339,9 +307,8 @@
       // Runs after the shell's general help.
       help: {
         handler: function () {
-          output.print('\nCommands: goal, add, diff, note, list, view, edit, remove, template, generate, use, show [meta|prompt], copy [meta|prompt], help, exit\n' +
-            "Tip: Use 'goal --prewritten' to see available pre-written goals\n" +
-            "Tip: Use 'view' for an interactive TUI table of context items");
+          output.print('\nCommands: goal, add, diff, note, list, edit, remove, template, generate, use, show [meta|prompt], copy [meta|prompt], help, exit\n' +
+            "Tip: Use 'goal --prewritten' to see available pre-written goals");
         },
       },
     });

@@ -166,13 +166,6 @@
           }
         },
       },
-      tui: {
-        description: 'Open the Visual TUI interface',
-        handler: function () {
-          output.print('The visual interface is not available in this version; you are in the shell. ' +
-            "Type 'help' for commands.");
-        },
-      },
     });
   }
 
@@ -180,7 +173,7 @@
     name: NAME,
     tui: {title: 'Super Document', prompt: '(' + NAME + ') > '},
     onEnter: function () {
-      output.print("Super Document Mode. Type 'tui' for visual interface, 'help' for commands.");
+      output.print("Super Document Mode. Type 'help' for commands.");
     },
     commands: buildCommands,
   });
