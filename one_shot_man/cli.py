@@ -12,7 +12,7 @@ import sys
 
 from one_shot_man.brokenpipe import EXIT_BROKEN_PIPE, silence_stdout
 from one_shot_man.command.flags import FlagSet, HelpRequested
-from one_shot_man.errors import CommandNotFoundError, OsmError, UsageError
+from one_shot_man.errors import CommandNotFoundError, OsmError, UsageError, os_error_text
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -119,18 +119,11 @@ def _execute(cmd: Command, args: list[str], stdout: TextIO, stderr: TextIO) -> i
         raise
     except OSError as exc:
         # The environment failed (disk full, permission denied): not a bug to trace.
-        stderr.write(f"Error: {_os_error_text(exc)}\n")
+        stderr.write(f"Error: {os_error_text(exc)}\n")
         return 1
     if status is None:  # tolerate commands that forget to return a status
         return 0
     return int(status)
-
-
-def _os_error_text(exc: OSError) -> str:
-    """`<strerror>: <file>` when the OS names a file, else the plain message."""
-    if exc.strerror and exc.filename is not None:
-        return f"{exc.strerror}: {exc.filename}"
-    return exc.strerror or str(exc)
 
 
 def main(argv: list[str] | None = None) -> int:

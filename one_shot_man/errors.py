@@ -52,3 +52,20 @@ class CommandError(OsmError):
 
 class CommandNotFoundError(CommandError):
     """No built-in or script command has the requested name."""
+
+
+def os_reason(exc: OSError) -> str:
+    """The OS's reason for `exc` in a message's words: `no such file or directory`.
+
+    Python's `str(OSError)` (`[Errno 2] No such file or directory: 'x'`) is for
+    programmers; a message already names the path, so only the reason is wanted.
+    """
+    text = exc.strerror or str(exc)
+    return text[0].lower() + text[1:] if text[1:2].islower() else text
+
+
+def os_error_text(exc: OSError) -> str:
+    """`<reason>: <file>` when the OS names a file, else the reason (never `[Errno N]`)."""
+    if exc.strerror and exc.filename is not None:
+        return f"{exc.strerror}: {exc.filename}"
+    return exc.strerror or str(exc)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 
-from one_shot_man.errors import CommandError, ScriptError, UsageError
+from one_shot_man.errors import CommandError, ScriptError, UsageError, os_reason
 
 TYPE_CHECKING = False  # typing costs ~2 ms to import; annotations only need it for checkers
 if TYPE_CHECKING:
@@ -63,8 +63,7 @@ def load_script(arg: str) -> tuple[str, str]:
     except UnicodeDecodeError as exc:
         reason = f"it is not UTF-8 text (byte {exc.start})"
     except OSError as exc:
-        text = exc.strerror or str(exc)
-        reason = text[0].lower() + text[1:] if text[1:2].islower() else text
+        reason = os_reason(exc)
     raise ScriptError(f"failed to load script {path}: {reason}")
 
 
@@ -135,7 +134,9 @@ class ScriptCommand:
                 log_handle = open(o.log_file, "a", encoding="utf-8")  # noqa: SIM115
                 os.chmod(o.log_file, 0o644)
             except OSError as exc:
-                raise CommandError(f"failed to open log file {o.log_file}: {exc}") from exc
+                raise CommandError(
+                    f"failed to open log file {o.log_file}: {os_reason(exc)}"
+                ) from exc
         try:
             return self._run(args, stdout, stderr, level, log_handle)
         finally:

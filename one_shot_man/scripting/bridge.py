@@ -135,6 +135,10 @@ def _default(value: Any) -> Any:
 
 def error_text(exc: BaseException) -> str:
     """The message a JS caller sees for a Python failure (Go's error text, no class name)."""
+    if isinstance(exc, OSError) and exc.strerror:
+        from one_shot_man.errors import os_error_text
+
+        return os_error_text(exc)  # not Python's `[Errno 2] ...`
     text = str(exc)
     if text:
         return text

@@ -12,6 +12,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+from one_shot_man.errors import os_reason
 from one_shot_man.storage.atomic import TEMP_PREFIX
 from one_shot_man.storage.errors import CleanupLockedError, StorageError
 from one_shot_man.storage.inspector import SessionInfo, scan_sessions
@@ -153,7 +154,7 @@ class Cleaner:
             pass
         except OSError as exc:
             handle.close()  # keep the lock file: the session file is still there
-            report.skip(info.id, f"cannot remove it: {_reason(exc)}")
+            report.skip(info.id, f"cannot remove it: {os_reason(exc)}")
             return
         try:
             release_lock_handle(handle)
@@ -190,7 +191,7 @@ class Cleaner:
             except FileNotFoundError:
                 pass
             except OSError as exc:
-                report.skip(base, f"cannot check its session file: {_reason(exc)}")
+                report.skip(base, f"cannot check its session file: {os_reason(exc)}")
                 continue
             else:  # the session exists: the lock is not orphaned
                 report.skip(base, "kept by the retention policy")
@@ -198,7 +199,7 @@ class Cleaner:
             try:
                 age = time.time() - entry.stat(follow_symlinks=False).st_mtime
             except OSError as exc:
-                report.skip(base, f"cannot check its lock file: {_reason(exc)}")
+                report.skip(base, f"cannot check its lock file: {os_reason(exc)}")
                 continue
             if age < min_age:
                 report.skip(base, "lock file too recent to be orphaned (an osm may be starting)")
@@ -231,8 +232,3 @@ class Cleaner:
         except OSError:
             return
         report.removed_temp_files.append(entry.name)
-
-
-def _reason(exc: OSError) -> str:
-    text = exc.strerror or str(exc)
-    return text[0].lower() + text[1:] if text[1:2].islower() else text

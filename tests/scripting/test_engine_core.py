@@ -499,3 +499,13 @@ def test_script_limits_come_from_the_config_schema(streams):
     assert (eng.runtime.eval_timeout, eng.runtime.memory_limit_mb) == (30.0, None)
     eng.close()
     clear_all_in_memory_sessions()
+
+
+def test_os_errors_reach_javascript_without_python_errno_text() -> None:
+    """Issue 15: messages carry the cause, never `[Errno 2] ...`."""
+    from one_shot_man.scripting.bridge import error_text
+
+    assert error_text(FileNotFoundError(2, "No such file or directory", "x.txt")) == (
+        "No such file or directory: x.txt"
+    )
+    assert error_text(PermissionError(13, "Permission denied")) == "Permission denied"

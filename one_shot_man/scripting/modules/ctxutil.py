@@ -313,8 +313,9 @@ def add_failure_reason(exc: Exception) -> str:
     while cause is not None and not isinstance(cause, OSError):
         cause = cause.__cause__
     if isinstance(cause, OSError) and cause.strerror:
-        text = cause.strerror
-        return text[0].lower() + text[1:] if text[1:2].islower() else text
+        from one_shot_man.errors import os_reason
+
+        return os_reason(cause)
     return str(exc)
 
 
