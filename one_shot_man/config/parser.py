@@ -70,15 +70,8 @@ def parse_into(cfg: Config, reader: Iterable[str] | str | bytes, source: str) ->
     in_sessions = False
     for lineno, raw in enumerate(reader, 1):
         if len(raw) > safe and _too_long(raw):
-            cfg.issues.append(
-                ConfigIssue(
-                    source,
-                    lineno,
-                    section,
-                    "",
-                    f"line too long (over {MAX_LINE_BYTES} bytes); line ignored",
-                )
-            )
+            message = f"line too long (over {MAX_LINE_BYTES} bytes); line ignored"
+            cfg.issues.append(ConfigIssue(source, lineno, section, "", message))
             continue
         line = raw.strip(ws)
         if not line or line[0] == "#":
@@ -87,15 +80,8 @@ def parse_into(cfg: Config, reader: Iterable[str] | str | bytes, source: str) ->
             if line[-1] != "]":
                 # Go made `[help` a global key; the user evidently meant a header.
                 name = line.lstrip("[")
-                cfg.issues.append(
-                    ConfigIssue(
-                        source,
-                        lineno,
-                        section,
-                        "",
-                        f'malformed section header {quote(line)} (missing "]"); read as [{name}]',
-                    )
-                )
+                message = f'malformed section header {quote(line)} (missing "]"); read as [{name}]'
+                cfg.issues.append(ConfigIssue(source, lineno, section, "", message))
             else:
                 name = line.lstrip("[").rstrip("]")
             current = commands.get(name)

@@ -39,3 +39,9 @@ def shell_env(isolated_home: Path) -> dict[str, str]:
     for name in ("DISPLAY", "WAYLAND_DISPLAY", "EDITOR", "VISUAL"):
         env.pop(name, None)
     return env
+
+
+@pytest.fixture
+def osm_env(shell_env: dict[str, str]) -> dict[str, str]:
+    """`shell_env` without colour, for tests that compare the shell's output."""
+    return {**shell_env, "NO_COLOR": "1"}

@@ -8,37 +8,15 @@ session keeps between runs.
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
 from tests.copysummary_support import expected_summary, write_tokenizer
+from tests.workflows.piped import HAVE_GIT, osm
 
-pytestmark = pytest.mark.skipif(
-    subprocess.run(["git", "--version"], capture_output=True).returncode != 0,
-    reason="git is required",
-)
-
-
-@pytest.fixture
-def osm_env(shell_env: dict[str, str]) -> dict[str, str]:
-    return {**shell_env, "NO_COLOR": "1"}
-
-
-def osm(
-    args: list[str], stdin: str, cwd: Path, env: dict[str, str], **extra: str
-) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "one_shot_man", *args],
-        input=stdin,
-        cwd=cwd,
-        env={**env, **extra},
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+pytestmark = pytest.mark.skipif(not HAVE_GIT, reason="git is required")
 
 
 def test_code_review_session_is_saved_and_restored(repo: Path, osm_env, tmp_path: Path) -> None:

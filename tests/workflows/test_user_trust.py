@@ -7,36 +7,15 @@ case here failed before its fix.
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-pytestmark = pytest.mark.skipif(
-    subprocess.run(["git", "--version"], capture_output=True).returncode != 0,
-    reason="git is required",
-)
+from tests.workflows.piped import HAVE_GIT, osm
 
-
-@pytest.fixture
-def osm_env(shell_env: dict[str, str]) -> dict[str, str]:
-    return {**shell_env, "NO_COLOR": "1"}
-
-
-def osm(
-    args: list[str], stdin: str, cwd: Path, env: dict[str, str], **extra: str
-) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "one_shot_man", *args],
-        input=stdin,
-        cwd=cwd,
-        env={**env, **extra},
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+pytestmark = pytest.mark.skipif(not HAVE_GIT, reason="git is required")
 
 
 def session_ids(sessions_dir: Path) -> set[str]:
@@ -221,10 +200,6 @@ def test_broken_pipe_exit_status_is_documented() -> None:
     compat = (Path(__file__).parents[2] / "docs" / "compat.md").read_text()
     assert EXIT_BROKEN_PIPE == 141
     assert "141" in compat and "Broken pipe" in compat
-
-
-def test_env_is_isolated(osm_env) -> None:
-    assert "OSM_SESSION" not in os.environ
 
 
 # -- 7. help that points nowhere --------------------------------------------------------------
