@@ -513,7 +513,9 @@ class Engine:
                 try:
                     self._state_manager.close()
                 except Exception as exc:
-                    self._warn(f"Warning: failed to persist session: {exc}")
+                    # The shell reports a failed exit save itself (and keeps the context).
+                    if not getattr(self._state_manager, "unsaved_reason", ""):
+                        self._warn(f"Warning: Session NOT saved: {exc}")
             self._context_manager = None
             self._close_log()
 

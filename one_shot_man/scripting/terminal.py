@@ -242,6 +242,11 @@ class Shell:
             self.say("Session saved successfully.")
             return
         self.say(f"Session NOT saved: {reason}")
+        if not getattr(sm, "unsaved_reason", ""):
+            try:  # reported here: the engine's closing save must not report it again
+                sm.unsaved_reason = reason
+            except AttributeError:
+                pass
         self._keep_elsewhere(sm)
 
     def _keep_elsewhere(self, sm: Any) -> None:
