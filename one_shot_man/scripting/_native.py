@@ -5,6 +5,11 @@
    an interrupt handler that is normally unset; the watchdog thread installs one (it returns
    "stop") only when a script has overrun, and the owner thread removes it afterwards.
 2. Seeing unhandled promise rejections (QuickJS reports them to a host tracker callback).
+3. Running osm's own JavaScript (the prelude pieces every Runtime and Engine evaluates) from
+   bytecode: the binding can only parse source, and parsing is most of what a Runtime costs on
+   top of the bare context (~400k instructions for the 700-character boot code, against ~30k
+   to read its bytecode). Each piece is compiled once per process, in the first context that
+   runs it, so a process with a single Runtime parses it once, as before.
 
 Everything here checks the binding's object layout first (`JS_GetRuntime(context) == runtime`)
 and reports `AVAILABLE = False` instead of guessing when it does not match; the runtime then
@@ -24,6 +29,14 @@ if TYPE_CHECKING:
     from typing import Any
 
 __all__ = ["AVAILABLE", "NativeHandle"]
+
+_JS_TAG_EXCEPTION = 6
+_JS_EVAL_FLAG_COMPILE_ONLY = 1 << 5
+_JS_WRITE_OBJ_BYTECODE = 1
+_JS_READ_OBJ_BYTECODE = 1
+#: Thrown again through the binding when cached bytecode raises, so callers see the usual
+#: `JSException` with QuickJS's own message and stack.
+_RETHROW = "{const e = globalThis.__rt_exc; delete globalThis.__rt_exc; throw e;}"
 
 _PTR = ctypes.sizeof(ctypes.c_void_p)
 _HEAD = 2 * _PTR  # PyObject_HEAD: ob_refcnt, ob_type
@@ -73,6 +86,29 @@ def _load() -> Any:
         lib.JS_FreeValue.argtypes = [ctypes.c_void_p, _JSValue]
         lib.JS_GetException.restype = _JSValue
         lib.JS_GetException.argtypes = [ctypes.c_void_p]
+        lib.JS_Eval.restype = _JSValue
+        lib.JS_Eval.argtypes = [
+            ctypes.c_void_p,
+            ctypes.c_char_p,
+            ctypes.c_size_t,
+            ctypes.c_char_p,
+            ctypes.c_int,
+        ]
+        lib.JS_WriteObject.restype = ctypes.c_void_p
+        lib.JS_WriteObject.argtypes = [
+            ctypes.c_void_p,
+            ctypes.POINTER(ctypes.c_size_t),
+            _JSValue,
+            ctypes.c_int,
+        ]
+        lib.JS_ReadObject.restype = _JSValue
+        lib.JS_ReadObject.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_size_t, ctypes.c_int]
+        lib.JS_EvalFunction.restype = _JSValue
+        lib.JS_EvalFunction.argtypes = [ctypes.c_void_p, _JSValue]
+        lib.JS_SetPropertyStr.restype = ctypes.c_int
+        lib.JS_SetPropertyStr.argtypes = [ctypes.c_void_p, _JSValue, ctypes.c_char_p, _JSValue]
+        lib.js_free.restype = None
+        lib.js_free.argtypes = [ctypes.c_void_p, ctypes.c_void_p]
         return lib
     except (OSError, AttributeError):
         return None
@@ -91,6 +127,10 @@ _STOP_ADDRESS = ctypes.cast(_stop, ctypes.c_void_p).value
 #: Rejection callbacks by opaque key (the key is passed through QuickJS as `opaque`).
 _TRACKERS: dict[int, Callable[[], None]] = {}
 _next_key = 0
+#: Bytecode of osm's own pieces of JavaScript, by source text (compiled once per process).
+_BYTECODE: dict[str, bytes] = {}
+#: osm has about a dozen such pieces; a bound keeps a caller with changing sources from growing it.
+_BYTECODE_LIMIT = 64
 
 
 @_TRACKER
@@ -121,7 +161,7 @@ def _track(ctx: int, promise: _JSValue, reason: _JSValue, handled: bool, opaque:
 class NativeHandle:
     """The QuickJS runtime pointer of one context, for interrupting it and tracking rejections."""
 
-    __slots__ = ("_key", "_rt")
+    __slots__ = ("_cx", "_key", "_rt")
 
     def __init__(self, context: Any) -> None:
         base = id(context)
@@ -130,7 +170,38 @@ class NativeHandle:
         if not rt or not cx or _LIB.JS_GetRuntime(cx) != rt:
             raise OSError("unexpected _quickjs.Context layout")
         self._rt = rt
+        self._cx = cx
         self._key = 0
+
+    def run_static(self, context: Any, source: str) -> None:
+        """Evaluate osm's own `source` (for its effects) from bytecode cached per process.
+
+        Same semantics as `context.eval(source)` with the result dropped: QuickJS names the
+        source `<input>` either way, and an exception is raised as the binding's JSException.
+        The GIL stays held (the binding's own eval releases it; these pieces never block).
+        """
+        lib = _LIB
+        cx = self._cx
+        code = _BYTECODE.get(source)
+        if code is None:
+            data = source.encode()
+            fn = lib.JS_Eval(cx, data, len(data), b"<input>", _JS_EVAL_FLAG_COMPILE_ONLY)
+            if fn.tag != _JS_TAG_EXCEPTION and len(_BYTECODE) < _BYTECODE_LIMIT:
+                size = ctypes.c_size_t()
+                buf = lib.JS_WriteObject(cx, ctypes.byref(size), fn, _JS_WRITE_OBJ_BYTECODE)
+                if buf:
+                    _BYTECODE[source] = ctypes.string_at(buf, size.value)
+                    lib.js_free(cx, buf)
+        else:
+            fn = lib.JS_ReadObject(cx, code, len(code), _JS_READ_OBJ_BYTECODE)
+        result = fn if fn.tag == _JS_TAG_EXCEPTION else lib.JS_EvalFunction(cx, fn)
+        if result.tag != _JS_TAG_EXCEPTION:
+            lib.JS_FreeValue(cx, result)
+            return
+        glob = lib.JS_GetGlobalObject(cx)
+        lib.JS_SetPropertyStr(cx, glob, b"__rt_exc", lib.JS_GetException(cx))
+        lib.JS_FreeValue(cx, glob)
+        context.eval(_RETHROW)
 
     def interrupt(self) -> None:
         """Make the running script stop at its next interrupt poll (any thread may call this)."""

@@ -158,6 +158,8 @@ class HostBridge:
         self._pieces: dict[str, Callable[[], str]] = {}
         self._loaded: set[str] = set()
         self.js: Any = None  # the `_quickjs.Context`, set by `install` on the owner thread
+        #: Evaluates one of osm's own pieces (`Runtime.run_static`: cached bytecode).
+        self._run: Callable[[str], Any] | None = None
         #: Set when Ctrl-C interrupted a host function; the engine turns it back into
         #: KeyboardInterrupt after the script.
         self.interrupted = False
@@ -185,25 +187,31 @@ class HostBridge:
         """A lazily evaluated chunk of JavaScript, loaded by `__osm.load(name)`."""
         self._pieces[name] = source
 
-    def install(self, js: Any) -> None:
-        """Add the dispatcher and evaluate the prelude. Must run on the owner thread."""
+    def install(self, js: Any, run: Callable[[str], Any] | None = None) -> None:
+        """Add the dispatcher and evaluate the prelude. Must run on the owner thread.
+
+        `run(source)` evaluates osm's own pieces (the Runtime's `run_static`, which reads
+        them from bytecode); without it they are parsed with `js.eval`.
+        """
         self.js = js
+        self._run = run = run or js.eval
         js.add_callable("__osm_host", self.dispatch)
-        js.eval(PRELUDE_JS)
+        run(PRELUDE_JS)
 
     def load_piece(self, name: str) -> None:
         """Evaluate piece `name` once (after `core`); on the owner thread."""
         if name in self._loaded:
             return
+        run = self._run
         if name != "core" and "core" not in self._loaded:
-            self.js.eval(CORE_JS)
+            run(CORE_JS)
             self._loaded.add("core")
         if name == "core":
             return
         source = self._pieces.get(name)
         if source is None:
             raise HostError(f"unknown engine piece: {name}")
-        self.js.eval(source())
+        run(source())
         self._loaded.add(name)
 
     def dispatch(self, op: str, payload: str = "[]", *raw: Any) -> str | None:
@@ -281,4 +289,4 @@ class HostBridge:
         self._ops.clear()
         self._pieces.clear()
         self._loaded.clear()
-        self.js = None
+        self.js = self._run = None

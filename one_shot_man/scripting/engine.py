@@ -79,13 +79,30 @@ def _config_value(config: Any, key: str) -> str | None:
         return None
 
 
+#: `_script_limits` by the two raw option values (None: not set); most engines share one entry.
+_LIMITS: dict[tuple[str | None, str | None], tuple[float | None, int | None]] = {}
+
+
 def _script_limits(config: Any) -> tuple[float | None, int | None]:
     """`script.eval-timeout` (s) and `script.memory-limit-mb` from the config, else the defaults.
 
     The defaults are the schema's own constants (the schema itself is not built on this hot
     path). 0 turns a limit off; a value that does not parse falls back to the default
-    (`osm config` reports it).
+    (`osm config` reports it). Parsed once per pair of values: every engine needs them.
     """
+    raw = (
+        _config_value(config, "script.eval-timeout"),
+        _config_value(config, "script.memory-limit-mb"),
+    )
+    limits = _LIMITS.get(raw)
+    if limits is None:
+        if len(_LIMITS) > 16:
+            _LIMITS.clear()
+        limits = _LIMITS[raw] = _parse_limits(*raw)
+    return limits
+
+
+def _parse_limits(timeout: str | None, memory: str | None) -> tuple[float | None, int | None]:
     from one_shot_man.config.values import (
         SCRIPT_EVAL_TIMEOUT_DEFAULT,
         SCRIPT_MEMORY_LIMIT_MB_DEFAULT,
@@ -93,14 +110,14 @@ def _script_limits(config: Any) -> tuple[float | None, int | None]:
         parse_int,
     )
 
-    def read(key: str, default: str, parse: Callable[[str], int]) -> int:
+    def read(value: str | None, default: str, parse: Callable[[str], int]) -> int:
         try:
-            return parse((_config_value(config, key) or default).strip())
+            return parse((value or default).strip())
         except ValueError:
             return parse(default)
 
-    timeout_ns = read("script.eval-timeout", SCRIPT_EVAL_TIMEOUT_DEFAULT, parse_duration)
-    memory_mb = read("script.memory-limit-mb", SCRIPT_MEMORY_LIMIT_MB_DEFAULT, parse_int)
+    timeout_ns = read(timeout, SCRIPT_EVAL_TIMEOUT_DEFAULT, parse_duration)
+    memory_mb = read(memory, SCRIPT_MEMORY_LIMIT_MB_DEFAULT, parse_int)
     return (timeout_ns / 1e9 if timeout_ns > 0 else None, memory_mb if memory_mb > 0 else None)
 
 
@@ -163,7 +180,7 @@ class Engine:
         self._store = store
         self.bridge.on_broken_pipe = self._runtime.abort
         try:
-            self.bridge.install(self._runtime.context)
+            self.bridge.install(self._runtime.context, self._runtime.run_static)
         except BaseException:
             self._runtime.close()
             self._close_log()

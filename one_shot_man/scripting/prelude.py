@@ -19,11 +19,12 @@ TIMER_FUNCTIONS = (
     "clearImmediate",
 )
 
-# Returns the Map of unhandled rejections (promise -> reason) that `__rt_track` maintains
-# (QuickJS's rejection tracker calls it from C, so it must never call into Python).
+# `__rt_track.m` is the Map of unhandled rejections (promise -> reason) that `__rt_track`
+# maintains (QuickJS's rejection tracker calls it from C, so it must never call into Python).
 BOOT_JS = r"""(() => {
 const g = globalThis, m = new Map;
 Object.defineProperty(g, '__rt_track', {value(p, r, h) { h ? m.delete(p) : m.set(p, r); }});
+Object.defineProperty(g.__rt_track, 'm', {value: m});
 for (const n of ['setTimeout', 'setInterval', 'setImmediate']) {
   const h = g[n];
   Object.defineProperty(g, n, {writable: true, configurable: true, value: {[n](f, ...a) {
@@ -36,7 +37,6 @@ for (const n of ['setTimeout', 'setInterval', 'setImmediate']) {
 Object.defineProperty(g, 'console', {configurable: true, get: g.__rt_console,
   set(v) { Object.defineProperty(g, 'console', {value: v, writable: true, configurable: true}); }});
 delete g.__rt_console;
-return m;
 })()"""
 
 # Node-like `inspect(value, depth, seen)`, shared by `console` and the rejection formatter.

@@ -182,19 +182,22 @@ class Runtime:
         ctx.add_callable("clearInterval", self._clear_timer)
         ctx.add_callable("clearImmediate", self._clear_timer)
         ctx.add_callable("__rt_console", self._load_console)
-        self._rejected = ctx.eval(BOOT_JS)
+        self._rejected: Any = None
         self._describe: Any = None
         self._next_timer_id = 0
+        #: Registered with the watchdog at the first timed entry into JavaScript, not here:
+        #: waking the watchdog thread costs a GIL hand-off, and many runtimes never run a script.
+        self._watched = False
         try:
             from one_shot_man.scripting import _native
 
             if _native.AVAILABLE:
                 self._native = _native.NativeHandle(ctx)
-                self._native.track_rejections(self._on_rejection)
         except OSError:
             self._native = None
-        if self._eval_timeout and self._native is not None:
-            watchdog.register(self)
+        self.run_static(BOOT_JS)
+        if self._native is not None:
+            self._native.track_rejections(self._on_rejection)
 
     # -- properties --------------------------------------------------------------------------
 
@@ -231,6 +234,18 @@ class Runtime:
         return len(self._timers)
 
     # -- globals and scripts -----------------------------------------------------------------
+
+    def run_static(self, source: str) -> None:
+        """Evaluate a piece of osm's own JavaScript for its effects (owner thread only).
+
+        For code that is the same in every runtime (preludes, the engine's globals): it is
+        compiled once per process and read from bytecode afterwards when the binding's C API
+        is reachable, else parsed like `context.eval`. Raises the binding's JSException.
+        """
+        if self._native is not None:
+            self._native.run_static(self._ctx, source)
+        else:
+            self._ctx.eval(source)
 
     def set_global(self, name: str, value: Any) -> None:
         """Set global `name` to a str/int/float/bool/None or JSON-like list/dict value."""
@@ -350,8 +365,7 @@ class Runtime:
         self._script = name
         self._depth = 1
         if self._eval_timeout:
-            self._entry_gen += 1
-            self._armed = True
+            self._arm()
         try:
             self._ctx.eval(code)
             self._drain()
@@ -402,8 +416,7 @@ class Runtime:
             return fn(self._ctx)
         self._depth = 1
         if self._eval_timeout:
-            self._entry_gen += 1
-            self._armed = True
+            self._arm()
         try:
             result = fn(self._ctx)
             self._drain()
@@ -415,6 +428,14 @@ class Runtime:
             raise
         finally:
             self._exit()
+
+    def _arm(self) -> None:
+        """Start a timed entry: the watchdog may interrupt it once `eval_timeout` has passed."""
+        if not self._watched and self._native is not None:
+            self._watched = True
+            watchdog.register(self)
+        self._entry_gen += 1
+        self._armed = True
 
     def _exit(self) -> None:
         self._depth = 0
@@ -700,8 +721,7 @@ class Runtime:
         self._firing_level = timer.level
         self._depth = 1
         if self._eval_timeout:
-            self._entry_gen += 1
-            self._armed = True
+            self._arm()
         try:
             timer.fn(*timer.args)
         except _JSException as exc:
@@ -736,6 +756,7 @@ class Runtime:
             self._rejections = False
             if self._describe is None:
                 self._describe = ctx.eval(DESCRIBE_JS)
+                self._rejected = ctx.eval("__rt_track.m")
             for text in json.loads(self._describe(self._rejected) or "[]"):
                 self._report_text(text, self._script, "unhandled promise rejection")
 
@@ -835,7 +856,7 @@ class Runtime:
                 job.error = RuntimeClosedError("runtime stopped before completion")
                 if job.lock is not None:
                     job.lock.release()
-        if self._eval_timeout:
+        if self._watched:
             watchdog.unregister(self)
         self._timers.clear()
         self._heap.clear()
