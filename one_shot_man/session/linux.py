@@ -322,10 +322,26 @@ def resolve_tty_name() -> str:
     return ""
 
 
+#: ((pid, boot-ID path, namespace path), boot ID, PID namespace) as last read. Neither value can
+#: change while a process lives (a reboot ends it; setns/unshare of a PID namespace move only
+#: children), so they are read once per process (3 of the walk's ~10 system calls); the key
+#: re-reads them in a forked child, which may be in a new namespace, and when the paths are
+#: pointed elsewhere. The TTY and the ancestry can change and are read every time.
+_PROCESS_FACTS: tuple[tuple[int, str, str], str, str] | None = None
+
+
+def _process_facts() -> tuple[str, str]:
+    global _PROCESS_FACTS
+    key = (os.getpid(), _BOOT_ID_PATH, _NS_PATH)
+    facts = _PROCESS_FACTS
+    if facts is None or facts[0] != key:
+        facts = _PROCESS_FACTS = (key, read_boot_id(), read_container_id())
+    return facts[1], facts[2]
+
+
 def resolve_deep_anchor_linux() -> SessionContext:
     """Boot ID, PID namespace, TTY and stable ancestor of this process."""
-    boot_id = read_boot_id()
-    container_id = read_container_id()
+    boot_id, container_id = _process_facts()
     tty_name = resolve_tty_name()
     anchor_pid, start_time = find_stable_anchor_linux(os.getpid())
     return SessionContext(boot_id, container_id, anchor_pid, start_time, tty_name)
