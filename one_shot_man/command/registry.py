@@ -70,10 +70,11 @@ class BuiltinSpec:
 
     def create(self, registry: Registry) -> Command:
         """Import the module and build the command."""
-        import importlib
-
+        # `__import__` + sys.modules is `importlib.import_module` for an absolute name,
+        # without importing importlib (and warnings): ~0.35 ms of every `osm` start.
         try:
-            module = importlib.import_module(self.module)
+            __import__(self.module)
+            module = sys.modules[self.module]
         except ImportError as exc:
             raise CommandError(f"command {self.name} is not available: {exc}") from exc
         factory = getattr(module, self.factory)

@@ -102,7 +102,12 @@ def _load() -> Any:
             ctypes.c_int,
         ]
         lib.JS_ReadObject.restype = _JSValue
-        lib.JS_ReadObject.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_size_t, ctypes.c_int]
+        lib.JS_ReadObject.argtypes = [
+            ctypes.c_void_p,
+            ctypes.c_char_p,
+            ctypes.c_size_t,
+            ctypes.c_int,
+        ]
         lib.JS_EvalFunction.restype = _JSValue
         lib.JS_EvalFunction.argtypes = [ctypes.c_void_p, _JSValue]
         lib.JS_SetPropertyStr.restype = ctypes.c_int

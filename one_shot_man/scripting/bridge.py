@@ -15,9 +15,9 @@ loads its own piece of JavaScript on first use.
 
 from __future__ import annotations
 
-import json
-import re
 from collections.abc import Callable, Iterable
+
+from one_shot_man.scripting import json_lite
 
 TYPE_CHECKING = False  # typing costs ~2 ms to import; annotations only need it for checkers
 if TYPE_CHECKING:
@@ -42,7 +42,7 @@ for (const n of LAZY_GLOBALS) Object.defineProperty(g, n, {configurable: true,
   },
   set(v) { Object.defineProperty(g, n, {value: v, writable: true, configurable: true}); }});
 })(globalThis, globalThis.__osm_host);
-""".replace("LAZY_GLOBALS", json.dumps(list(LAZY_GLOBALS)))
+""".replace("LAZY_GLOBALS", json_lite.dumps(list(LAZY_GLOBALS)))
 
 #: The `__osm` helper object every other piece uses; loaded before the first piece.
 CORE_JS = r"""(function (g) {
@@ -117,12 +117,18 @@ class JSTypeError(HostError):
         super().__init__(message, "TypeError")
 
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
+def _has_no_surrogate(text: str) -> bool:
+    """No lone surrogate in `text` (only those fail UTF-8), without importing `re` at start-up."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _encode(value: Any) -> str:
     # ASCII-only JSON: a lone surrogate (an undecodable file name) must not break the call.
-    return json.dumps({"v": value}, default=_default)
+    return json_lite.dumps({"v": value}, default=_default)
 
 
 def _default(value: Any) -> Any:
@@ -231,17 +237,17 @@ class HostBridge:
     def _dispatch(self, op: str, payload: str, raw: tuple[Any, ...], *, text: bool) -> str | None:
         try:
             if op == "load":
-                self.load_piece(json.loads(payload)[0])
+                self.load_piece(json_lite.loads(payload)[0])
                 return ""
             if self.broken_pipe and op in _QUIET_AFTER_BROKEN_PIPE:
                 return ""
             fn = self._ops[op]
-            args = json.loads(payload) if payload else []
+            args = json_lite.loads(payload) if payload else []
             result = fn(*args, *raw)
             if text:
                 if not isinstance(result, str):
                     raise HostError(f"host operation {op} returned no text")
-                if result.isascii() or _SURROGATE.search(result) is None:
+                if result.isascii() or _has_no_surrogate(result):
                     return result
                 self._held = _encode(result)  # the binding cannot carry a lone surrogate
                 return None
@@ -249,23 +255,25 @@ class HostBridge:
                 return ""
             return _encode(result)
         except HostError as exc:
-            return self._fail(json.dumps({"e": error_text(exc), "t": exc.js_type}), text)
+            return self._fail(json_lite.dumps({"e": error_text(exc), "t": exc.js_type}), text)
         except KeyError as exc:
             if op not in self._ops and op != "load":
                 message = f"unknown host operation: {op}"
             else:
                 message = f"key error: {exc}"
-            return self._fail(json.dumps({"e": message, "t": "Error"}), text)
+            return self._fail(json_lite.dumps({"e": message, "t": "Error"}), text)
         except KeyboardInterrupt:
             # Ctrl-C while a host function ran (e.g. `sleep`): the JS call fails, and the
             # engine re-raises KeyboardInterrupt once the script has unwound.
             self.interrupted = True
-            return self._fail(json.dumps({"e": "interrupted", "t": "Error"}), text)
+            return self._fail(json_lite.dumps({"e": "interrupted", "t": "Error"}), text)
         except BrokenPipeError:
             self.stdout_closed()
-            return self._fail(json.dumps({"e": "standard output is closed", "t": "Error"}), text)
+            return self._fail(
+                json_lite.dumps({"e": "standard output is closed", "t": "Error"}), text
+            )
         except BaseException as exc:
-            return self._fail(json.dumps({"e": error_text(exc), "t": "Error"}), text)
+            return self._fail(json_lite.dumps({"e": error_text(exc), "t": "Error"}), text)
 
     def _fail(self, error: str, text: bool) -> str | None:
         if text:

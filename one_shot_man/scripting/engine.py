@@ -9,12 +9,12 @@ with the memory store), so everything a script may never use is set up on first 
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from collections.abc import Callable
 
 from one_shot_man.errors import ScriptError
+from one_shot_man.scripting import json_lite
 from one_shot_man.scripting.bridge import HostBridge
 from one_shot_man.scripting.execution_context import CONTEXT_FAILED, CTX_JS, ctx_ops
 from one_shot_man.scripting.logger import INFO, Logger
@@ -360,7 +360,7 @@ class Engine:
         directory = os.path.dirname(os.path.abspath(path)) if path else self.base_path
         if source.startswith("#!"):
             source = "//" + source[2:]
-        begin = f"__osm.beginScript({json.dumps(name)}, {json.dumps(directory)})"
+        begin = f"__osm.beginScript({json_lite.dumps(name)}, {json_lite.dumps(directory)})"
 
         runtime = self._runtime
 
@@ -450,13 +450,13 @@ class Engine:
             self.bridge.load_piece("tui")
             return js.eval("__osm.tuiInfo()")
 
-        return json.loads(self._on_loop(job))
+        return json_lite.loads(self._on_loop(job))
 
     def switch_mode(self, name: str) -> None:
         """`tui.switchMode(name)` from the host; raises ScriptError for an unknown mode."""
         from _quickjs import JSException
 
-        code = f"tui.switchMode({json.dumps(name)})"
+        code = f"tui.switchMode({json_lite.dumps(name)})"
 
         def job(js: Any) -> str | None:
             try:
@@ -490,15 +490,15 @@ class Engine:
         (free-text commands such as `note` keep quotes and backslashes with it).
         A failing handler raises ScriptError with its message.
         """
-        tail = "" if raw is None else f", {json.dumps(raw)}"
-        code = f"__osm.tuiExecute({json.dumps(name)}, {json.dumps(json.dumps(args))}{tail})"
+        tail = "" if raw is None else f", {json_lite.dumps(raw)}"
+        code = f"__osm.tuiExecute({json_lite.dumps(name)}, {json_lite.dumps(json_lite.dumps(args))}{tail})"
 
         def job(js: Any) -> str:
             self.bridge.load_piece("tui")
             return js.eval(code)
 
         try:
-            result = json.loads(self._on_loop(job))
+            result = json_lite.loads(self._on_loop(job))
         except Exception:
             self._raise_if_stdout_closed()
             raise

@@ -6,9 +6,11 @@ because a user fixing a script needs the place, not a Python traceback.
 
 from __future__ import annotations
 
-import re
-
 from one_shot_man.errors import ScriptError
+
+TYPE_CHECKING = False  # typing costs ~2 ms to import; annotations only need it for checkers
+if TYPE_CHECKING:
+    import re
 
 __all__ = [
     "JavaScriptError",
@@ -20,9 +22,9 @@ __all__ = [
     "parse_js_exception",
 ]
 
-_FRAME_LOCATION = re.compile(r"<input>:(\d+):(\d+)")
+_FRAME_LOCATION = r"<input>:(\d+):(\d+)"
 #: Frames of the runtime's own JavaScript (timer type checks), hidden from users.
-_INTERNAL_FRAME = re.compile(r"^\s*at (?:setTimeout|setInterval|setImmediate) \(<input>")
+_INTERNAL_FRAME = r"^\s*at (?:setTimeout|setInterval|setImmediate) \(<input>"
 
 
 class JavaScriptError(ScriptError):
@@ -76,6 +78,9 @@ def parse_js_exception(
     `column_shift` undoes the columns our same-line `"use strict";` prefix adds on line 1;
     `line_offset` the lines a wrapper (`new Function`) puts before the source.
     """
+    import re  # only on an error: `re` costs ~2 ms of every `osm script` start
+
+    frame_location, internal_frame = re.compile(_FRAME_LOCATION), re.compile(_INTERNAL_FRAME)
     stripped = text.strip("\n")
     lines = stripped.splitlines()
     head = lines[0] if lines else "Error"
@@ -84,7 +89,7 @@ def parse_js_exception(
     stack_lines = [
         ln
         for ln in lines[1:]
-        if ln.strip() and ln.strip() != "undefined" and not _INTERNAL_FRAME.match(ln)
+        if ln.strip() and ln.strip() != "undefined" and not internal_frame.match(ln)
     ]
 
     def fix(match: re.Match[str]) -> str:
@@ -93,7 +98,7 @@ def parse_js_exception(
             col -= column_shift
         return f"{name}:{ln}:{col}"
 
-    stack = "\n".join(_FRAME_LOCATION.sub(fix, ln) for ln in stack_lines)
+    stack = "\n".join(frame_location.sub(fix, ln) for ln in stack_lines)
     line = column = None
     found = re.search(rf"{re.escape(name)}:(\d+):(\d+)", stack) if stack else None
     if found:

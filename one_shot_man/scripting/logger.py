@@ -8,7 +8,6 @@ shell redirects into its output queue while a prompt is on screen.
 
 from __future__ import annotations
 
-import json
 import threading
 from collections import deque
 from collections.abc import Callable, Mapping
@@ -129,6 +128,8 @@ class Logger:
                     "msg": entry.message,
                 }
                 record.update(attrs or {})
+                import json  # only with -log-file; json costs ~6 ms at start-up
+
                 self._json_file.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")
                 self._json_file.flush()
 
@@ -206,5 +207,7 @@ def _attr_text(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, (dict, list)):
+        import json  # on the first structured attribute only
+
         return json.dumps(value, ensure_ascii=False, sort_keys=True)
     return str(value)

@@ -12,7 +12,6 @@ call) runs, then every microtask it queued, then unhandled rejections are report
 from __future__ import annotations
 
 import heapq
-import json
 import os
 import select
 import sys
@@ -24,7 +23,7 @@ from collections.abc import Callable
 import _quickjs
 
 from one_shot_man.errors import ScriptError
-from one_shot_man.scripting import watchdog
+from one_shot_man.scripting import json_lite, watchdog
 from one_shot_man.scripting.errors import (
     JavaScriptError,
     LoopTimeoutError,
@@ -261,7 +260,7 @@ class Runtime:
         elif isinstance(value, int):
             ctx.set(name, value if -_INT32 <= value < _INT32 else float(value))
         elif isinstance(value, (list, tuple, dict)):
-            ctx.set(name, ctx.parse_json(json.dumps(value)))
+            ctx.set(name, ctx.parse_json(json_lite.dumps(value)))
         else:
             raise TypeError(f"cannot set global {name!r}: unsupported type {type(value).__name__}")
 
@@ -277,7 +276,7 @@ class Runtime:
             value = self._ctx.get(name)
             if isinstance(value, _quickjs.Object):
                 text = value.json()
-                return None if text is None else json.loads(text)
+                return None if text is None else json_lite.loads(text)
         except (_JSException, TypeError) as exc:  # BigInt, cycles: not representable as data
             reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             raise ScriptError(f"cannot read global {name}: {reason}") from None
@@ -291,15 +290,15 @@ class Runtime:
         """
         if _get_ident() != self._owner:
             return self._cross(lambda: self.get_callable(name), self.sync_timeout)
-        kind = self.run_sync(lambda ctx: ctx.eval(f"typeof globalThis[{json.dumps(name)}]"))
+        kind = self.run_sync(lambda ctx: ctx.eval(f"typeof globalThis[{json_lite.dumps(name)}]"))
         if kind == "undefined":
             raise ScriptError(f"function '{name}' not found")
         if kind != "function":
             raise ScriptError(f"'{name}' is not a callable function")
-        key = json.dumps(name)
+        key = json_lite.dumps(name)
 
         def call(*args: Any) -> Any:
-            payload = json.dumps(list(args))
+            payload = json_lite.dumps(list(args))
 
             def job(ctx: Any) -> Any:
                 fn = ctx.eval(f"(a) => JSON.stringify(globalThis[{key}](...JSON.parse(a)))")
@@ -307,7 +306,7 @@ class Runtime:
                     text = fn(payload)
                 except _JSException as exc:
                     raise self._error(exc, self._script) from None
-                return None if text is None else json.loads(text)
+                return None if text is None else json_lite.loads(text)
 
             return self.run_sync(job, timeout=self.sync_timeout)
 
@@ -757,7 +756,7 @@ class Runtime:
             if self._describe is None:
                 self._describe = ctx.eval(DESCRIBE_JS)
                 self._rejected = ctx.eval("__rt_track.m")
-            for text in json.loads(self._describe(self._rejected) or "[]"):
+            for text in json_lite.loads(self._describe(self._rejected) or "[]"):
                 self._report_text(text, self._script, "unhandled promise rejection")
 
     def _on_rejection(self) -> None:
