@@ -37,6 +37,10 @@ _JS_READ_OBJ_BYTECODE = 1
 #: Thrown again through the binding when cached bytecode raises, so callers see the usual
 #: `JSException` with QuickJS's own message and stack.
 _RETHROW = "{const e = globalThis.__rt_exc; delete globalThis.__rt_exc; throw e;}"
+#: A piece that may call Python is compiled as this function's body (same first line, so line
+#: numbers stay), created from bytecode, and called through the binding by `_CALL_PIECE`.
+_WRAP = "(function () {"
+_CALL_PIECE = "{const f = globalThis.__rt_piece; delete globalThis.__rt_piece; f();}"
 
 _PTR = ctypes.sizeof(ctypes.c_void_p)
 _HEAD = 2 * _PTR  # PyObject_HEAD: ob_refcnt, ob_type
@@ -133,7 +137,7 @@ _STOP_ADDRESS = ctypes.cast(_stop, ctypes.c_void_p).value
 _TRACKERS: dict[int, Callable[[], None]] = {}
 _next_key = 0
 #: Bytecode of osm's own pieces of JavaScript, by source text (compiled once per process).
-_BYTECODE: dict[str, bytes] = {}
+_BYTECODE: dict[tuple[str, bool], bytes] = {}
 #: osm has about a dozen such pieces; a bound keeps a caller with changing sources from growing it.
 _BYTECODE_LIMIT = 64
 
@@ -178,35 +182,47 @@ class NativeHandle:
         self._cx = cx
         self._key = 0
 
-    def run_static(self, context: Any, source: str) -> None:
+    def run_static(self, context: Any, source: str, pure: bool = False) -> None:
         """Evaluate osm's own `source` (for its effects) from bytecode cached per process.
 
         Same semantics as `context.eval(source)` with the result dropped: QuickJS names the
         source `<input>` either way, and an exception is raised as the binding's JSException.
-        The GIL stays held (the binding's own eval releases it; these pieces never block).
+        JavaScript run from here holds the GIL without the binding's bookkeeping, and the
+        binding aborts the process when such code calls a Python function. So only `pure`
+        code (audited: it never calls a host function, nor a getter that does) is run here
+        directly; any other piece is compiled as the body of a function, only that function is
+        created here, and the binding's own eval calls it. Its top-level declarations are
+        therefore local: pieces are self-contained (IIFEs); line numbers are unchanged.
         """
         lib = _LIB
         cx = self._cx
-        code = _BYTECODE.get(source)
+        key = (source, pure)
+        code = _BYTECODE.get(key)
         if code is None:
-            data = source.encode()
+            data = (source if pure else _WRAP + source + "\n})").encode()
             fn = lib.JS_Eval(cx, data, len(data), b"<input>", _JS_EVAL_FLAG_COMPILE_ONLY)
             if fn.tag != _JS_TAG_EXCEPTION and len(_BYTECODE) < _BYTECODE_LIMIT:
                 size = ctypes.c_size_t()
                 buf = lib.JS_WriteObject(cx, ctypes.byref(size), fn, _JS_WRITE_OBJ_BYTECODE)
                 if buf:
-                    _BYTECODE[source] = ctypes.string_at(buf, size.value)
+                    _BYTECODE[key] = ctypes.string_at(buf, size.value)
                     lib.js_free(cx, buf)
         else:
             fn = lib.JS_ReadObject(cx, code, len(code), _JS_READ_OBJ_BYTECODE)
         result = fn if fn.tag == _JS_TAG_EXCEPTION else lib.JS_EvalFunction(cx, fn)
-        if result.tag != _JS_TAG_EXCEPTION:
+        glob = lib.JS_GetGlobalObject(cx)
+        if result.tag == _JS_TAG_EXCEPTION:
+            lib.JS_SetPropertyStr(cx, glob, b"__rt_exc", lib.JS_GetException(cx))
+            lib.JS_FreeValue(cx, glob)
+            context.eval(_RETHROW)
+            return
+        if pure:
+            lib.JS_FreeValue(cx, glob)
             lib.JS_FreeValue(cx, result)
             return
-        glob = lib.JS_GetGlobalObject(cx)
-        lib.JS_SetPropertyStr(cx, glob, b"__rt_exc", lib.JS_GetException(cx))
+        lib.JS_SetPropertyStr(cx, glob, b"__rt_piece", result)  # takes the function over
         lib.JS_FreeValue(cx, glob)
-        context.eval(_RETHROW)
+        context.eval(_CALL_PIECE)
 
     def interrupt(self) -> None:
         """Make the running script stop at its next interrupt poll (any thread may call this)."""

@@ -165,7 +165,7 @@ class HostBridge:
         self._loaded: set[str] = set()
         self.js: Any = None  # the `_quickjs.Context`, set by `install` on the owner thread
         #: Evaluates one of osm's own pieces (`Runtime.run_static`: cached bytecode).
-        self._run: Callable[[str], Any] | None = None
+        self._run: Callable[..., Any] | None = None
         #: Set when Ctrl-C interrupted a host function; the engine turns it back into
         #: KeyboardInterrupt after the script.
         self.interrupted = False
@@ -193,16 +193,17 @@ class HostBridge:
         """A lazily evaluated chunk of JavaScript, loaded by `__osm.load(name)`."""
         self._pieces[name] = source
 
-    def install(self, js: Any, run: Callable[[str], Any] | None = None) -> None:
+    def install(self, js: Any, run: Callable[..., Any] | None = None) -> None:
         """Add the dispatcher and evaluate the prelude. Must run on the owner thread.
 
         `run(source)` evaluates osm's own pieces (the Runtime's `run_static`, which reads
-        them from bytecode); without it they are parsed with `js.eval`.
+        them from bytecode; `run(source, True)` for code that calls no Python); without it
+        they are parsed with `js.eval`.
         """
         self.js = js
-        self._run = run = run or js.eval
+        self._run = run = run or (lambda source, pure=False: js.eval(source))
         js.add_callable("__osm_host", self.dispatch)
-        run(PRELUDE_JS)
+        run(PRELUDE_JS, True)  # defines the lazy getters only
 
     def load_piece(self, name: str) -> None:
         """Evaluate piece `name` once (after `core`); on the owner thread."""
@@ -210,7 +211,7 @@ class HostBridge:
             return
         run = self._run
         if name != "core" and "core" not in self._loaded:
-            run(CORE_JS)
+            run(CORE_JS, True)  # defines `__osm` only
             self._loaded.add("core")
         if name == "core":
             return

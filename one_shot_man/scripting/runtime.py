@@ -194,7 +194,7 @@ class Runtime:
                 self._native = _native.NativeHandle(ctx)
         except OSError:
             self._native = None
-        self.run_static(BOOT_JS)
+        self.run_static(BOOT_JS, pure=True)  # defines globals only
         if self._native is not None:
             self._native.track_rejections(self._on_rejection)
 
@@ -234,15 +234,17 @@ class Runtime:
 
     # -- globals and scripts -----------------------------------------------------------------
 
-    def run_static(self, source: str) -> None:
+    def run_static(self, source: str, pure: bool = False) -> None:
         """Evaluate a piece of osm's own JavaScript for its effects (owner thread only).
 
         For code that is the same in every runtime (preludes, the engine's globals): it is
         compiled once per process and read from bytecode afterwards when the binding's C API
         is reachable, else parsed like `context.eval`. Raises the binding's JSException.
+        `pure` promises that the code calls no Python (not even through a lazy getter): it
+        then runs without a trip through the binding (see `_native.NativeHandle.run_static`).
         """
         if self._native is not None:
-            self._native.run_static(self._ctx, source)
+            self._native.run_static(self._ctx, source, pure)
         else:
             self._ctx.eval(source)
 
