@@ -48,6 +48,7 @@ bench-help:
 	@echo "make compare BASE=main PR review: Markdown table, fails on a confirmed regression"
 	@echo "make dashboard         publish .asv/html (offline); view: .venv/bin/asv preview"
 	@echo "make dashboard-check   render the dashboard in headless chromium without network"
+	@echo "make bench-peers       osm's prompt build against files-to-prompt and repomix (mk/peers.mk)"
 
 # Writes/refreshes this box's entry in ~/.asv-machine.json without questions (0.3 s).
 bench-machine: $(STAMP)
