@@ -54,5 +54,18 @@ class SessionContext:
         return sha256_hex(to_bytes(text))
 
     def format_session_id(self) -> str:
-        """`anchor--<16hex>`: the ID of this context (24 characters)."""
-        return NS_ANCHOR + NAMESPACE_DELIMITER + self.generate_hash()[:16]
+        """`anchor--<16hex>`: the ID of this context (24 characters).
+
+        A pure function of the five fields, remembered for the last few contexts: a process
+        asks for its own ID again and again, and hashing is a fifth of the deep anchor's cost.
+        """
+        key = (self.__class__, *self._astuple())
+        found = _FORMATTED.get(key)
+        if found is None:
+            if len(_FORMATTED) >= 8:
+                _FORMATTED.clear()
+            found = _FORMATTED[key] = NS_ANCHOR + NAMESPACE_DELIMITER + self.generate_hash()[:16]
+        return found
+
+
+_FORMATTED: dict[tuple[object, ...], str] = {}
