@@ -66,7 +66,7 @@ def _run_program_in_new_runtime() -> None:
 
 
 def _engine_cycle() -> None:
-    from one_shot_man.scripting.engine import Engine
+    from one_shot_man.scripting import Engine
 
     Engine(DEVNULL, DEVNULL, store="memory").close()
 

@@ -14,7 +14,7 @@ import subprocess
 from benchmarks.common import TempDirBenchmark, source_tree, write_tree
 
 try:
-    from one_shot_man.scripting.engine import Engine
+    from one_shot_man.scripting import Engine
     from one_shot_man.scripting.terminal import run_piped_session
     from one_shot_man.storage import clear_all_in_memory_sessions
     from one_shot_man.workflows import script_source, template_text

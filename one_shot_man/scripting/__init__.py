@@ -10,17 +10,23 @@ from one_shot_man._lazy import lazy_exports
 
 __all__ = [
     "CompiledScript",
+    "Engine",
     "JavaScriptError",
     "LoopTimeoutError",
     "MemoryLimitError",
     "Runtime",
     "RuntimeClosedError",
+    "ScriptPanicError",
     "ScriptSyntaxError",
     "TimeLimitError",
     "create_vm",
+    "format_js_error",
 ]
 
 _LAZY = {
+    "Engine": "engine",
+    "ScriptPanicError": "engine",
+    "format_js_error": "engine",
     "Runtime": "runtime",
     "CompiledScript": "runtime",
     "JavaScriptError": "errors",

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from one_shot_man.scripting.engine import Engine
+from one_shot_man.scripting import Engine
 from one_shot_man.storage import clear_all_in_memory_sessions
 
 

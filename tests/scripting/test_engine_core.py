@@ -9,7 +9,7 @@ import threading
 import pytest
 
 from one_shot_man.errors import ScriptError
-from one_shot_man.scripting.engine import Engine, ScriptPanicError, format_js_error
+from one_shot_man.scripting import Engine, ScriptPanicError, format_js_error
 from one_shot_man.storage import clear_all_in_memory_sessions
 
 
@@ -509,3 +509,18 @@ def test_os_errors_reach_javascript_without_python_errno_text() -> None:
         "No such file or directory: x.txt"
     )
     assert error_text(PermissionError(13, "Permission denied")) == "Permission denied"
+
+
+def test_engine_is_public_and_lazy():
+    """`from one_shot_man.scripting import Engine` works and the package import stays free."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, one_shot_man.scripting as s\n"
+        "before = '_quickjs' in sys.modules or 'one_shot_man.scripting.engine' in sys.modules\n"
+        "from one_shot_man.scripting import Engine\n"
+        "print(before, Engine.__module__, 'Engine' in s.__all__)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "one_shot_man.scripting.engine", "True"]

@@ -9,7 +9,7 @@ import os
 import pytest
 
 from one_shot_man.errors import ScriptError
-from one_shot_man.scripting.engine import Engine
+from one_shot_man.scripting import Engine
 from one_shot_man.storage import clear_all_in_memory_sessions
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from one_shot_man.errors import ScriptError
-from one_shot_man.scripting.engine import Engine
+from one_shot_man.scripting import Engine
 from one_shot_man.scripting.modules import os_ as os_module
 from one_shot_man.scripting.modules.os_ import sanitize_filename
 from tests.scripting.support import js, js_engine

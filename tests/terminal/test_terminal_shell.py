@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from one_shot_man.scripting.engine import Engine
+from one_shot_man.scripting import Engine
 from one_shot_man.scripting.terminal import Shell, run_piped_session, run_terminal
 from one_shot_man.scripting.terminal_builtins import help_text
 from one_shot_man.scripting.terminal_prompt import parse_color, prompt_colors

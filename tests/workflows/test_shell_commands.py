@@ -15,7 +15,7 @@ from one_shot_man.command.workflow_cmds import (
 )
 from one_shot_man.config import load_from_reader
 from one_shot_man.errors import CommandError
-from one_shot_man.scripting.engine import Engine
+from one_shot_man.scripting import Engine
 from one_shot_man.storage import clear_all_in_memory_sessions
 
 COMMANDS = [CodeReviewCommand, PromptFlowCommand, SuperDocumentCommand]

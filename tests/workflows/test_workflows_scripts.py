@@ -18,7 +18,7 @@ import pytest
 pytest.importorskip("one_shot_man.scripting.runtime")
 
 from one_shot_man.command.goal_cmd import GoalCommand, GoalOptions
-from one_shot_man.scripting.engine import Engine
+from one_shot_man.scripting import Engine
 from one_shot_man.storage import clear_all_in_memory_sessions
 from one_shot_man.workflows import script_source, template_text
 from one_shot_man.workflows.goals import GoalRegistry, builtin_goals
