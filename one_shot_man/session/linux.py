@@ -23,7 +23,9 @@ __all__ = [
     "ProcStat",
     "find_stable_anchor_linux",
     "get_proc_stat",
+    "controlling_tty_name",
     "get_tty_name_from_fd",
+    "is_forked_copy",
     "is_python_interpreter",
     "is_root_boundary_truncated",
     "is_skipped_comm",
@@ -104,7 +106,7 @@ _INTERPRETER_PREFIXES = ("python", "pypy")
 class ProcStat:
     """The fields of `/proc/<pid>/stat` the anchor walk needs."""
 
-    __slots__ = ("comm", "pid", "ppid", "sid", "start_time", "state", "tty_nr")
+    __slots__ = ("comm", "pid", "ppid", "sid", "start_time", "state", "tail", "tty_nr")
 
     def __init__(
         self,
@@ -115,6 +117,7 @@ class ProcStat:
         sid: int,
         tty_nr: int,
         start_time: int,
+        tail: bytes = b"",
     ) -> None:
         self.pid = pid
         self.comm = comm
@@ -123,6 +126,18 @@ class ProcStat:
         self.sid = sid
         self.tty_nr = tty_nr
         self.start_time = start_time  # clock ticks since boot (stat field 22)
+        self.tail = tail  # fields 23 on, unparsed: only a fork check reads them
+
+    def memory_layout(self) -> tuple[bytes, ...] | None:
+        """Code, stack, data, argument and environment addresses (fields 26-28, 45-51).
+
+        Set at exec (randomised by ASLR) and copied by fork; None when the kernel shows
+        fewer fields (before Linux 3.5).
+        """
+        fields = self.tail.split()
+        if len(fields) < 29:
+            return None
+        return (*fields[3:6], *fields[22:29])
 
     def __repr__(self) -> str:
         return (
@@ -175,7 +190,8 @@ def parse_proc_stat(data: bytes, pid: int) -> ProcStat:
     if start_time < 0:
         raise ProcStatError(f"malformed stat for pid {pid}: bad starttime {fields[19]!r}")
     comm = data[first_space + 2 : last_paren].decode("utf-8", "surrogateescape")
-    return ProcStat(pid, comm, chr(fields[0][0]), ppid, sid, tty_nr, start_time)
+    tail = fields[20] if len(fields) > 20 else b""
+    return ProcStat(pid, comm, chr(fields[0][0]), ppid, sid, tty_nr, start_time, tail)
 
 
 def get_proc_stat(pid: int) -> ProcStat:
@@ -229,6 +245,56 @@ def _try_stat(pid: int, reader: Callable[[int], ProcStat]) -> ProcStat | None:
         return None
 
 
+def is_forked_copy(child: ProcStat, parent: ProcStat) -> bool:
+    """True when `child` is `parent` forked without an exec (a shell's subshell).
+
+    What the kernel sets up at exec must be identical: the name, the memory layout
+    (code, stack, argument and environment addresses, randomised per exec under ASLR),
+    then the arguments and the initial environment themselves, which tell a separately
+    started shell apart even without ASLR (bash exports a new `SHLVL` and `_`).
+    Unreadable means "not a copy".
+    """
+    if child.comm != parent.comm:
+        return False
+    layout = child.memory_layout()
+    if layout is None or layout != parent.memory_layout():
+        return False
+    try:
+        for name in ("cmdline", "environ"):
+            if _read_small(f"/proc/{child.pid}/{name}") != _read_small(
+                f"/proc/{parent.pid}/{name}"
+            ):
+                return False
+    except OSError:
+        return False
+    return True
+
+
+def _never_forked(child: ProcStat, parent: ProcStat) -> bool:
+    return False
+
+
+def _original_of(
+    anchor: ProcStat,
+    reader: Callable[[int], ProcStat],
+    forked: Callable[[ProcStat, ProcStat], bool],
+) -> tuple[int, int]:
+    """The process `anchor` was forked from, through any chain of never-exec'd subshells.
+
+    bash forks a subshell for `$(cmd 2>&1)`, `( a; b )` and pipelines; each would be a
+    new anchor (and a new session) per command although it is the same script.
+    """
+    curr = anchor
+    for _ in range(MAX_WALK_DEPTH):
+        if curr.ppid in (0, 1):
+            break
+        parent = _try_stat(curr.ppid, reader)
+        if parent is None or parent.start_time > curr.start_time or not forked(curr, parent):
+            break
+        curr = parent
+    return curr.pid, curr.start_time
+
+
 def _anchor_self(pid: int, start_time: int | None) -> tuple[int, int]:
     if start_time is None:
         start_time = get_proc_stat(pid).start_time
@@ -236,7 +302,10 @@ def _anchor_self(pid: int, start_time: int | None) -> tuple[int, int]:
 
 
 def find_stable_anchor_linux(
-    start_pid: int, *, stat: Callable[[int], ProcStat] | None = None
+    start_pid: int,
+    *,
+    stat: Callable[[int], ProcStat] | None = None,
+    forked: Callable[[ProcStat, ProcStat], bool] | None = None,
 ) -> tuple[int, int]:
     """Return `(anchor_pid, start_time)`: the first ancestor of `start_pid` not skipped.
 
@@ -244,9 +313,14 @@ def find_stable_anchor_linux(
     Each skip hop checks that the parent started no later than the child, so a recycled
     PID never becomes the anchor; when the walk cannot go on, the anchor is
     `start_pid` itself (the ID then changes per run, which is the honest answer).
-    `stat` replaces `get_proc_stat` in tests.
+    A subshell forked from its parent shell without an exec is not an anchor: the
+    walk goes on to the shell it is a copy of (`is_forked_copy`).
+    `stat` and `forked` replace `get_proc_stat` and `is_forked_copy` in tests (with
+    `stat` alone, no process counts as forked).
     """
     reader = get_proc_stat if stat is None else stat
+    if forked is None:
+        forked = is_forked_copy if stat is None else _never_forked
     start_time: int | None = None
     if reader is get_proc_stat and start_pid == os.getpid():
         # os.getppid() is the kernel's live answer; confirming it after reading the parent's
@@ -270,7 +344,7 @@ def find_stable_anchor_linux(
     for _ in range(MAX_WALK_DEPTH - 1):
         if curr.pid != start_pid and not is_skipped_comm(curr.comm):
             # Shell, root boundary, session leader or any other process: all stop here.
-            return curr.pid, curr.start_time
+            return _original_of(curr, reader, forked)
         if curr.ppid in (0, 1):
             break
         parent = _try_stat(curr.ppid, reader)
@@ -339,9 +413,44 @@ def _process_facts() -> tuple[str, str]:
     return facts[1], facts[2]
 
 
+_PTS_MAJORS = range(136, 144)  # Unix98 pseudo-terminals, 256 minors per major
+_TTY_MAJOR = 4  # virtual consoles /dev/tty0-63 (serial ports /dev/ttyS* from minor 64)
+
+
+def controlling_tty_name(tty_nr: int | None = None) -> str:
+    """The device path of this process's controlling terminal, else "".
+
+    Used when stdin, stdout and stderr are all redirected (`x=$(cmd </dev/null 2>&1)`):
+    the process is still in the terminal's session, and the script's other commands,
+    whose streams reach the terminal, must get the same session. The name is computed
+    from the device number and accepted only if that device node has that number.
+    """
+    if tty_nr is None:
+        try:
+            tty_nr = get_proc_stat(os.getpid()).tty_nr
+        except ProcStatError:
+            return ""
+    if tty_nr <= 0:
+        return ""
+    major = (tty_nr >> 8) & 0xFFF
+    minor = (tty_nr & 0xFF) | ((tty_nr >> 12) & 0xFFF00)
+    if major in _PTS_MAJORS:
+        name = f"/dev/pts/{(major - _PTS_MAJORS.start) * 256 + minor}"
+    elif major == _TTY_MAJOR and minor < 64:
+        name = f"/dev/tty{minor}"
+    elif major == _TTY_MAJOR:
+        name = f"/dev/ttyS{minor - 64}"
+    else:
+        return ""
+    try:
+        return name if os.stat(name).st_rdev == tty_nr else ""
+    except OSError:
+        return ""
+
+
 def resolve_deep_anchor_linux() -> SessionContext:
     """Boot ID, PID namespace, TTY and stable ancestor of this process."""
     boot_id, container_id = _process_facts()
-    tty_name = resolve_tty_name()
+    tty_name = resolve_tty_name() or controlling_tty_name()
     anchor_pid, start_time = find_stable_anchor_linux(os.getpid())
     return SessionContext(boot_id, container_id, anchor_pid, start_time, tty_name)

@@ -22,6 +22,7 @@ from one_shot_man.session.linux import (
     find_stable_anchor_linux,
     get_proc_stat,
     get_tty_name_from_fd,
+    is_forked_copy,
     is_python_interpreter,
     is_root_boundary_truncated,
     is_skipped_comm,
@@ -315,7 +316,9 @@ def test_anchor_is_never_self_and_matches_its_stat() -> None:
     assert get_proc_stat(pid).start_time == start_time
     assert not is_skipped_comm(get_proc_stat(pid).comm)
     # The fast path (own PID) and the generic path agree.
-    generic = find_stable_anchor_linux(os.getpid(), stat=lambda p: get_proc_stat(p))
+    generic = find_stable_anchor_linux(
+        os.getpid(), stat=lambda p: get_proc_stat(p), forked=is_forked_copy
+    )
     assert generic == (pid, start_time)
 
 
