@@ -122,6 +122,9 @@ def format_argv(args: object) -> str:
 
 
 def _quote(arg: str) -> str:
-    if arg and not any(ch in _JS_WHITESPACE for ch in arg):
+    # Go quotes only for whitespace; a backslash or a leading quote must be quoted too, or
+    # `parse_argv` reads them as escapes and quoting (`\\` alone would vanish).
+    plain = arg and arg[0] not in "'\"" and "\\" not in arg
+    if plain and not any(ch in _JS_WHITESPACE for ch in arg):
         return arg
-    return '"' + arg.replace('"', '\\"') + '"'
+    return '"' + arg.replace("\\", "\\\\").replace('"', '\\"') + '"'

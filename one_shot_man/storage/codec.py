@@ -33,6 +33,10 @@ def encode_session(session: Session, *, indent: bool = False) -> bytes:
         data = _encoder.encode(session)
     except (TypeError, ValueError, OverflowError, msgspec.EncodeError) as exc:
         raise StorageError(f"failed to encode session {quote(session.id)}: {exc}") from exc
+    except RecursionError:
+        raise StorageError(
+            f"failed to encode session {quote(session.id)}: state nested too deeply"
+        ) from None
     if indent:
         return _format(data, indent=2)
     return data
@@ -106,6 +110,10 @@ def decode_session_unchecked(data: bytes, *, source: str = "<memory>") -> Sessio
         raise _validation_error(exc, source) from None
     except msgspec.DecodeError as exc:
         raise _syntax_error(exc, data, source) from None
+    except RecursionError:  # msgspec recurses per nesting level
+        raise SessionDecodeError(
+            f"{_describe(source)}: invalid JSON: nested too deeply", source=source
+        ) from None
     if session.history is None:
         session.history = []
     script_state = session.script_state

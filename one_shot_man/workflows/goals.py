@@ -381,6 +381,8 @@ def read_goal_file(path: str | os.PathLike[str]) -> tuple[Goal, bytes]:
         data = json.loads(raw)
     except (ValueError, UnicodeDecodeError) as exc:
         raise GoalFileError(source, f"failed to parse goal JSON: {exc}") from exc
+    except RecursionError:  # json recurses per nesting level
+        raise GoalFileError(source, "failed to parse goal JSON: nested too deeply") from None
     return goal_from_dict(data, source=source), raw
 
 

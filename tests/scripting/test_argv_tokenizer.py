@@ -58,3 +58,14 @@ def test_before_cursor():
     assert before_cursor("add ") == (["add"], "", 4)
     assert before_cursor("") == ([], "", 0)
     assert before_cursor("add 'My Fo") == (["add"], "My Fo", 4)
+
+
+# Minimal failing inputs the property tests (tests/properties) found: a lone backslash
+# vanished, and an argument starting with a quote was read back as quoting.
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [(["\\"], '"\\\\"'), (["'a"], '"\'a"'), (['"'], '"\\""'), (["a\\ b"], '"a\\\\ b"')],
+)
+def test_format_argv_quotes_backslashes_and_leading_quotes(args, expected):
+    assert format_argv(args) == expected
+    assert parse_argv(expected) == args

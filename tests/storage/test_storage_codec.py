@@ -271,3 +271,25 @@ def test_str_input_is_accepted_and_errors_still_locate() -> None:
     assert decode_session('{"id": "s"}').id == "s"
     with pytest.raises(SessionDecodeError, match="line 2"):
         decode_session("{\n  x}", source="/x/c.session.json")
+
+
+def test_deeply_nested_state_is_a_decode_error_not_a_crash() -> None:
+    """Found by tests/properties: msgspec recursed past the interpreter's limit (a
+    RecursionError traceback) on a state value nested ~1000 deep (the minimal depth is the
+    recursion limit)."""
+    import sys
+
+    depth = sys.getrecursionlimit() + 10
+    data = b'{"sharedState":{"a":' + b"[" * depth + b"]" * depth + b"}}"
+    with pytest.raises(SessionDecodeError, match=r"^session file /x/s\.json: .*nested too deeply"):
+        decode_session(data, source="/x/s.json")
+
+
+def test_deeply_nested_state_does_not_crash_the_encoder() -> None:
+    import sys
+
+    value: list[object] = []
+    for _ in range(sys.getrecursionlimit() + 10):
+        value = [value]
+    with pytest.raises(StorageError, match="nested too deeply"):
+        encode_session(Session(id="deep", shared_state={"a": value}))

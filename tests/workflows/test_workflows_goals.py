@@ -470,3 +470,16 @@ def test_a_minimal_goal_file_gets_the_standard_prompt_and_context_commands(tmp_p
         write_goal(tmp_path, "h.json", {"name": "h", "description": "d", "commands": []})
     )
     assert explicit.to_config()["commands"] in (None, [])
+
+
+def test_deeply_nested_goal_json_names_the_file(tmp_path: Path) -> None:
+    """Found by tests/properties: json.loads raised RecursionError (a traceback) for a goal
+    file nested ~1000 deep (the minimal depth is the recursion limit)."""
+    import sys
+
+    depth = sys.getrecursionlimit() + 10
+    path = write_goal(tmp_path, "deep.json", "[" * depth + "]" * depth)
+    with pytest.raises(
+        ConfigError, match=r"deep\.json: failed to parse goal JSON: nested too deeply"
+    ):
+        load_goal_file(path)
