@@ -876,4 +876,9 @@ def parse(
 ) -> tuple[dict[str, ListNode], Source]:
     """Parse `text` as template `name`; returns every tree it defines and their shared source."""
     parser = Parser(name, text, has_function, left, right)
-    return parser.parse(), parser.src
+    try:
+        return parser.parse(), parser.src
+    except RecursionError:
+        # The parser recurses per nested pipeline and control block; Go bounds the same
+        # with its max expression depth and reports it as a parse error.
+        parser.errorf("max expression depth exceeded")

@@ -531,3 +531,14 @@ def test_mangled_templates_fail_only_with_template_errors():
             assert str(exc).startswith("template: ")
             outcomes["error"] += 1
     assert outcomes["ok"] > 100 and outcomes["error"] > 100
+
+
+# Minimal failing inputs found by tests/properties: nesting past Python's recursion limit
+# crashed the parser with RecursionError (the depth at which it happens depends on the limit).
+@pytest.mark.parametrize(
+    "source",
+    ["{{" + "(" * 1000 + "1" + ")" * 1000 + "}}", "{{if 1}}" * 1000 + "{{end}}" * 1000],
+)
+def test_deep_nesting_is_a_parse_error(source: str) -> None:
+    with pytest.raises(TemplateParseError, match=r"^template: t:1: max expression depth exceeded$"):
+        Template("t").parse(source)
