@@ -144,7 +144,7 @@ def _run_bounded(source: str, data: object) -> None:
             outcome.append(Template("t").parse(source).execute(data))
         except TemplateError:
             outcome.append("template error")
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:  # re-raised in the test's thread below
             outcome.append(exc)
 
     worker = threading.Thread(target=work, daemon=True)
