@@ -154,8 +154,8 @@ def release_lock_handle(handle: LockHandle | None) -> None:
         return
     try:
         os.unlink(handle.path)
-    except FileNotFoundError:
-        pass
+    except (FileNotFoundError, NotADirectoryError):
+        pass  # the file (or its whole directory) is gone already: nothing to remove
     except OSError as exc:
         error = exc
     try:
