@@ -39,3 +39,24 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     for nodeid, inputs in sorted(tally.COUNTS.items()):
         failures = tally.FAILURES.get(nodeid, 0)
         terminalreporter.write_line(f"{inputs:>8} inputs  {failures} failures  {nodeid}")
+
+
+_SCRATCH_ROOT = "/dev/shm" if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK) else None
+
+
+@pytest.fixture(scope="session")
+def scratch(tmp_path_factory: pytest.TempPathFactory):
+    """`scratch()` gives a new empty directory per generated input, in memory where possible:
+    these targets test what is written and read, not durability, and an fsync per input
+    would make the 10,000-input fuzz profile take hours."""
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    base = Path(tempfile.mkdtemp(prefix="osm-prop-", dir=_SCRATCH_ROOT))
+
+    def make() -> Path:
+        return Path(tempfile.mkdtemp(dir=base))
+
+    yield make
+    shutil.rmtree(base, ignore_errors=True)

@@ -3,8 +3,6 @@ a good one, and what the editor writes reads back the same (issue 10 item 1)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -68,9 +66,9 @@ def test_any_text_loads_with_located_issues(text: str) -> None:
 
 
 @given(mutated(REAL_CONFIG))
-def test_mutated_real_config_loads_from_disk(tmp_path_factory, data: bytes) -> None:
+def test_mutated_real_config_loads_from_disk(scratch, data: bytes) -> None:
     tally.count()
-    path = Path(tmp_path_factory.mktemp("cfg")) / "config"
+    path = scratch() / "config"
     path.write_bytes(data)
     try:
         cfg = load_from_path(path)
@@ -98,9 +96,9 @@ def test_a_bad_line_never_discards_a_good_one(noise: list[str], good: dict[str, 
     st.dictionaries(sections, st.dictionaries(keys, values, min_size=1, max_size=3), max_size=3),
 )
 @tally.examples(0.5)
-def test_what_the_editor_writes_reads_back(tmp_path_factory, glob, commands) -> None:
+def test_what_the_editor_writes_reads_back(scratch, glob, commands) -> None:
     tally.count()
-    path = Path(tmp_path_factory.mktemp("cfg")) / "config"
+    path = scratch() / "config"
     for key, value in glob.items():
         set_key_in_file(path, key, value)
     for section, options in commands.items():

@@ -3,8 +3,6 @@ the file is never changed, and `decode(encode(s)) == s` (issue 10 item 1)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -78,10 +76,10 @@ def test_round_trip_with_large_history(entries: int) -> None:
 
 @given(data=st.sampled_from(VALID).flatmap(mutated))
 @tally.examples(0.25)
-def test_backend_never_changes_a_file_it_cannot_read(tmp_path_factory, data: bytes) -> None:
+def test_backend_never_changes_a_file_it_cannot_read(scratch, data: bytes) -> None:
     """Load through the real backend, then save: a bad file stays exactly as it was."""
     tally.count()
-    directory = Path(tmp_path_factory.mktemp("sessions"))
+    directory = scratch()
     path = directory / "s.session.json"
     path.write_bytes(data)
     backend = FileSystemBackend("s", sessions_dir=directory)

@@ -33,7 +33,10 @@ words = st.text(st.characters(exclude_categories=["Cs"], exclude_characters="\n\
 
 
 @pytest.fixture
-def shell_home(isolated_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def shell_home(scratch, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    home = scratch()  # a save per input: in memory where possible (see conftest)
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
     monkeypatch.chdir(tmp_path)
     (tmp_path / "file.txt").write_text("some text\n")
     monkeypatch.setenv("OSM_SESSION", SESSION)
@@ -44,7 +47,7 @@ def shell_home(isolated_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPa
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.delenv("DISPLAY", raising=False)
     monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
-    return isolated_home / ".config" / "osm" / "sessions"
+    return home / ".config" / "osm" / "sessions"
 
 
 def _lines(commands: list[str]) -> st.SearchStrategy[list[str]]:
