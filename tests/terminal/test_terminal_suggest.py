@@ -11,7 +11,7 @@ import io
 
 import pytest
 
-from one_shot_man.scripting.engine import Engine
+from one_shot_man.scripting import Engine
 from one_shot_man.scripting.terminal import Shell
 from one_shot_man.scripting.terminal_suggest import (
     is_mistyped_command,
