@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from benchmarks import instructions
 from benchmarks.common import BatchedBenchmark
 
 try:
@@ -29,3 +30,8 @@ class CommandExecution(BatchedBenchmark):
 
     def peakmem_command_registration(self) -> None:
         _register()
+
+    # Instruction count (Callgrind; see benchmarks/instructions.py).
+    track_command_registration_instructions = instructions.mirror(
+        "time_command_registration", version="1", calls=50
+    )

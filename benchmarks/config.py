@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import os
 
+from benchmarks import instructions
 from benchmarks.common import (
     CONFIG_FOUR_LINES,
     BatchedBenchmark,
@@ -113,6 +114,31 @@ class ConfigLoading(BatchedBenchmark):
         config.set_global_option("max-count", "100")
         config.set_global_option("auto-cleanup-enabled", "true")
 
+    # Instruction counts of every case above (Callgrind; see benchmarks/instructions.py).
+    # Path resolution stats the config file: the system call is not counted, its user side is.
+    track_new_config_instructions = instructions.mirror("time_new_config", version="1", calls=50)
+    track_config_option_get_instructions = instructions.mirror(
+        "time_config_option_get", version="1", calls=50
+    )
+    track_config_option_set_instructions = instructions.mirror(
+        "time_config_option_set", version="1", calls=50
+    )
+    track_config_load_from_reader_instructions = instructions.mirror(
+        "time_config_load_from_reader", version="1", calls=20
+    )
+    track_config_load_ten_lines_instructions = instructions.mirror(
+        "time_config_load_ten_lines", version="1", calls=20
+    )
+    track_config_path_resolution_instructions = instructions.mirror(
+        "time_config_path_resolution", version="1", calls=50
+    )
+    track_config_validation_instructions = instructions.mirror(
+        "time_config_validation", version="1", calls=20
+    )
+    track_config_set_session_options_instructions = instructions.mirror(
+        "time_config_set_session_options", version="1", calls=50
+    )
+
 
 class ConfigGrowth(TempDirBenchmark):
     """Parsing cost per config size: global options, plus sections of ten options each."""
@@ -131,3 +157,11 @@ class ConfigGrowth(TempDirBenchmark):
 
     def time_validate(self, lines: int) -> None:
         load_from_reader(self.text).validate()
+
+    # Instruction counts (Callgrind; see benchmarks/instructions.py).
+    track_load_from_reader_instructions = instructions.mirror(
+        "time_load_from_reader", version="1", calls={10: 20, 100: 10, 1000: 3}
+    )
+    track_validate_instructions = instructions.mirror(
+        "time_validate", version="1", calls={10: 20, 100: 10, 1000: 3}
+    )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import threading
 
+from benchmarks import instructions
 from benchmarks.common import (
     BatchedBenchmark,
     TempDirBenchmark,
@@ -118,6 +119,27 @@ class ScriptingEngine(BatchedBenchmark):
     def peakmem_full_engine_creation(self) -> None:
         _engine_cycle()
 
+    # Instruction counts of every case above (Callgrind; see benchmarks/instructions.py).
+    track_vm_creation_instructions = instructions.mirror("time_vm_creation", version="1", calls=10)
+    track_runtime_creation_instructions = instructions.mirror(
+        "time_runtime_creation", version="1", calls=10
+    )
+    track_global_registration_instructions = instructions.mirror(
+        "time_global_registration", version="1", calls=50
+    )
+    track_simple_script_execution_instructions = instructions.mirror(
+        "time_simple_script_execution", version="1", calls=20
+    )
+    track_script_compilation_instructions = instructions.mirror(
+        "time_script_compilation", version="1", calls=20
+    )
+    track_script_execution_with_vm_instructions = instructions.mirror(
+        "time_script_execution_with_vm", version="1", calls=10
+    )
+    track_full_engine_creation_instructions = instructions.mirror(
+        "time_full_engine_creation", version="1", calls=5
+    )
+
 
 class CrossThreadScript(TempDirBenchmark):
     """`load_script` called from a thread that does not own the runtime (owner pumping)."""
@@ -188,6 +210,11 @@ class PromptAssembly(TempDirBenchmark):
     def peakmem_build_prompt(self, files: int) -> None:
         self._build()
 
+    # Instruction count (Callgrind): the files are read with system calls, which are not counted.
+    track_build_prompt_instructions = instructions.mirror(
+        "time_build_prompt", version="1", calls={1: 20, 10: 10, 100: 3}
+    )
+
     def track_prompt_bytes(self, files: int) -> int:
         return len(self._build().encode("utf-8"))
 
@@ -233,6 +260,14 @@ class TemplateRendering(TempDirBenchmark):
 
     def peakmem_template_execute(self) -> None:
         self.parsed.execute(self.data)
+
+    # Instruction counts (Callgrind; see benchmarks/instructions.py).
+    track_template_parse_instructions = instructions.mirror(
+        "time_template_parse", version="1", calls=10
+    )
+    track_template_execute_instructions = instructions.mirror(
+        "time_template_execute", version="1", calls=10
+    )
 
 
 class SessionGrowth(TempDirBenchmark):

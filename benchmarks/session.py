@@ -11,6 +11,7 @@ import os
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
+from benchmarks import instructions
 from benchmarks.common import (
     BatchedBenchmark,
     TempDirBenchmark,
@@ -146,6 +147,23 @@ class SessionOperations(BatchedBenchmark):
     def peakmem_session_json_unmarshaling(self) -> None:
         decode_session(ENCODED_100)
 
+    # Instruction counts of the CPU-bound cases above (Callgrind; see benchmarks/instructions.py).
+    track_session_creation_instructions = instructions.mirror(
+        "time_session_creation", version="1", calls=50
+    )
+    track_session_persistence_write_instructions = instructions.mirror(
+        "time_session_persistence_write", version="1", calls=50
+    )
+    track_session_persistence_read_instructions = instructions.mirror(
+        "time_session_persistence_read", version="1", calls=50
+    )
+    track_session_json_marshaling_instructions = instructions.mirror(
+        "time_session_json_marshaling", version="1", calls=20
+    )
+    track_session_json_unmarshaling_instructions = instructions.mirror(
+        "time_session_json_unmarshaling", version="1", calls=20
+    )
+
 
 class SessionIdSources(TempDirBenchmark):
     """Session ID determination per source: the env-var paths must stay far below the walk."""
@@ -165,6 +183,11 @@ class SessionIdSources(TempDirBenchmark):
 
     def time_get_session_id(self, source: str) -> None:
         get_session_id(self.explicit)
+
+    # Instruction count (Callgrind); the deep anchor's /proc reads are system calls, uncounted.
+    track_get_session_id_instructions = instructions.mirror(
+        "time_get_session_id", version="1", calls=20
+    )
 
 
 class ConcurrentAccessGrowth(TempDirBenchmark):

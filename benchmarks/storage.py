@@ -12,6 +12,7 @@ import os
 import statistics
 import time
 
+from benchmarks import instructions
 from benchmarks.common import TempDirBenchmark
 from benchmarks.session import SESSION_ID, session_with_history
 
@@ -202,3 +203,11 @@ class HistoryGrowth(TempDirBenchmark):
 
     def peakmem_decode(self, entries: int) -> None:
         decode_session(self.encoded)
+
+    # Instruction counts of the CPU-bound cases (Callgrind; see benchmarks/instructions.py).
+    track_encode_instructions = instructions.mirror(
+        "time_encode", version="1", calls={0: 50, 10: 20, 100: 10, 1000: 3, 10000: 2}
+    )
+    track_decode_instructions = instructions.mirror(
+        "time_decode", version="1", calls={0: 50, 10: 20, 100: 10, 1000: 3, 10000: 2}
+    )

@@ -11,6 +11,7 @@ import io
 import os
 import subprocess
 
+from benchmarks import instructions
 from benchmarks.common import TempDirBenchmark, source_tree, write_tree
 
 try:
@@ -65,6 +66,9 @@ class GoalRendering(TempDirBenchmark):
     def peakmem_render_goal(self, goal: str) -> None:
         self._show()
 
+    # Instruction count (Callgrind; see benchmarks/instructions.py).
+    track_render_goal_instructions = instructions.mirror("time_render_goal", version="1", calls=5)
+
 
 class ScriptedShellSession(TempDirBenchmark):
     """A whole `osm code-review` session from piped lines: add, diff, note, show.
@@ -113,3 +117,9 @@ class ScriptedShellSession(TempDirBenchmark):
 
     def peakmem_code_review_session(self) -> None:
         self._session()
+
+    # Instruction count (Callgrind): git runs in its own process, which is not counted; the
+    # count is osm's user-space side of the session.
+    track_code_review_session_instructions = instructions.mirror(
+        "time_code_review_session", version="1", calls=2
+    )

@@ -1,0 +1,105 @@
+"""Instruction-count twins of `time_` benchmarks: ``track_<case>_instructions`` (Callgrind).
+
+A count benchmark runs in asv's benchmark process like any `track_`, but counts nothing there:
+it hands the operation to the counting harness (tools/counting/), which runs the class's own
+``time_<case>`` body in a fresh child process under Callgrind (same interpreter, so the same
+commit of the library) and returns instructions per call, allocator self cost excluded. The
+body counted is therefore exactly the body timed, and the pair is named alike:
+
+    class ConfigLoading(BatchedBenchmark):
+        def time_new_config(self) -> None: ...
+        track_new_config_instructions = instructions.mirror("time_new_config", version="1")
+
+Without valgrind (or a C compiler for the client-request shim) the count benchmarks skip with a
+one-line reason and the wall-time suite runs as before. How counts are taken, what they cannot
+see, and how `make compare` judges them: docs/performance.md, "Instruction counts".
+
+Loaded by file path, not by putting the repository root on sys.path: that would make the
+working tree's one_shot_man shadow the commit asv installed.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+_TOOLS = Path(__file__).resolve().parents[1] / "tools"
+#: Seconds asv gives one count benchmark (its Callgrind child gets a little less).
+TIMEOUT = 300.0
+
+
+def _counting() -> ModuleType:
+    """The `counting` package from tools/ (registered under that name, once per process)."""
+    if "counting" not in sys.modules:
+        init = _TOOLS / "counting" / "__init__.py"
+        spec = importlib.util.spec_from_file_location(
+            "counting", init, submodule_search_locations=[str(init.parent)]
+        )
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules["counting"] = module
+        spec.loader.exec_module(module)
+    importlib.import_module("counting.harness")
+    importlib.import_module("counting.record")
+    return sys.modules["counting"]
+
+
+def _skip_without_callgrind(*params: Any) -> None:
+    """asv `setup` of every count benchmark: skip (not fail) where counts cannot be taken."""
+    counting = _counting()
+    try:
+        counting.harness.check_available()
+    except counting.errors.CountingUnavailable as exc:
+        print(f"count benchmarks skipped: {exc}", file=sys.stderr)
+        raise NotImplementedError(str(exc)) from None
+
+
+def count_name(time_method: str) -> str:
+    """``time_<case>`` -> ``track_<case>_instructions``."""
+    if not time_method.startswith("time_"):
+        raise ValueError(f"{time_method!r} is not a time_ benchmark")
+    return f"track_{time_method.removeprefix('time_')}_instructions"
+
+
+def mirror(
+    time_method: str,
+    *,
+    version: str,
+    calls: int | Mapping[Any, int] = 20,
+) -> Callable[..., float]:
+    """A ``track_`` method counting ``time_method`` of the same class, per call.
+
+    ``calls``: iterations of the counted loop; a mapping gives one per value of a class with a
+    single parameter (heavy parameter values need fewer calls to stay within the time budget).
+    ``version`` is the benchmark's explicit asv version: change it only when the measurement
+    changes (different calls, inputs or counting method), never for an edit of the library.
+    """
+    name = count_name(time_method)
+
+    def track(self: Any, *params: Any) -> float:
+        counting = _counting()
+        n = calls[params[0]] if isinstance(calls, Mapping) else calls
+        op = counting.harness.Operation(
+            type(self).__module__, type(self).__name__, time_method, tuple(params), n
+        )
+        result = counting.harness.count(op, timeout=TIMEOUT - 10)
+        module = type(self).__module__.split(".", 1)[-1]
+        args = f"({', '.join(map(repr, params))})" if params else ""
+        counting.record.write(f"{module}.{type(self).__name__}.{name}{args}", result)
+        return result.instructions
+
+    track.__name__ = track.__qualname__ = name
+    track.__doc__ = f"Instructions per call of {time_method} (Callgrind, allocators excluded)."
+    track.unit = "instructions"  # type: ignore[attr-defined]
+    track.version = version  # type: ignore[attr-defined]
+    track.timeout = TIMEOUT  # type: ignore[attr-defined]
+    track.setup = _skip_without_callgrind  # type: ignore[attr-defined]
+    # Underscored, so asv does not copy them into its benchmark attributes; read by
+    # tools/counting/cli.py (spread measurement) and the tests.
+    track._mirrors = time_method  # type: ignore[attr-defined]
+    track._calls = calls  # type: ignore[attr-defined]
+    return track

@@ -1,0 +1,110 @@
+"""Runs ONE benchmark operation under Callgrind and marks the counted regions (no output).
+
+Started by tools/counting/harness.py as ``valgrind ... python -P child.py SPEC_JSON`` with the
+benchmarked interpreter, in a fixed, minimal environment. What it does:
+
+1. makes the `benchmarks` package importable (and nothing else from the repository: the
+   library must come from the interpreter's environment, i.e. from the commit asv installed);
+2. builds the benchmark exactly as asv would: instance of the class, its ``setup(*params)``;
+3. warms up: calls the benchmark's own ``time_`` method (the body the count mirrors) and an
+   empty method with the same arguments ``warmup`` times each, so lazily built caches exist and
+   CPython 3.11's specialising interpreter has rewritten the bytecode (first calls cost ~10%
+   more);
+4. ``gc.collect(); gc.disable()``, then three regions, each dumped to its own Callgrind file:
+   the empty method ``calls`` times (the cost of the loop, the call and the region markers),
+   the operation ``calls`` times, and the operation ``2 * calls`` times. The harness takes the
+   difference of the last two (see harness.py for why) and reports the others.
+
+Standard library only; imports nothing from tools/.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import gc
+import importlib
+import importlib.machinery
+import json
+import sys
+import traceback
+from collections.abc import Callable, Sequence
+from typing import Any
+
+
+class _OnlyBenchmarksFinder:
+    """Finds the top-level `benchmarks` package in one directory (as asv_runner does)."""
+
+    def __init__(self, parent_dir: str) -> None:
+        self.parent_dir = parent_dir
+
+    def find_spec(self, fullname: str, path: Any, target: Any = None) -> Any:
+        if fullname != "benchmarks":
+            return None
+        return importlib.machinery.PathFinder.find_spec(fullname, [self.parent_dir], target)
+
+
+class _Empty:
+    def method(self, *params: Any) -> None:
+        pass
+
+
+def _loop(fn: Callable[..., Any], params: Sequence[Any], calls: int) -> None:
+    for _ in range(calls):
+        fn(*params)
+
+
+def run(spec: dict[str, Any]) -> None:
+    # No forced GIL hand-offs: a helper thread (the runtime's watchdog) would otherwise take
+    # the GIL every 5 ms of wall time, and the calling thread's count would depend on the clock.
+    sys.setswitchinterval(spec.get("switch_interval", 1000.0))
+    sys.meta_path.insert(0, _OnlyBenchmarksFinder(spec["benchmarks_parent"]))
+    shim = ctypes.CDLL(spec["shim"])
+    begin, end = shim.osm_count_begin, shim.osm_count_end
+    begin.argtypes, begin.restype = [], None
+    end.argtypes, end.restype = [ctypes.c_char_p], None
+
+    module = importlib.import_module(spec["module"])
+    bench = getattr(module, spec["class"])()
+    params = list(spec["params"])
+    setup = getattr(bench, "setup", None)
+    if setup is not None:
+        setup(*params)
+    operation = getattr(bench, spec["method"])
+    empty = _Empty().method
+    ballast = [object() for _ in range(int(spec.get("ballast", 0)))]  # spread tests only
+    calls, warmup = int(spec["calls"]), int(spec["warmup"])
+    _loop(empty, params, warmup)
+    _loop(operation, params, warmup)
+    gc.collect()
+    gc.disable()
+    for name, fn, n in (
+        (b"empty", empty, calls),
+        (b"operation", operation, calls),
+        (b"operation-twice", operation, 2 * calls),
+    ):
+        begin()
+        _loop(fn, params, n)
+        end(name)
+    gc.enable()
+    del ballast
+    teardown = getattr(bench, "teardown", None)
+    if teardown is not None:
+        teardown(*params)
+
+
+def main(argv: list[str]) -> int:
+    spec = json.loads(argv[1])
+    try:
+        run(spec)
+    except NotImplementedError as exc:  # the commit predates the API: asv's "skipped"
+        print(f"SKIP {exc}", file=sys.stderr)
+        return 3
+    except BaseException as exc:
+        traceback.print_exc()
+        print(f"FAILED {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
