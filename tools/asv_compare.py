@@ -13,11 +13,17 @@ a regression (exit 1) in a way a build script sees without care. So:
    names, 6 rounds); a candidate is a regression only if, in the re-run, HEAD is still >= FAIL
    slower on asv's value (median) AND on the fastest sample, and a second re-run of what the
    first confirmed says so again. Noise rarely repeats in three independent runs.
-3. The table goes to stdout (paste it into the PR) and to .asv/compare.md, with a chart of the
-   listed rows in .asv/compare.svg (tools/compare_chart.py); asv's own log goes to stderr.
+3. Count benchmarks (`track_*_instructions`, unit "instructions", tools/counting/) are judged
+   by their own rule, from the same first pass: a change of COUNT_THRESHOLD% (default 1) or more
+   in instructions per call is a regression; counts are deterministic, so no re-run. They never
+   enter the wall-time table, its re-runs or the chart; their section lists every change >= 0.5%.
+4. The report goes to stdout (paste it into the PR) and to .asv/compare.md, with a chart of the
+   listed wall-time rows in .asv/compare.svg (tools/compare_chart.py); its first line states both
+   verdicts (counts and times). asv's own log goes to stderr.
 
-Exit status: 0 no confirmed regression; 1 confirmed regression; 2 a benchmark fails (raises) on
-HEAD; 3 nothing could be compared (unknown commit, BASE does not build, or asv failed: see its log).
+Exit status: 0 no regression; 1 a confirmed wall-time regression or a count regression; 2 a
+benchmark fails (raises) on HEAD; 3 nothing could be compared (unknown commit, BASE does not
+build, or asv failed: see its log).
 """
 
 from __future__ import annotations
@@ -26,7 +32,9 @@ import argparse
 import itertools
 import json
 import math
+import os
 import re
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -34,6 +42,8 @@ from pathlib import Path
 
 import compare_chart
 from asvconf import ROOT, conf_path
+from counting import gate as count_gate
+from counting import record as count_record
 
 OK, REGRESSION, CRASH, BROKEN = 0, 1, 2, 3
 
@@ -241,8 +251,12 @@ def markdown(
     confirm: dict[str, Confirmation],
     status: int,
     required: int = 2,
+    counts: count_gate.CountReport | None = None,
 ) -> str:
-    """The PR comment: verdict line, table of the rows worth a look, legend."""
+    """The PR comment: both verdicts, table of the wall-time rows worth a look, legend, counts.
+
+    ``rows`` are the wall-time rows and ``status`` their verdict; ``counts`` the count section.
+    """
     report, fail = factors
     listed = [r for r in rows if r.changed or r.name in confirm]
     listed.sort(key=lambda r: (r.after != "failed", -(r.ratio or 0)))  # failures, then slowest
@@ -257,16 +271,20 @@ def markdown(
             else ""
         ),
     }[status]
+    times = {OK: "times OK", REGRESSION: "times FAIL", CRASH: "times FAIL (crash)"}[status]
+    count_summary = counts.summary() if counts is not None else "counts: none in this run"
     out = [
-        f"### Benchmarks: `{refs[0]}` ({shas[0][:8]}) vs `{refs[1]}` ({shas[1][:8]})",
+        f"### Benchmarks: `{refs[0]}` ({shas[0][:8]}) vs `{refs[1]}` ({shas[1][:8]}): "
+        f"{count_summary}; {times}",
         "",
         f"**{title}.** {len(rows)} benchmarks compared; listed: changes beyond {report:g}x. "
         f"A failure needs >= {fail:g}x, confirmed by {required} re-runs of that benchmark.",
         "",
     ]
+    counts_md = ["", counts.markdown()] if counts is not None else []
     if not listed:
         out.append("No benchmark changed by more than the report factor.")
-        return "\n".join(out) + "\n"
+        return "\n".join(out + counts_md).rstrip("\n") + "\n"
     out += [
         "| Change | Before | After | Ratio | Benchmark | Verdict |",
         "|:---:|---:|---:|---:|:---|:---|",
@@ -282,7 +300,7 @@ def markdown(
         "`~` = beyond the factor but not statistically significant. Ratio = After/Before "
         "(asv's median). Best-of-runs ratio = fastest HEAD sample / fastest BASE sample.",
     ]
-    return "\n".join(out) + "\n"
+    return "\n".join(out + counts_md).rstrip("\n") + "\n"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -301,6 +319,18 @@ def main(argv: list[str] | None = None) -> int:
         default=2,
         help="consecutive re-runs that must all show a regression before the gate fails",
     )
+    parser.add_argument(
+        "--count-threshold",
+        type=float,
+        default=count_gate.THRESHOLD,
+        help="count benchmarks: %% more instructions per call that fails the gate (default 1)",
+    )
+    parser.add_argument(
+        "--count-report",
+        type=float,
+        default=count_gate.REPORT,
+        help="count benchmarks: %% change (either way) listed in the report (default 0.5)",
+    )
     parser.add_argument("--bench", default=None, help="only benchmarks matching this regex")
     parser.add_argument("--asv", default=str(ROOT / ".venv" / "bin" / "asv"))
     parser.add_argument("--output", type=Path, default=ROOT / ".asv" / "compare.md")
@@ -318,6 +348,10 @@ def main(argv: list[str] | None = None) -> int:
         return BROKEN
     asv = Asv(args.asv, args.machine)
     results_dir = conf_path("results_dir", "results")
+    # The count benchmarks write their details (raw Ir, allocation calls, toolchain) here.
+    counts_dir = ROOT / ".asv" / "counts" / "compare"
+    shutil.rmtree(counts_dir, ignore_errors=True)
+    os.environ["OSM_COUNTS_DIR"] = str(counts_dir)
 
     # Pass 1: both commits side by side, the table for the PR.
     rc = asv.continuous(base, head, args.report_factor, ["-b", args.bench] if args.bench else [])
@@ -337,9 +371,16 @@ def main(argv: list[str] | None = None) -> int:
         )
         return BROKEN
 
-    # Candidates: moved by >= fail either way, on asv's value or the best sample, significant or not.
+    # Counts: judged once, here, from the first pass (deterministic: no re-run).
     before = load_results(results_dir, args.machine, base)
     after = load_results(results_dir, args.machine, head)
+    count_names = count_gate.count_benchmark_names(results_dir)
+    is_count = {r.name: count_gate.base_name(r.name) in count_names for r in rows}
+    counts = count_report(rows, is_count, before, after, base, head, counts_dir, args)
+    crashed = [r.name for r in rows if r.after == "failed"]
+    rows = [r for r in rows if not is_count[r.name]]
+
+    # Candidates: moved by >= fail either way, on asv's value or the best sample, significant or not.
     candidates = [
         r.name
         for r in rows
@@ -371,8 +412,9 @@ def main(argv: list[str] | None = None) -> int:
         pending = [name for name in pending if confirm[name].holds(fail)]
 
     confirmed = [n for n, c in confirm.items() if c.confirmed(fail, args.confirmations)]
-    crashed = [r.name for r in rows if r.after == "failed"]
-    status = REGRESSION if confirmed else CRASH if crashed else OK
+    times_crashed = [r.name for r in rows if r.after == "failed"]
+    times_status = REGRESSION if confirmed else CRASH if times_crashed else OK
+    status = REGRESSION if confirmed or counts.regressions() else CRASH if crashed else OK
 
     text = markdown(
         rows,
@@ -380,8 +422,9 @@ def main(argv: list[str] | None = None) -> int:
         (base, head),
         (args.report_factor, fail),
         confirm,
-        status,
+        times_status,
         args.confirmations,
+        counts,
     )
     text += compare_chart.write_chart(  # the picture for the review, linked from the report
         args.output.with_suffix(".svg"),
@@ -397,6 +440,34 @@ def main(argv: list[str] | None = None) -> int:
     sys.stdout.write(text)
     print(f"asv_compare: table also in {args.output}; exit {status}", file=sys.stderr)
     return status
+
+
+def count_report(
+    rows: list[Row],
+    is_count: dict[str, bool],
+    before: dict[str, Measured],
+    after: dict[str, Measured],
+    base: str,
+    head: str,
+    counts_dir: Path,
+    args: argparse.Namespace,
+) -> count_gate.CountReport:
+    """The count section: asv's recorded values, with the harness's details beside them."""
+    names = [r.name for r in rows if is_count[r.name]]
+
+    def value(results: dict[str, Measured], name: str) -> float | None:
+        m = results.get(name)
+        return None if m is None or m.value is None or math.isnan(m.value) else m.value
+
+    return count_gate.judge(
+        {n: value(before, n) for n in names},
+        {n: value(after, n) for n in names},
+        count_record.read_all(base, root=counts_dir),
+        count_record.read_all(head, root=counts_dir),
+        failed=frozenset(r.name for r in rows if is_count[r.name] and r.after == "failed"),
+        threshold=args.count_threshold,
+        report=args.count_report,
+    )
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ figure, of raw Ir and of the other method (N calls minus N empty calls). The gat
 from __future__ import annotations
 
 import argparse
+import functools
 import importlib
 import itertools
 import json
@@ -29,7 +30,7 @@ from typing import Any
 if __package__ in (None, ""):  # run as a script: tools/, not tools/counting/, on sys.path
     sys.path[0] = str(Path(__file__).resolve().parents[1])
 
-from counting import harness, record  # noqa: E402
+from counting import harness, record
 
 #: Runs with the heap left alone before the perturbed ones start.
 PLAIN_RUNS = 5
@@ -91,43 +92,27 @@ def spread(args: argparse.Namespace) -> int:
         print(f"counting: no count benchmark matches {args.bench!r}", file=sys.stderr)
         return 1
     harness.check_available()
-    jobs = [(name, op, run) for run in range(args.runs) for name, op in ops]
-
-    def one(job: tuple[str, harness.Operation, int]) -> tuple[str, int, harness.CountResult]:
-        name, op, run = job
-        perturb = 0 if run < PLAIN_RUNS or not args.perturb else 1 + run % 4
-        return name, run, harness.count(op, perturb=perturb)
-
-    results: dict[str, list[harness.CountResult]] = {name: [] for name, _ in ops}
-    with ThreadPoolExecutor(max_workers=args.jobs) as pool:
-        for done, (name, _run, result) in enumerate(pool.map(one, jobs), 1):
-            results[name].append(result)
-            if done % len(ops) == 0:
-                print(f"counting: {done // len(ops)}/{args.runs} runs done", file=sys.stderr)
-    rows = []
-    for name, rs in results.items():
-        rows.append(
-            {
-                "name": name,
-                "median": statistics.median(r.instructions for r in rs),
-                "gated_spread_pct": relative_spread([r.instructions for r in rs]),
-                "raw_spread_pct": relative_spread([r.raw for r in rs]),
-                "minus_empty_spread_pct": relative_spread([r.minus_empty for r in rs]),
-                "plain_gated_spread_pct": relative_spread(
-                    [r.instructions for r in rs[:PLAIN_RUNS]]
-                ),
-                "allocation_calls": statistics.median(r.allocation_calls for r in rs),
-            }
-        )
-    rows.sort(key=lambda r: -r["gated_spread_pct"])
     out = args.output or record.counts_dir() / "spread.json"
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps({"runs": args.runs, "rows": rows}, indent=1), encoding="utf-8")
+    results: dict[str, list[harness.CountResult]] = {name: [] for name, _ in ops}
+    with ThreadPoolExecutor(max_workers=args.jobs) as pool:
+        for run in range(args.runs):
+            perturb = 0 if run < PLAIN_RUNS or not args.perturb else 1 + run % 4
+            counted = pool.map(functools.partial(_count_job, perturb=perturb), ops)
+            for (name, _), result in zip(ops, counted):
+                results[name].append(result)
+            rows = spread_rows(results)
+            # written after every run, so an interrupted measurement still shows what it saw
+            out.write_text(json.dumps({"runs": run + 1, "rows": rows}, indent=1), encoding="utf-8")
+            print(f"counting: {run + 1}/{args.runs} runs done", file=sys.stderr, flush=True)
     print(
         f"{args.runs} runs per benchmark ({PLAIN_RUNS} plain, the rest with heap perturbations"
         f"{'' if args.perturb else ' (off)'}); spread = (max - min) / median\n"
     )
-    print("| Benchmark | Median Ir/call | Gated spread | Plain-run spread | Raw spread | N-minus-empty spread |")
+    print(
+        "| Benchmark | Median Ir/call | Gated spread | Plain-run spread | Raw spread "
+        "| N-minus-empty spread |"
+    )
     print("|:---|---:|---:|---:|---:|---:|")
     for r in rows:
         print(
@@ -140,21 +125,57 @@ def spread(args: argparse.Namespace) -> int:
     return 0 if worst["gated_spread_pct"] <= args.limit else 1
 
 
+def _count_job(job: tuple[str, harness.Operation], perturb: int) -> harness.CountResult:
+    return harness.count(job[1], perturb=perturb)
+
+
+def spread_rows(results: dict[str, list[harness.CountResult]]) -> list[dict[str, Any]]:
+    """Per benchmark: median and relative spreads of every figure, largest gated spread first."""
+    rows = [
+        {
+            "name": name,
+            "median": statistics.median(r.instructions for r in rs),
+            "gated_spread_pct": relative_spread([r.instructions for r in rs]),
+            "raw_spread_pct": relative_spread([r.raw for r in rs]),
+            "minus_empty_spread_pct": relative_spread([r.minus_empty for r in rs]),
+            "plain_gated_spread_pct": relative_spread([r.instructions for r in rs[:PLAIN_RUNS]]),
+            "allocation_calls": statistics.median(r.allocation_calls for r in rs),
+            "values": [r.instructions for r in rs],
+        }
+        for name, rs in results.items()
+    ]
+    return sorted(rows, key=lambda r: -r["gated_spread_pct"])
+
+
 def report(args: argparse.Namespace) -> int:
+    """The bench-counts table; exit 1 when a count that this machine can take is missing."""
+    try:
+        harness.check_available()
+    except harness.CountingUnavailable as exc:
+        print(f"counting: count benchmarks skipped: {exc}")
+        return 0
     now = record.read_all(record.WORKTREE)
-    if not now:
-        print("counting: no counts recorded for the working tree (make bench-counts)", file=sys.stderr)
-        return 1
     before = record.read_all(record.WORKTREE, root=args.previous) if args.previous else {}
     print("| Benchmark | Ir/call (gated) | vs previous run | Raw Ir/call | Allocation calls |")
     print("|:---|---:|---:|---:|---:|")
     for name in sorted(now):
         r, p = now[name], before.get(name)
-        change = f"{(r.instructions / p.instructions - 1) * 100:+.2f}%" if p and p.instructions else ""
+        change = (
+            f"{(r.instructions / p.instructions - 1) * 100:+.2f}%" if p and p.instructions else ""
+        )
         print(
             f"| `{name}` | {r.instructions:,.1f} | {change} | {r.raw:,.1f} | "
             f"{r.allocation_calls:,.2f} |"
         )
+    missing = [name for name, _ in suite_operations(args.bench) if name not in now]
+    if missing:
+        print(
+            f"counting: {len(missing)} count benchmark(s) gave no count (failed, see above): "
+            + ", ".join(missing),
+            file=sys.stderr,
+        )
+        return 1
+    print(f"\n{len(now)} counts; details in {record.counts_dir() / record.WORKTREE}")
     return 0
 
 
@@ -170,6 +191,7 @@ def main(argv: list[str] | None = None) -> int:
     sp.add_argument("--output", type=Path, default=None)
     rp = sub.add_parser("report", help="table of the working tree's counts (make bench-counts)")
     rp.add_argument("--previous", type=Path, default=None, help="counts dir of the run before")
+    rp.add_argument("-b", "--bench", default=None, help="only benchmarks matching this regex")
     args = parser.parse_args(argv)
     try:
         return spread(args) if args.command == "spread" else report(args)

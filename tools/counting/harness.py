@@ -60,6 +60,7 @@ class Operation:
     method: str  # "time_session_creation"
     params: tuple[Any, ...] = ()
     calls: int = 20
+    suite_parent: str = ""  # directory holding the `benchmarks` package (default: this repo)
 
     @property
     def label(self) -> str:
@@ -130,7 +131,7 @@ def count(op: Operation, *, timeout: float = 600.0, perturb: int = 0) -> CountRe
     try:
         spec = {
             "shim": str(shim_so),
-            "benchmarks_parent": str(ROOT),
+            "benchmarks_parent": op.suite_parent or str(ROOT),
             "module": op.module,
             "class": op.cls,
             "method": op.method,
@@ -163,7 +164,9 @@ def count(op: Operation, *, timeout: float = 600.0, perturb: int = 0) -> CountRe
                 check=False,
             )
         except subprocess.TimeoutExpired:
-            raise CountingFailed(f"{op.label}: Callgrind child ran longer than {timeout:g} s") from None
+            raise CountingFailed(
+                f"{op.label}: Callgrind child ran longer than {timeout:g} s"
+            ) from None
         if proc.returncode == 3:
             raise NotImplementedError(_last_line(proc.stderr, "SKIP "))
         if proc.returncode != 0:
@@ -239,4 +242,3 @@ def _failure(op: Operation, proc: subprocess.CompletedProcess[str], run_dir: Pat
     if vg:
         sys.stderr.write(vg + "\n")
     return f"{op.label}: counted child exited {proc.returncode}: {detail}"
-

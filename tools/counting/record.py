@@ -36,7 +36,9 @@ def _file_name(name: str) -> str:
     return f"{safe}-{hashlib.sha256(name.encode()).hexdigest()[:8]}.json"
 
 
-def write(name: str, result: CountResult, *, commit: str | None = None, root: Path | None = None) -> Path:
+def write(
+    name: str, result: CountResult, *, commit: str | None = None, root: Path | None = None
+) -> Path:
     """Store ``result`` for benchmark ``name`` (asv's name, parameters included)."""
     directory = (root or counts_dir()) / (commit or current_commit())
     directory.mkdir(parents=True, exist_ok=True)

@@ -73,6 +73,8 @@ def build_shim(cache_dir: Path) -> Path:
         )
         if proc.returncode != 0:
             first = (proc.stderr.strip().splitlines() or ["(no output)"])[0]
-            raise CountingUnavailable(f"building the Callgrind shim with {compiler} failed: {first}")
+            raise CountingUnavailable(
+                f"building the Callgrind shim with {compiler} failed: {first}"
+            )
         os.replace(out, target)
     return target
