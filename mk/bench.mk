@@ -75,10 +75,10 @@ bench-machine: $(STAMP) bench-tools
 # otherwise one line says why the count benchmarks will skip. The wall-time suite needs neither.
 bench-tools:
 	@missing=""; command -v valgrind >/dev/null && [ -f /usr/include/valgrind/callgrind.h ] || \
-	  missing="valgrind"; command -v cc >/dev/null || command -v gcc >/dev/null || missing="$$missing gcc"; \
+	  missing=" valgrind"; command -v cc >/dev/null || command -v gcc >/dev/null || missing="$$missing gcc"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    echo "bench-tools: installing$${missing:+ }$$missing (apt-get) for the instruction counts"; \
+	    echo "bench-tools: installing$$missing (apt-get) for the instruction counts"; \
 	    (apt-get install -y -qq $$missing >/dev/null 2>&1 || \
 	     (apt-get update -qq >/dev/null && apt-get install -y -qq $$missing >/dev/null)) || \
 	    echo "bench-tools: apt-get install $$missing failed: count benchmarks will skip"; \
