@@ -272,6 +272,8 @@ def markdown(
         ),
     }[status]
     times = {OK: "times OK", REGRESSION: "times FAIL", CRASH: "times FAIL (crash)"}[status]
+    if not rows and status == OK:
+        times = "times: none in this run"
     count_summary = counts.summary() if counts is not None else "counts: none in this run"
     out = [
         f"### Benchmarks: `{refs[0]}` ({shas[0][:8]}) vs `{refs[1]}` ({shas[1][:8]}): "

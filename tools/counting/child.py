@@ -25,7 +25,10 @@ import gc
 import importlib
 import importlib.machinery
 import json
+import os
+import random
 import sys
+import tempfile
 import traceback
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -53,11 +56,28 @@ def _loop(fn: Callable[..., Any], params: Sequence[Any], calls: int) -> None:
         fn(*params)
 
 
+def _seeded_temp_names() -> None:
+    """Temp names (mkdtemp, mkstemp) from a seeded generator: the same paths in every run.
+
+    Benchmarks make their inputs in temp dirs; random names change the hashes of the paths the
+    library keys its data by. Uses tempfile's private name sequence (CPython 3.11-3.13); where
+    that is missing the names stay random and only the spread says so.
+    """
+    sequence_type = getattr(tempfile, "_RandomNameSequence", None)
+    if sequence_type is None:
+        return
+    sequence = sequence_type()
+    sequence._rng = random.Random(0)
+    sequence._rng_pid = os.getpid()
+    tempfile._name_sequence = sequence
+
+
 def run(spec: dict[str, Any]) -> None:
     # No forced GIL hand-offs: a helper thread (the runtime's watchdog) would otherwise take
     # the GIL every 5 ms of wall time, and the calling thread's count would depend on the clock.
     sys.setswitchinterval(spec.get("switch_interval", 1000.0))
     sys.meta_path.insert(0, _OnlyBenchmarksFinder(spec["benchmarks_parent"]))
+    _seeded_temp_names()
     shim = ctypes.CDLL(spec["shim"])
     begin, end = shim.osm_count_begin, shim.osm_count_end
     begin.argtypes, begin.restype = [], None

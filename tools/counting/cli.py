@@ -3,7 +3,8 @@
     python tools/counting/cli.py report [--previous DIR]   # table of the last bench-counts run
     python tools/counting/cli.py spread --runs 20 --jobs 2  # each count benchmark 20 times
 
-`spread` runs the suite's count benchmarks directly through the harness (no asv), with the
+`spread` runs the suite's count benchmarks (one at a time: counts on one machine share one
+directory, see environment.run_dir) directly through the harness (no asv), with the
 working tree's library (run it with .venv/bin/python), ``--runs`` times each, every run but
 the first few with a deliberately different heap (``perturb``: a longer environment and more
 live objects before set-up). It prints, per benchmark, the largest relative spread of the gated

@@ -3,7 +3,7 @@
 Fixed (measured on these machines to move counts otherwise, shared/counting-guide.md): the hash
 seed (a random one spread dict-heavy counts by 0.23%), the environment (`env -i` plus the few
 variables below, so its size does not depend on the caller's shell), the working directory and
-temp dir (one fresh directory whose path always has the same length), glibc's choice of string
+temp dir (a directory at a fixed path, emptied before each child), glibc's choice of string
 functions (`GLIBC_TUNABLES`: a different memcpy moved a sort workload by 1.55%), ASLR off.
 
 Not fixable, so recorded: the interpreter build, Valgrind, glibc, the library's dependencies,
@@ -12,14 +12,18 @@ the CPU and the counting method. Counts whose fingerprints differ are never comp
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import importlib.metadata
 import os
 import platform
 import re
+import shutil
 import subprocess
 import sys
-import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 #: x86-64 baseline (SSE2) string and memory functions whatever the CPU offers; on other
@@ -40,16 +44,43 @@ def glibc_tunables() -> str | None:
     return X86_64_TUNABLES if platform.machine() in ("x86_64", "AMD64") else None
 
 
-def make_run_dir() -> Path:
-    """A fresh directory for one counted child; its path has the same length on every run."""
-    run_dir = Path(tempfile.mkdtemp(prefix="osm-count-", dir=_tmp_root()))
-    for sub in ("home", "tmp", "out"):
-        (run_dir / sub).mkdir()
-    return run_dir
+#: The one directory every counted child runs in, and the lock that serialises them.
+RUN_ROOT = Path("/tmp/osm-count")
+#: How long a count waits for another one on this machine before giving up.
+LOCK_TIMEOUT = 1800.0
 
 
-def _tmp_root() -> str:
-    return "/tmp" if os.access("/tmp", os.W_OK) else tempfile.gettempdir()
+@contextmanager
+def run_dir() -> Iterator[Path]:
+    """A clean directory for one counted child, at the same path for every count on this box.
+
+    Why one fixed path: paths end up in dicts and sets (prompt assembly keys its 100 files by
+    path), so their text changes hashes and therefore counts. With a random directory name the
+    100-file count moved by 0.17% between identical runs; with one directory per concurrent slot
+    (slot-00, slot-01) by 0.14% between slots; with one directory it repeated to 0.003%. So
+    concurrent counts (the spread measurement, another clone's compare) wait for each other.
+    """
+    RUN_ROOT.mkdir(mode=0o700, parents=True, exist_ok=True)
+    with (RUN_ROOT / "lock").open("a") as lock:
+        deadline = time.monotonic() + LOCK_TIMEOUT
+        while True:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise RuntimeError(
+                        f"{RUN_ROOT}/lock held by another count for {LOCK_TIMEOUT:g} s"
+                    ) from None
+                time.sleep(0.05)
+        path = RUN_ROOT / "run"
+        try:
+            shutil.rmtree(path, ignore_errors=True)
+            for sub in ("home", "tmp", "out"):
+                (path / sub).mkdir(parents=True)
+            yield path
+        finally:
+            shutil.rmtree(path, ignore_errors=True)
 
 
 def child_environment(run_dir: Path, pad: int = 0) -> dict[str, str]:
