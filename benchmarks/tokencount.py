@@ -9,6 +9,7 @@ tokenizer.json written in `setup` (no model can be downloaded here); it measures
 
 from __future__ import annotations
 
+from benchmarks import instructions
 from benchmarks.common import TempDirBenchmark, require, source_tree
 
 PROMPT_BYTES = 100_000
@@ -50,3 +51,8 @@ class PromptCounting(TempDirBenchmark):
 
     def peakmem_count_prompt(self, counter: str) -> None:
         self.measure(self.text, self.option)
+
+    # Instruction count (Callgrind; see benchmarks/instructions.py).
+    track_count_prompt_instructions = instructions.mirror(
+        "time_count_prompt", version="1", calls=3
+    )
