@@ -53,6 +53,4 @@ class PromptCounting(TempDirBenchmark):
         self.measure(self.text, self.option)
 
     # Instruction count (Callgrind; see benchmarks/instructions.py).
-    track_count_prompt_instructions = instructions.mirror(
-        "time_count_prompt", version="1", calls=3
-    )
+    track_count_prompt_instructions = instructions.mirror("time_count_prompt", version="1", calls=3)

@@ -125,7 +125,9 @@ def test_figures_are_the_difference_of_2n_and_n_calls_per_call() -> None:
     assert harness.CountResult.from_json(json.loads(json.dumps(result.to_json()))) == result
 
 
-def _result(instructions: float, raw: float | None = None, **fingerprint: str) -> harness.CountResult:
+def _result(
+    instructions: float, raw: float | None = None, **fingerprint: str
+) -> harness.CountResult:
     return harness.CountResult(
         instructions=instructions,
         raw=raw if raw is not None else instructions * 1.05,
@@ -213,7 +215,9 @@ def test_compare_report_first_line_states_both_verdicts() -> None:
     rows = asv_compare.parse_table(
         "| | 3.98±0.2μs | 3.75±0.2μs | 0.94 | config.ConfigGrowth.time_load_from_reader(10) |\n"
     )
-    counts = gate.judge({"m.C.track_x_instructions": 100.0}, {"m.C.track_x_instructions": 103.0}, {}, {})
+    counts = gate.judge(
+        {"m.C.track_x_instructions": 100.0}, {"m.C.track_x_instructions": 103.0}, {}, {}
+    )
     text = asv_compare.markdown(
         rows, ("main", "HEAD"), ("a" * 40, "b" * 40), (1.1, 1.4), {}, asv_compare.OK, 2, counts
     )
@@ -345,7 +349,7 @@ needs_callgrind = pytest.mark.skipif(
     reason="valgrind (with its headers) is not installed",
 )
 
-TOY = '''
+TOY = """
 import json
 
 class Toy:
@@ -361,7 +365,7 @@ class Toy:
         for item in self.items:
             total += item * 3
         return total
-'''
+"""
 
 
 @pytest.fixture(scope="module")
