@@ -23,7 +23,7 @@ sys.path.insert(0, str(TOOLS))
 sys.path.insert(0, str(ROOT))
 
 import asv_compare  # noqa: E402
-from counting import allocators, callgrind, gate, harness, record  # noqa: E402
+from counting import allocators, callgrind, gate, harness, record, threads  # noqa: E402
 
 from benchmarks import instructions  # noqa: E402
 
@@ -105,6 +105,18 @@ def test_allocator_cost_and_calls_count_each_allocation_once(tmp_path: Path) -> 
     assert allocators.allocator_self_cost(profile.self_cost) == 450
     # 3 calls from op; PyObject_Malloc -> _PyObject_Malloc -> malloc are the same allocations
     assert allocators.allocation_calls(profile.calls.items()) == 3
+
+
+def test_thread_hand_off_cost_is_excluded_and_symbol_versions_dropped(tmp_path: Path) -> None:
+    text = (
+        "events: Ir\nsummary: 170\nfn=op\n0 100\n"
+        "fn=pthread_cond_signal@@GLIBC_2.3.2\n0 40\nfn=take_gil\n0 30\ntotals: 170\n"
+    )
+    profile = callgrind.parse(_dump(tmp_path, text))
+    assert profile.self_cost["pthread_cond_signal"] == 40
+    assert threads.synchronisation_self_cost(profile.self_cost) == 70
+    region = harness.RegionCost(170, 0, 0, 0, synchronisation_self=70)
+    assert region.gated == 100
 
 
 def _region(raw: int, alloc_self: int = 0, allocs: int = 0, others: int = 0) -> harness.RegionCost:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 _RECURSION_SUFFIX = re.compile(r"'\d+$")  # --separate-recs: "fn'2" is fn, recursion depth 2
+_SYMBOL_VERSION = re.compile(r"@@?[A-Z][A-Za-z0-9_.]*$")  # "pthread_cond_signal@@GLIBC_2.3.2"
 
 
 class CallgrindFormatError(ValueError):
@@ -37,8 +38,8 @@ class Profile:
 
 
 def function_name(text: str) -> str:
-    """The function name of an ``fn=``/``cfn=`` value, without a recursion-depth suffix."""
-    return _RECURSION_SUFFIX.sub("", text.strip())
+    """The function name of an ``fn=``/``cfn=`` value, without recursion depth or symbol version."""
+    return _SYMBOL_VERSION.sub("", _RECURSION_SUFFIX.sub("", text.strip()))
 
 
 def parse(path: str | Path) -> Profile:

@@ -91,7 +91,10 @@ def run(spec: dict[str, Any]) -> None:
         setup(*params)
     operation = getattr(bench, spec["method"])
     empty = _Empty().method
-    ballast = [object() for _ in range(int(spec.get("ballast", 0)))]  # spread tests only
+    # Spread tests only: live objects from pymalloc and, by 600-byte buffers, from glibc's heap,
+    # so everything allocated later sits at other addresses.
+    units = int(spec.get("ballast", 0))
+    ballast = [object() for _ in range(units)] + [bytearray(600) for _ in range(units // 20)]
     calls, warmup = int(spec["calls"]), int(spec["warmup"])
     _loop(empty, params, warmup)
     _loop(operation, params, warmup)

@@ -98,16 +98,16 @@ def spread(args: argparse.Namespace) -> int:
     results: dict[str, list[harness.CountResult]] = {name: [] for name, _ in ops}
     with ThreadPoolExecutor(max_workers=args.jobs) as pool:
         for run in range(args.runs):
-            perturb = 0 if run < PLAIN_RUNS or not args.perturb else 1 + run % 4
+            perturb = 0 if run < args.plain or not args.perturb else 1 + run % 4
             counted = pool.map(functools.partial(_count_job, perturb=perturb), ops)
             for (name, _), result in zip(ops, counted):
                 results[name].append(result)
-            rows = spread_rows(results)
+            rows = spread_rows(results, args.plain)
             # written after every run, so an interrupted measurement still shows what it saw
             out.write_text(json.dumps({"runs": run + 1, "rows": rows}, indent=1), encoding="utf-8")
             print(f"counting: {run + 1}/{args.runs} runs done", file=sys.stderr, flush=True)
     print(
-        f"{args.runs} runs per benchmark ({PLAIN_RUNS} plain, the rest with heap perturbations"
+        f"{args.runs} runs per benchmark ({args.plain} plain, the rest with heap perturbations"
         f"{'' if args.perturb else ' (off)'}); spread = (max - min) / median\n"
     )
     print(
@@ -130,7 +130,9 @@ def _count_job(job: tuple[str, harness.Operation], perturb: int) -> harness.Coun
     return harness.count(job[1], perturb=perturb)
 
 
-def spread_rows(results: dict[str, list[harness.CountResult]]) -> list[dict[str, Any]]:
+def spread_rows(
+    results: dict[str, list[harness.CountResult]], plain: int = PLAIN_RUNS
+) -> list[dict[str, Any]]:
     """Per benchmark: median and relative spreads of every figure, largest gated spread first."""
     rows = [
         {
@@ -139,7 +141,7 @@ def spread_rows(results: dict[str, list[harness.CountResult]]) -> list[dict[str,
             "gated_spread_pct": relative_spread([r.instructions for r in rs]),
             "raw_spread_pct": relative_spread([r.raw for r in rs]),
             "minus_empty_spread_pct": relative_spread([r.minus_empty for r in rs]),
-            "plain_gated_spread_pct": relative_spread([r.instructions for r in rs[:PLAIN_RUNS]]),
+            "plain_gated_spread_pct": relative_spread([r.instructions for r in rs[:plain]]),
             "allocation_calls": statistics.median(r.allocation_calls for r in rs),
             "values": [r.instructions for r in rs],
         }
@@ -188,6 +190,7 @@ def main(argv: list[str] | None = None) -> int:
     sp.add_argument("--jobs", type=int, default=2)
     sp.add_argument("-b", "--bench", default=None, help="only benchmarks matching this regex")
     sp.add_argument("--no-perturb", dest="perturb", action="store_false")
+    sp.add_argument("--plain", type=int, default=PLAIN_RUNS, help="runs before perturbing")
     sp.add_argument("--limit", type=float, default=0.1, help="exit 1 above this spread (%%)")
     sp.add_argument("--output", type=Path, default=None)
     rp = sub.add_parser("report", help="table of the working tree's counts (make bench-counts)")

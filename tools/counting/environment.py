@@ -37,7 +37,10 @@ X86_64_TUNABLES = (
 PROJECT = "one_shot_man"
 
 #: Bumped whenever the way a count is taken changes (child, regions, what is subtracted).
-METHOD = "callgrind client requests; (2N - N calls) / N; calling thread; allocators excluded; v1"
+METHOD = (
+    "callgrind client requests; (2N - N calls) / N; calling thread; "
+    "allocators and thread hand-offs excluded; v2"
+)
 
 
 def glibc_tunables() -> str | None:
@@ -168,6 +171,13 @@ def _harness_digest() -> str:
     """Hash of the code that takes a count (child and shim): a change there starts afresh."""
     here = Path(__file__).resolve().parent
     digest = hashlib.sha256()
-    for name in ("child.py", "shim.py", "allocators.py", "environment.py", "harness.py"):
+    for name in (
+        "child.py",
+        "shim.py",
+        "allocators.py",
+        "threads.py",
+        "environment.py",
+        "harness.py",
+    ):
         digest.update((here / name).read_bytes())
     return digest.hexdigest()[:12]

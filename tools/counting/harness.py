@@ -5,7 +5,8 @@
 ``setarch -R valgrind --tool=callgrind --instr-atstart=no``, reads the two regions the child
 dumped (an empty loop and the operation's loop, ``calls`` iterations each) and returns, per call:
 
-- ``instructions``: Ir of the calling thread minus the allocators' self cost (the gated figure);
+- ``instructions``: Ir of the calling thread minus the self cost of the allocators and of the
+  thread hand-off functions (the gated figure);
 - ``raw``: all Ir of the calling thread;
 - ``allocation_calls``: calls into the allocators (PyObject_Malloc, malloc, ...);
 - ``other_threads``: Ir other threads executed meanwhile (reported, never gated: a helper
@@ -29,7 +30,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import allocators, callgrind, environment, shim
+from . import allocators, callgrind, environment, shim, threads
 from .errors import CountingFailed, CountingUnavailable
 
 CHILD = Path(__file__).resolve().with_name("child.py")
@@ -74,7 +75,7 @@ class Operation:
 class CountResult:
     """Instructions per call of one operation, and what was needed to get them."""
 
-    instructions: float  # gated: calling thread, allocators' self cost excluded
+    instructions: float  # gated: calling thread, allocators' and hand-offs' self cost excluded
     raw: float  # calling thread, everything
     allocation_calls: float
     other_threads: float
@@ -99,10 +100,11 @@ class RegionCost:
     allocator_self: int
     allocation_calls: int
     other_threads: int
+    synchronisation_self: int = 0  # GIL and pthread hand-offs (threads.py)
 
     @property
     def gated(self) -> int:
-        return self.raw - self.allocator_self
+        return self.raw - self.allocator_self - self.synchronisation_self
 
 
 def valgrind_executable() -> str:
@@ -231,6 +233,7 @@ def region_cost(out_dir: Path, base_name: str, dump: int) -> RegionCost:
         allocator_self=allocators.allocator_self_cost(caller.self_cost),
         allocation_calls=allocators.allocation_calls(caller.calls.items()),
         other_threads=others,
+        synchronisation_self=threads.synchronisation_self_cost(caller.self_cost),
     )
 
 
