@@ -105,6 +105,10 @@ def test_allocator_cost_and_calls_count_each_allocation_once(tmp_path: Path) -> 
     assert allocators.allocator_self_cost(profile.self_cost) == 450
     # 3 calls from op; PyObject_Malloc -> _PyObject_Malloc -> malloc are the same allocations
     assert allocators.allocation_calls(profile.calls.items()) == 3
+    # what an allocator calls outside the allocators (here: free -> nothing; add a memcpy)
+    assert profile.call_cost[("op", "PyObject_Malloc")] == 300
+    moved = dict(profile.call_cost) | {("_int_realloc", "__memmove_sse2_unaligned"): 77}
+    assert allocators.allocator_cost(profile.self_cost, moved) == 450 + 77
 
 
 def test_thread_hand_off_cost_is_excluded_and_symbol_versions_dropped(tmp_path: Path) -> None:

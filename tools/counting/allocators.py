@@ -153,6 +153,21 @@ def allocator_self_cost(self_cost: Mapping[str, int]) -> int:
     return sum(cost for name, cost in self_cost.items() if name in ALLOCATOR_FUNCTIONS)
 
 
+def allocator_cost(self_cost: Mapping[str, int], call_cost: Mapping[tuple[str, str], int]) -> int:
+    """The allocators' self cost plus what they call outside themselves (memcpy in realloc).
+
+    Measured: shifting glibc's heap by a few 600-byte buffers moved msgspec's encode of 10
+    history entries by 1.9% (its buffer's realloc moved instead of growing in place, and the
+    move is a memcpy called from _int_realloc); counted with the allocator, it is gone.
+    """
+    outside = sum(
+        cost
+        for (caller, callee), cost in call_cost.items()
+        if caller in ALLOCATOR_FUNCTIONS and callee not in ALLOCATOR_FUNCTIONS
+    )
+    return allocator_self_cost(self_cost) + outside
+
+
 def allocation_calls(calls: Iterable[tuple[tuple[str, str], int]]) -> int:
     """Calls from outside the allocators into an allocation entry point.
 

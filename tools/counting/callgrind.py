@@ -28,12 +28,14 @@ class Profile:
     total: int = 0  # Ir, the file's `totals:` (or `summary:`) line
     self_cost: Counter[str] = field(default_factory=Counter)  # Ir executed inside each function
     calls: Counter[tuple[str, str]] = field(default_factory=Counter)  # (caller, callee) -> calls
+    call_cost: Counter[tuple[str, str]] = field(default_factory=Counter)  # inclusive Ir of calls
 
     def __add__(self, other: Profile) -> Profile:
         return Profile(
             self.total + other.total,
             self.self_cost + other.self_cost,
             self.calls + other.calls,
+            self.call_cost + other.call_cost,
         )
 
 
@@ -59,8 +61,9 @@ def parse(path: str | Path) -> Profile:
             first = line[0]
             if first.isdigit() or first in "+-*":
                 cost = _first_event(line, path, lineno)
-                if pending_call is not None:
-                    pending_call = None  # inclusive cost of the call: not self cost
+                if pending_call is not None:  # inclusive cost of the call: not self cost
+                    profile.call_cost[(current, pending_call[0])] += cost
+                    pending_call = None
                 else:
                     profile.self_cost[current] += cost
                 continue

@@ -39,7 +39,7 @@ PROJECT = "one_shot_man"
 #: Bumped whenever the way a count is taken changes (child, regions, what is subtracted).
 METHOD = (
     "callgrind client requests; (2N - N calls) / N; calling thread; "
-    "allocators and thread hand-offs excluded; v2"
+    "allocators (and what they call) and thread hand-offs excluded; v3"
 )
 
 

@@ -230,7 +230,7 @@ def region_cost(out_dir: Path, base_name: str, dump: int) -> RegionCost:
     others = sum(callgrind.parse(p).total for p in files if p != main)
     return RegionCost(
         raw=caller.total,
-        allocator_self=allocators.allocator_self_cost(caller.self_cost),
+        allocator_self=allocators.allocator_cost(caller.self_cost, caller.call_cost),
         allocation_calls=allocators.allocation_calls(caller.calls.items()),
         other_threads=others,
         synchronisation_self=threads.synchronisation_self_cost(caller.self_cost),
