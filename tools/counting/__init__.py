@@ -5,8 +5,8 @@ deterministic operation executes can, to a few thousandths of a percent. This pa
 operation of the asv suite in a fresh child process under Callgrind, counts only the measured
 calls, and judges base against head in `make compare`.
 
-Modules, one job each: `callgrind` reads Callgrind's output, `allocators` names the allocator
-functions whose self cost is left out of the gated figure, `shim` builds the client-request
+Modules, one job each: `callgrind` reads Callgrind's output, `allocators` and `threads` name the
+allocator and thread hand-off functions whose cost is left out of the gated figure, `shim` builds the client-request
 library, `environment` fixes what the child sees and fingerprints the toolchain, `child` is the
 script that runs under Callgrind, `harness` runs it and computes the figures, `record` keeps
 the per-benchmark details beside asv's results, `gate` judges them, `cli` is `make bench-counts`

@@ -143,7 +143,7 @@ class CountReport:
             "#### Instruction counts (Callgrind)",
             "",
             f"{len(self.changes)} count benchmarks, {len(measured)} measured on both sides or "
-            f"HEAD. Gate: instructions per call (allocators' self cost excluded) up by "
+            f"HEAD. Gate: instructions per call (allocators and thread hand-offs excluded) up by "
             f">= {self.threshold:g}% fails, no re-run needed; listed: every change >= "
             f"{self.report:g}% either way.",
             "",
