@@ -55,7 +55,9 @@ def load_config(stderr: TextIO) -> Config:
 
 def usage_block(cmd: Command, flags: FlagSet) -> str:
     """The per-command usage text printed on `-h` and on flag errors (spec 1.3)."""
-    return f"Usage: {cmd.usage}\n\n{cmd.description}\n\nOptions:\n{flags.defaults_text()}"
+    details = getattr(cmd, "details", "")  # a command's longer help, when it has one
+    about = f"{cmd.description}\n\n{details}" if details else cmd.description
+    return f"Usage: {cmd.usage}\n\n{about}\n\nOptions:\n{flags.defaults_text()}"
 
 
 def run(

@@ -23,9 +23,7 @@ from pathlib import Path
 
 TREES = [(10, "small"), (100, "small"), (1000, "small"), (10, "4KB"), (100, "4KB"), (1000, "4KB")]
 SIZES = {"small": 200, "4KB": 4096}
-#: The osm build a user can run today: a script that adds the tree and prints the txtar prompt.
-OSM_SCRIPT = 'context.addPath("."); output.print(context.toTxtar())'
-#: The same work through the library without the script engine (what a one-shot command costs).
+#: The same work through the library alone (the floor of the `osm prompt` command).
 OSM_LIBRARY = (
     "import sys; from one_shot_man.scripting.context import ContextManager; "
     "m = ContextManager('.'); m.add_path('.'); sys.stdout.write(m.to_txtar() + '\\n')"
@@ -53,7 +51,7 @@ def build_tree(root: Path, files: int, size: int) -> list[str]:
 def commands(args: argparse.Namespace) -> dict[str, list[str]]:
     osm = [args.python, "-m", "one_shot_man"] if not args.osm else [args.osm]
     return {
-        "osm script": [*osm, "script", "--store", "memory", "-e", OSM_SCRIPT],
+        "osm prompt": [*osm, "prompt", "."],
         "osm library": [args.python, "-c", OSM_LIBRARY],
         "files-to-prompt": [args.files_to_prompt, "."],
         "repomix": [args.repomix, "--stdout", "--quiet", "."],
@@ -104,8 +102,8 @@ def main() -> int:
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(home), "LANG": "C.UTF-8"}
     env["OSM_SESSION"] = "bench-peers"  # no session discovery: every tool starts alike
     header = ["files", "size", *[f"{t} (ms)" for t in tools]]
-    ratios = [t for t in tools if t not in ("osm script", "osm library")]
-    header += [f"osm script ÷ {t}" for t in ratios] + [f"osm library ÷ {t}" for t in ratios]
+    ratios = [t for t in tools if t not in ("osm prompt", "osm library")]
+    header += [f"osm prompt ÷ {t}" for t in ratios] + [f"osm library ÷ {t}" for t in ratios]
     rows = []
     for files, size in TREES:
         root = Path(args.work).resolve() / f"{files}-{size}"
@@ -122,7 +120,7 @@ def main() -> int:
                 times[name].append(run_once(tools[name], root, env, markers))
         med = {t: statistics.median(v) for t, v in times.items()}
         row = [str(files), size, *[f"{med[t] * 1e3:.1f}" for t in names]]
-        for base in ("osm script", "osm library"):
+        for base in ("osm prompt", "osm library"):
             row += [f"{med[base] / med[t]:.2f}" if base in med else "-" for t in ratios]
         rows.append(row)
         print(f"done: {files} files of {size}", file=sys.stderr)

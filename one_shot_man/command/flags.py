@@ -91,7 +91,7 @@ class Flag:
 
     def __init__(self, name: str, kind: str, default: object, usage: str) -> None:
         self.name = name
-        self.kind = kind  # "bool", "string" or "int"
+        self.kind = kind  # "bool", "string", "int" or "list" (a repeatable string)
         self.default = default
         self.value = default
         self.usage = usage
@@ -105,6 +105,8 @@ class Flag:
         """Go's `DefValue`: the default rendered as text."""
         if self.kind == "bool":
             return "true" if self.default else "false"
+        if self.kind == "list":
+            return ",".join(self.default)  # type: ignore[call-overload]
         return str(self.default)
 
     def set(self, text: str) -> None:
@@ -113,6 +115,8 @@ class Flag:
             self.value = parse_go_bool(text)
         elif self.kind == "int":
             self.value = _parse_go_int(text)
+        elif self.kind == "list":
+            self.value = [*self.value, text]  # type: ignore[misc]
         else:
             self.value = text
         self.is_set = True
@@ -159,6 +163,10 @@ class FlagSet:
     def int(self, name: str, default: int = 0, usage: str = "") -> Flag:
         """Define an integer flag (Go syntax: `0x1f`, `0o17`, `1_000` with a prefix)."""
         return self._define(name, "int", int(default), usage)
+
+    def strings(self, name: str, usage: str = "") -> Flag:
+        """Define a repeatable string flag: every `-x v` appends `v` (Go's `flag.Var` idiom)."""
+        return self._define(name, "list", [], usage)
 
     # -- access ---------------------------------------------------------------
 
@@ -291,4 +299,4 @@ def _unquote_usage(flag: Flag) -> tuple[str, str]:
             return name, usage[:start] + name + usage[end + 1 :]
     if flag.kind == "bool":
         return "", usage
-    return flag.kind, usage
+    return ("value" if flag.kind == "list" else flag.kind), usage

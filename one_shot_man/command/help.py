@@ -94,6 +94,9 @@ class HelpCommand(BaseCommand):
             f"Description: {cmd.description}\n",
             f"Usage: {cmd.usage}\n",
         ]
+        details = getattr(cmd, "details", "")  # a command's longer help, when it has one
+        if details:
+            text.append("\n" + details)
         defaults = flags.defaults_text()
         if defaults:
             text.append("\nFlags:\n")

@@ -165,6 +165,13 @@ BUILTIN_COMMANDS: dict[str, BuiltinSpec] = {
             "tokenize [options] [file ...]",
         ),
         BuiltinSpec(
+            "prompt",
+            _P + "prompt_cmd",
+            "create",
+            "Print the prompt for files, directories, diffs and notes (no interactive shell)",
+            "prompt [options] [path ...]",
+        ),
+        BuiltinSpec(
             "goal",
             _P + "goal_cmd",
             "GoalCommand",
