@@ -12,14 +12,19 @@ that do not need JavaScript (labels, editor parsing, list lines).
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping, Sequence
+
+# `collections.abc.Mapping` without importing `collections` (see jsstring).
+from _collections_abc import Mapping
 
 from one_shot_man.scripting.jsstring import js_string
-from one_shot_man.scripting.template_fmt import go_type_name
 
 TYPE_CHECKING = False  # typing costs ~2 ms to import; annotations only need it for checkers
 if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
     from typing import Any
+
+    DiffRunner = Callable[[list[str]], str]
+    DefaultArgs = Callable[[], list[str]]
 
 __all__ = [
     "DEFAULT_DIFF_LABEL",
@@ -74,8 +79,11 @@ def fence_for(contents: Sequence[str]) -> str:
 
 
 # ---------------------------------------------------------------------- lazy diffs
-DiffRunner = Callable[[list[str]], str]
-DefaultArgs = Callable[[], list[str]]
+def _go_type_name(value: object) -> str:
+    """Go's name of a value's type, for the errors only (template_fmt brings `re`: ~3 ms)."""
+    from one_shot_man.scripting.template_fmt import go_type_name as name_of
+
+    return name_of(value)
 
 
 class PayloadError(ValueError):
@@ -96,7 +104,7 @@ def payload_argv(payload: object) -> list[str] | None:
     if isinstance(payload, (list, tuple)):
         for i, item in enumerate(payload):
             if not isinstance(item, str):
-                kind = "undefined" if item is None else go_type_name(item)
+                kind = "undefined" if item is None else _go_type_name(item)
                 raise PayloadError(
                     "Invalid payload: expected a string array, but found non-string element "
                     f"at index {i} (type '{kind}')"
@@ -104,7 +112,7 @@ def payload_argv(payload: object) -> list[str] | None:
         return list(payload)
     raise PayloadError(
         "Invalid payload: expected a string or string array, "
-        f"but got type '{go_type_name(payload)}'"
+        f"but got type '{_go_type_name(payload)}'"
     )
 
 

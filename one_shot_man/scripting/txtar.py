@@ -7,7 +7,9 @@ newline appended to data that lacks one, text before the first marker kept as a 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+TYPE_CHECKING = False  # `collections.abc` costs ~7 M instructions of `osm prompt`
+if TYPE_CHECKING:
+    from collections.abc import Iterable
 
 _MARKER = "-- "
 _MARKER_END = " --"
