@@ -86,9 +86,7 @@ def _parse_line(raw: str) -> tuple[str, bool, bool] | None:
     if not line or line.startswith("#"):
         return None
     negate = line.startswith("!")
-    if negate:
-        line = line[1:]
-    elif line.startswith("\\!") or line.startswith("\\#"):
+    if negate or line.startswith("\\!") or line.startswith("\\#"):
         line = line[1:]
     dir_only = line.endswith("/")
     line = line.rstrip("/")

@@ -104,6 +104,8 @@ class PromptCommand(BaseCommand):
             shown = ", ".join(skipped[:5]) + (", ..." if len(skipped) > 5 else "")
             stderr.write(f"Skipped {len(skipped)} binary: {shown}\n")
         text = self._assemble(manager, diffs, notes, stderr)
+        if text and not text.endswith("\n"):
+            text += "\n"  # a text file's last line ends, in every destination
         if copy:
             return self._copy(text, stderr)
         if output:
@@ -111,8 +113,6 @@ class PromptCommand(BaseCommand):
             self._summary(text, "Saved", f"to {output}", stderr)
             return 0
         stdout.write(text)
-        if text and not text.endswith("\n"):
-            stdout.write("\n")
         return 0
 
     # ------------------------------------------------------------------ collect
@@ -139,7 +139,9 @@ class PromptCommand(BaseCommand):
                 else:
                     manager.add_path(given)
             except BinaryFileError:
-                raise CommandError(f"prompt {given}: binary file (not put into the prompt)") from None
+                raise CommandError(
+                    f"prompt {given}: binary file (not put into the prompt)"
+                ) from None
             except ContextError as exc:
                 raise CommandError(f"prompt {given}: {_reason(exc, given)}") from None
             except OSError as exc:
@@ -282,7 +284,7 @@ def _reason(exc: Exception, given: str) -> str:
 def _write_file(path: str, text: str) -> None:
     try:
         with open(path, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text if text.endswith("\n") or not text else text + "\n")
+            handle.write(text)
     except OSError as exc:
         reason = (exc.strerror or str(exc)).lower()
         raise CommandError(f"prompt -o {path}: {reason}") from None
@@ -291,4 +293,3 @@ def _write_file(path: str, text: str) -> None:
 def create(registry: Registry) -> PromptCommand:
     """Registry factory."""
     return PromptCommand(registry.config)
-
