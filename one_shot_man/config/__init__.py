@@ -1,8 +1,8 @@
 """osm configuration: the dnsmasq-style file, where it lives, its schema and editing.
 
-Imported on every `osm` start, so only the model, the parser and the path logic load
-eagerly; the schema, migration and file-editing helpers load on first use through
-module `__getattr__`, with the same public names.
+Imported on every `osm` start, so only the model and the path logic load eagerly; the
+parser and value parsers (needed only when a config file exists), the schema, migration and
+file-editing helpers load on first use through module `__getattr__`, same public names.
 """
 
 from __future__ import annotations
@@ -16,16 +16,15 @@ from one_shot_man.config.location import (
     load_from_path,
 )
 from one_shot_man.config.model import Config, ConfigIssue, SessionsConfig
-from one_shot_man.config.parser import MAX_LINE_BYTES, load_from_reader
-from one_shot_man.config.values import (
-    parse_bool,
-    parse_duration,
-    parse_go_bool,
-    parse_int,
-    parse_path_list,
-)
 
 _LAZY = {
+    "MAX_LINE_BYTES": "parser",
+    "load_from_reader": "parser",
+    "parse_bool": "values",
+    "parse_duration": "values",
+    "parse_go_bool": "values",
+    "parse_int": "values",
+    "parse_path_list": "values",
     "set_key_in_file": "editing",
     "delete_key_in_file": "editing",
     "delete_all_global_keys_in_file": "editing",
@@ -46,7 +45,6 @@ _LAZY = {
 
 __all__ = [
     "CONFIG_ENV_VAR",
-    "MAX_LINE_BYTES",
     "Config",
     "ConfigIssue",
     "SessionsConfig",
@@ -54,12 +52,6 @@ __all__ = [
     "get_config_path",
     "load",
     "load_from_path",
-    "load_from_reader",
-    "parse_bool",
-    "parse_duration",
-    "parse_go_bool",
-    "parse_int",
-    "parse_path_list",
     *_LAZY,
 ]
 

@@ -11,7 +11,6 @@ import os
 import stat
 
 from one_shot_man.config.model import Config
-from one_shot_man.config.parser import parse_into
 from one_shot_man.errors import ConfigError
 
 TYPE_CHECKING = False
@@ -127,6 +126,9 @@ def _read(path: str) -> Config:
     if data.startswith(_BOM):
         # Windows editors add one; Go would make it part of the first key.
         data = data[len(_BOM) :]
+    # Imported here: without a config file (the common case) `osm version` never needs it.
+    from one_shot_man.config.parser import parse_into
+
     cfg = Config()
     cfg.source = path
     parse_into(cfg, data.decode("utf-8", "surrogateescape"), path)

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import os
 
-from one_shot_man.config.values import parse_bool, parse_duration, parse_int
-
 TYPE_CHECKING = False  # typing is not imported at start-up; checkers treat this as True
 if TYPE_CHECKING:
     from pathlib import Path
@@ -247,6 +245,9 @@ class Config:
         value = self.global_options.get(key)
         if value is None:
             return False
+        # The value parsers load with the first typed read (no config file: never).
+        from one_shot_man.config.values import parse_bool
+
         try:
             return parse_bool(value)
         except ValueError:
@@ -257,6 +258,8 @@ class Config:
         value = self.global_options.get(key)
         if value is None:
             return 0
+        from one_shot_man.config.values import parse_int
+
         try:
             return parse_int(value)
         except ValueError:
@@ -267,6 +270,8 @@ class Config:
         value = self.global_options.get(key)
         if value is None:
             return 0.0
+        from one_shot_man.config.values import parse_duration
+
         try:
             return parse_duration(value) / 1e9
         except ValueError:
