@@ -100,7 +100,6 @@ class PromptCommand(BaseCommand):
             raise UsageError("prompt: -o and -copy do not go together")
         manager, skipped = self._collect(args)
         if skipped:
-            skipped = [manager.owner_key(os.path.abspath(p)) for p in skipped]
             shown = ", ".join(skipped[:5]) + (", ..." if len(skipped) > 5 else "")
             stderr.write(f"Skipped {len(skipped)} binary: {shown}\n")
         text = self._assemble(manager, diffs, notes, stderr)
@@ -121,21 +120,12 @@ class PromptCommand(BaseCommand):
         from one_shot_man.scripting.context import BinaryFileError, ContextError, ContextManager
 
         manager = ContextManager(os.getcwd())
-        walker = _Walker(
-            extensions=[*self._flags["e"].value, *self._flags["extension"].value],  # type: ignore[misc]
-            include_hidden=bool(self._flags["include-hidden"].value),
-            use_gitignore=not self._flags["ignore-gitignore"].value,
-            patterns=self._flags["ignore"].value,  # type: ignore[arg-type]
-        )
         skipped: list[str] = []
         for given in args:
             try:
                 if os.path.isdir(given):
-                    for path in walker.files(given):
-                        try:
-                            manager.add_path(path)
-                        except BinaryFileError:
-                            skipped.append(path)
+                    manager.add_path(given, self._selection(given, manager))
+                    skipped += manager.last_skipped
                 else:
                     manager.add_path(given)
             except BinaryFileError:
@@ -143,11 +133,20 @@ class PromptCommand(BaseCommand):
                     f"prompt {given}: binary file (not put into the prompt)"
                 ) from None
             except ContextError as exc:
-                raise CommandError(f"prompt {given}: {_reason(exc, given)}") from None
-            except OSError as exc:
-                text = (exc.strerror or str(exc)).lower()
-                raise CommandError(f"prompt {exc.filename or given}: {text}") from None
+                raise CommandError(_failure(exc, given, manager)) from None
         return manager, skipped
+
+    def _selection(self, top: str, manager: ContextManager) -> _Selection:
+        f = self._flags
+        selection = _Selection(
+            manager.owner_key(os.path.abspath(top)),
+            extensions=[*f["e"].value, *f["extension"].value],  # type: ignore[misc]
+            include_hidden=bool(f["include-hidden"].value),
+            use_gitignore=not f["ignore-gitignore"].value,
+            patterns=f["ignore"].value,  # type: ignore[arg-type]
+        )
+        selection.enter(top, "")
+        return selection
 
     # ------------------------------------------------------------------ assemble
     @staticmethod
@@ -208,62 +207,55 @@ class PromptCommand(BaseCommand):
         return 0
 
 
-class _Walker:
-    """The files a directory contributes: sorted, pruned by hidden/.gitignore/-ignore/-e."""
+class _Selection:
+    """Which entries of a directory go into the prompt: the `skip` of `ContextManager.add_path`.
+
+    Hidden entries and `.git` are left out, `.gitignore` files apply below their folder (read
+    as the walk enters it), `-ignore` patterns from the top, `-e` keeps some extensions only.
+    """
 
     def __init__(
         self,
+        top_key: str,
         extensions: list[str],
         include_hidden: bool,
         use_gitignore: bool,
         patterns: list[str],
     ) -> None:
+        self.prefix = "" if top_key == "." else top_key + os.sep  # keys below the top
         self.suffixes = tuple("." + e.lstrip(".") for e in extensions if e.lstrip("."))
         self.include_hidden = include_hidden
         self.use_gitignore = use_gitignore
-        self.patterns = patterns
+        self.rules: IgnoreRules | None = None
+        if patterns:
+            self._rules().add_lines(patterns)
 
-    def files(self, top: str) -> list[str]:
-        rules = None
-        if self.patterns:
-            rules = self._rules()
-            rules.add_lines(self.patterns)
-        out: list[str] = []
-        self._walk(top, "", rules, out, set())
-        return out
+    def _rules(self) -> IgnoreRules:
+        if self.rules is None:
+            from one_shot_man.gitignore import IgnoreRules
 
-    @staticmethod
-    def _rules() -> IgnoreRules:
-        from one_shot_man.gitignore import IgnoreRules
+            self.rules = IgnoreRules()
+        return self.rules
 
-        return IgnoreRules()
+    def enter(self, folder: str, rel: str) -> None:
+        """The walk goes into `folder` (`rel` from the top): its `.gitignore` applies below."""
+        if self.use_gitignore:
+            path = os.path.join(folder, ".gitignore")
+            if os.path.isfile(path):
+                self._rules().add_file(path, rel)
 
-    def _walk(
-        self, folder: str, rel: str, rules: IgnoreRules | None, out: list[str], seen: set
-    ) -> None:
-        st = os.stat(folder)
-        ident = (st.st_dev, st.st_ino)
-        if ident in seen:  # a symlink loop ends here
-            return
-        seen.add(ident)
-        with os.scandir(folder) as it:
-            entries = sorted(it, key=lambda e: e.name)
-        if self.use_gitignore and any(e.name == ".gitignore" for e in entries):
-            if rules is None:
-                rules = self._rules()
-            rules.add_file(os.path.join(folder, ".gitignore"), rel)
-        for entry in entries:
-            name = entry.name
-            if name == ".git" or (name[0] == "." and not self.include_hidden):
-                continue
-            child_rel = rel + "/" + name if rel else name
-            is_dir = entry.is_dir()  # follows symlinks, as the shell's `add` does
-            if rules and rules.ignored(child_rel, is_dir):
-                continue
-            if is_dir:
-                self._walk(entry.path, child_rel, rules, out, seen)
-            elif entry.is_file() and (not self.suffixes or name.endswith(self.suffixes)):
-                out.append(entry.path)
+    def __call__(self, abs_path: str, key: str, is_dir: bool) -> bool:
+        """True: leave this entry out."""
+        name = abs_path.rpartition(os.sep)[2]
+        if name == ".git" or (name[:1] == "." and not self.include_hidden):
+            return True
+        rel = key[len(self.prefix) :].replace(os.sep, "/")
+        if self.rules and self.rules.ignored(rel, is_dir):
+            return True
+        if is_dir:
+            self.enter(abs_path, rel)
+            return False
+        return bool(self.suffixes) and not name.endswith(self.suffixes)
 
 
 def _diff_argv(spec: str) -> list[str] | None:
@@ -274,11 +266,17 @@ def _diff_argv(spec: str) -> list[str] | None:
     return argv or None
 
 
-def _reason(exc: Exception, given: str) -> str:
-    """The OS reason of a context error (`no such file or directory`), else its message."""
-    text = str(exc)
-    _, sep, tail = text.rpartition(": ")
-    return tail if sep and tail else text
+def _failure(exc: Exception, given: str, manager: ContextManager) -> str:
+    """`prompt <the path that failed>: <the OS reason>` (a broken link inside a directory too)."""
+    cause = exc.__cause__
+    while cause is not None and not isinstance(cause, OSError):
+        cause = cause.__cause__
+    if cause is None:
+        return f"prompt {given}: {exc}"
+    path = given
+    if isinstance(cause.filename, str):
+        path = manager.owner_key(os.path.abspath(cause.filename))
+    return f"prompt {path}: {(cause.strerror or str(cause)).lower()}"
 
 
 def _write_file(path: str, text: str) -> None:

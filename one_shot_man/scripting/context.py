@@ -30,6 +30,9 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
     from typing import Any
 
+    #: `skip(abs_path, key, is_dir)`: leave a directory's entry out (see `add_path`).
+    SkipEntry = Callable[[str, str, bool], bool]
+
 __all__ = ["BinaryFileError", "ContextError", "ContextManager", "ContextPath", "go_ext"]
 
 #: How much of a file is looked at for a NUL byte (what git's binary detection reads).
@@ -274,8 +277,12 @@ class ContextManager:
         self._stats = None
 
     # ------------------------------------------------------------------ adding
-    def add_path(self, path: str | os.PathLike[str]) -> str:
-        """Track a file or directory (relative paths are from the process cwd); its key."""
+    def add_path(self, path: str | os.PathLike[str], skip: SkipEntry | None = None) -> str:
+        """Track a file or directory (relative paths are from the process cwd); its key.
+
+        `skip(abs_path, key, is_dir)` is asked about every entry of a directory before it is
+        read or walked into; True leaves it out (`osm prompt`'s hidden and ignored files).
+        """
         given = os.fspath(path)
         abs_path = os.path.abspath(given)
         with self._lock:
@@ -287,7 +294,7 @@ class ContextManager:
                         f"failed to stat path {given}: {_os_error_text(exc, 'lstat', abs_path)}"
                     ) from exc
                 owner = self.owner_key(abs_path)
-                self._add_with_owner(abs_path, owner, st)
+                self._add_with_owner(abs_path, owner, st, skip)
             except ContextError as exc:
                 self.last_error = exc
                 raise
@@ -331,7 +338,9 @@ class ContextManager:
                 ) from exc
             self._add_with_owner(abs_path, path, st)
 
-    def _add_with_owner(self, abs_path: str, owner: str, st: os.stat_result) -> None:
+    def _add_with_owner(
+        self, abs_path: str, owner: str, st: os.stat_result, skip: SkipEntry | None = None
+    ) -> None:
         if _stat.S_ISLNK(st.st_mode):
             try:
                 st = os.stat(abs_path)
@@ -344,7 +353,7 @@ class ContextManager:
         if _stat.S_ISDIR(st.st_mode):
             found: list[_Found] = []
             try:
-                self._walk(abs_path, owner, found, set())
+                self._walk(abs_path, owner, found, set(), skip)
             except ContextError as exc:
                 raise ContextError(f"failed to scan directory {abs_path}: {exc}") from exc
             self._remove_owner(owner)
@@ -389,7 +398,14 @@ class ContextManager:
         except BinaryFileError:
             self.last_skipped.append(logical)
 
-    def _walk(self, abs_dir: str, logical_dir: str, out: list[_Found], seen: set) -> None:
+    def _walk(
+        self,
+        abs_dir: str,
+        logical_dir: str,
+        out: list[_Found],
+        seen: set,
+        skip: SkipEntry | None = None,
+    ) -> None:
         try:
             st = os.stat(abs_dir)
             ident = (st.st_dev, st.st_ino)
@@ -414,17 +430,26 @@ class ContextManager:
                     try:
                         target = os.stat(child_abs)
                     except OSError as exc:
+                        if skip is not None and skip(child_abs, child_logical, False):
+                            continue  # left out anyway (an editor's `.#file` lock link)
                         raise ContextError(
                             f"failed to resolve symlink {child_abs}: "
                             f"{_os_error_text(exc, 'stat', child_abs)}"
                         ) from exc
-                    if _stat.S_ISDIR(target.st_mode):
-                        self._walk(child_abs, child_logical, out, seen)
-                    elif _stat.S_ISREG(target.st_mode):
-                        self._read_child(child_abs, child_logical, out)
+                    is_dir = _stat.S_ISDIR(target.st_mode)
+                    if not is_dir and not _stat.S_ISREG(target.st_mode):
+                        continue
                 elif entry.is_dir(follow_symlinks=False):
-                    self._walk(child_abs, child_logical, out, seen)
+                    is_dir = True
                 elif entry.is_file(follow_symlinks=False):
+                    is_dir = False
+                else:
+                    continue
+                if skip is not None and skip(child_abs, child_logical, is_dir):
+                    continue
+                if is_dir:
+                    self._walk(child_abs, child_logical, out, seen, skip)
+                else:
                     self._read_child(child_abs, child_logical, out)
             except OSError as exc:
                 raise ContextError(_os_error_text(exc, "lstat", child_abs)) from exc

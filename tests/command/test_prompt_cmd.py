@@ -192,10 +192,9 @@ def test_help_names_the_peers_flags(tree: Path) -> None:
         assert f"  {flag}" in out
 
 
-def _proc(*args: str, cwd: Path, shell: str = "{}") -> subprocess.CompletedProcess[str]:
-    argv = shlex.join([sys.executable, "-m", "one_shot_man", "prompt", *args])
+def _child(argv: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        ["bash", "-c", shell.format(argv)],
+        argv,
         capture_output=True,
         text=True,
         cwd=cwd,
@@ -203,6 +202,11 @@ def _proc(*args: str, cwd: Path, shell: str = "{}") -> subprocess.CompletedProce
         check=False,
         env={**os.environ, "HOME": str(cwd)},
     )
+
+
+def _proc(*args: str, cwd: Path, shell: str = "{}") -> subprocess.CompletedProcess[str]:
+    argv = shlex.join([sys.executable, "-m", "one_shot_man", "prompt", *args])
+    return _child(["bash", "-c", shell.format(argv)], cwd)
 
 
 def test_proc_broken_pipe_is_quiet(tree: Path) -> None:
@@ -230,15 +234,7 @@ sys.exit(code)
 
 
 def test_prompt_starts_no_engine_and_imports_nothing_heavy(tree: Path) -> None:
-    r = subprocess.run(
-        [sys.executable, "-S", "-c", _PROBE.format(repo=str(REPO))],
-        capture_output=True,
-        text=True,
-        cwd=tree,
-        timeout=60,
-        check=False,
-        env={**os.environ, "HOME": str(tree)},
-    )
+    r = _child([sys.executable, "-S", "-c", _PROBE.format(repo=str(REPO))], tree)
     assert r.returncode == 0, r.stderr
     assert "-- src/a.py --" in r.stdout
     imported = set(r.stderr.split())
@@ -246,3 +242,14 @@ def test_prompt_starts_no_engine_and_imports_nothing_heavy(tree: Path) -> None:
     heavy = {"_quickjs", "ctypes", "threading", "re", "typing", "json", "subprocess", "collections"}
     heavy |= {"one_shot_man.scripting.engine", "one_shot_man.scripting.runtime", "msgspec"}
     assert not imported & heavy, sorted(imported & heavy)
+
+
+def test_a_left_out_dangling_symlink_is_no_error(tree: Path) -> None:
+    """Editors leave `.#name` lock links pointing nowhere; a hidden one must not stop the build."""
+    (tree / "src" / ".#a.py").symlink_to(tree / "nowhere")
+    status, out, err = osm("src")
+    assert (status, err) == (0, "") and "-- src/a.py --" in out
+    (tree / "src" / "broken.py").symlink_to(tree / "nowhere")
+    status, out, err = osm("src")
+    assert (status, out) == (1, "")
+    assert err == "Error: prompt src/broken.py: no such file or directory\n"
