@@ -181,3 +181,11 @@ def test_parse_go_bool_table() -> None:
     for text in ("", "yes", "tRUE", "2"):
         with pytest.raises(ValueError):
             parse_go_bool(text)
+
+
+def test_strings_flag_collects_every_value_in_order() -> None:
+    fs = FlagSet("t")
+    notes = fs.strings("note", "a `text` to add")
+    rest = fs.parse(["-note", "a", "--note=b", "-note", "", "x"])
+    assert notes.value == ["a", "b", ""] and rest == ["x"]
+    assert fs.defaults_text() == "  -note text\n    \ta text to add\n"
