@@ -235,7 +235,7 @@ class TemplateRendering(TempDirBenchmark):
 
     def setup(self) -> None:
         try:
-            from one_shot_man.scripting.template import Template
+            from one_shot_man.gotemplate.template import Template
         except ImportError as exc:
             raise NotImplementedError(str(exc)) from exc
         super().setup()

@@ -119,7 +119,7 @@ def ctx_ops(
 
     def emit(name: str, kind: str, fmt: str | None, args: list[Any]) -> None:
         # Go formatting lives with the template engine; loaded on the first ctx.log call.
-        from one_shot_man.scripting.template_fmt import sprint, sprintf
+        from one_shot_man.gotemplate.formatting import sprint, sprintf
 
         message = sprintf(fmt, *args) if fmt is not None else sprint(*args)
         if kind == "error":

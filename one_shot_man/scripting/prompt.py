@@ -80,8 +80,8 @@ def fence_for(contents: Sequence[str]) -> str:
 
 # ---------------------------------------------------------------------- lazy diffs
 def _go_type_name(value: object) -> str:
-    """Go's name of a value's type, for the errors only (template_fmt brings `re`: ~3 ms)."""
-    from one_shot_man.scripting.template_fmt import go_type_name as name_of
+    """Go's name of a value's type, for the errors only (gotemplate.formatting brings `re`: ~3 ms)."""
+    from one_shot_man.gotemplate.formatting import go_type_name as name_of
 
     return name_of(value)
 

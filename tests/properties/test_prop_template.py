@@ -8,8 +8,8 @@ import threading
 from hypothesis import given
 from hypothesis import strategies as st
 
-from one_shot_man.scripting.template import Template
-from one_shot_man.scripting.template_errors import TemplateError
+from one_shot_man.gotemplate.errors import TemplateError
+from one_shot_man.gotemplate.template import Template
 from tests.properties import tally
 from tests.properties.strategies import json_values, text
 

@@ -61,7 +61,7 @@ osm.define('log', osm.internal({
 
 def _sprintf(fmt: str, args: list[Any]) -> str:
     # Go formatting lives with the template engine; loaded on the first printf call.
-    from one_shot_man.scripting.template_fmt import sprintf
+    from one_shot_man.gotemplate.formatting import sprintf
 
     return sprintf(fmt, *args)
 

@@ -90,7 +90,7 @@ def _js_function(trampoline: Any, name: str) -> Callable[..., Any]:
 
 
 def ops(engine: Any) -> dict[str, Callable[..., Any]]:
-    from one_shot_man.scripting import template as tmpl_mod
+    from one_shot_man.gotemplate import template as tmpl_mod
 
     templates: dict[int, Any] = {}
     counter = itertools.count(1)

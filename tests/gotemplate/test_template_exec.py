@@ -7,7 +7,7 @@ import dataclasses
 
 import pytest
 
-from one_shot_man.scripting.template import Template, TemplateError, execute
+from one_shot_man.gotemplate.template import Template, TemplateError, execute
 
 CASES = [
     # -- text, dot, fields -------------------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from one_shot_man.errors import ScriptError
-from one_shot_man.scripting.template import (
+from one_shot_man.gotemplate.template import (
     Template,
     TemplateError,
     TemplateExecError,

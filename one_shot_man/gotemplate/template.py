@@ -1,6 +1,6 @@
 """Go `text/template` for osm: every prompt template is Go template syntax.
 
-Public entry of the engine (lexer -> parser -> AST -> executor in the `template_*`
+Public entry of the engine (lexer -> parser -> AST -> executor in the sibling
 modules). A `Template` is parsed once and executed many times; templates created by
 `new`, `{{define}}` and `{{block}}` share one namespace and one function map, as in Go.
 
@@ -17,17 +17,17 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from one_shot_man.scripting import template_exec as _exec
-from one_shot_man.scripting import template_funcs as _funcs
-from one_shot_man.scripting.template_errors import (
+from one_shot_man.gotemplate import executor as _exec
+from one_shot_man.gotemplate import functions as _funcs
+from one_shot_man.gotemplate.errors import (
     TemplateError,
     TemplateExecError,
     TemplateParseError,
 )
-from one_shot_man.scripting.template_fmt import format_value, sprint, sprintf, sprintln
-from one_shot_man.scripting.template_funcs import html_escape_string, js_escape_string
-from one_shot_man.scripting.template_lexer import go_quote
-from one_shot_man.scripting.template_parse import ListNode, Source, is_empty_tree, parse
+from one_shot_man.gotemplate.formatting import format_value, sprint, sprintf, sprintln
+from one_shot_man.gotemplate.functions import html_escape_string, js_escape_string
+from one_shot_man.gotemplate.lexer import go_quote
+from one_shot_man.gotemplate.parser import ListNode, Source, is_empty_tree, parse
 
 __all__ = [
     "Template",

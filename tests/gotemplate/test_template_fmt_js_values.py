@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from one_shot_man.scripting.template_fmt import sprint, sprintf
+from one_shot_man.gotemplate.formatting import sprint, sprintf
 
 
 @pytest.mark.parametrize(

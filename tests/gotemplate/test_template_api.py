@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from one_shot_man.scripting.template import Template, TemplateError, execute
+from one_shot_man.gotemplate.template import Template, TemplateError, execute
 
 
 def test_chaining_returns_the_template():

@@ -11,11 +11,11 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any, NoReturn
 
-from one_shot_man.scripting import template_funcs as fx
-from one_shot_man.scripting.template_errors import TemplateExecError
-from one_shot_man.scripting.template_fmt import as_int, format_value, go_type_name
-from one_shot_man.scripting.template_lexer import go_quote
-from one_shot_man.scripting.template_parse import (
+from one_shot_man.gotemplate import functions as fx
+from one_shot_man.gotemplate.errors import TemplateExecError
+from one_shot_man.gotemplate.formatting import as_int, format_value, go_type_name
+from one_shot_man.gotemplate.lexer import go_quote
+from one_shot_man.gotemplate.parser import (
     ActionNode,
     BoolNode,
     BreakNode,

@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import NoReturn
 
-from one_shot_man.scripting import template_lexer as lx
-from one_shot_man.scripting.template_errors import TemplateParseError
-from one_shot_man.scripting.template_lexer import Item, go_quote
+from one_shot_man.gotemplate import lexer as lx
+from one_shot_man.gotemplate.errors import TemplateParseError
+from one_shot_man.gotemplate.lexer import Item, go_quote
 
 
 class Source:

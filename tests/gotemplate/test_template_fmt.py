@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from one_shot_man.scripting.template import Template
-from one_shot_man.scripting.template_fmt import format_value, sprint, sprintf, sprintln
+from one_shot_man.gotemplate.formatting import format_value, sprint, sprintf, sprintln
+from one_shot_man.gotemplate.template import Template
 
 PRINTF = [
     ("%s", ("hi",), "hi"),

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from one_shot_man.scripting.template_lexer import go_quote, is_printable
+from one_shot_man.gotemplate.lexer import go_quote, is_printable
 
 _INT64 = 2**63
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable
 
-from one_shot_man.scripting.template_fmt import (
+from one_shot_man.gotemplate.formatting import (
     as_int,
     format_value,
     go_type_name,
@@ -221,7 +221,7 @@ _JS = {
 
 def js_escape_string(s: str) -> str:
     """Go's `template.JSEscapeString`."""
-    from one_shot_man.scripting.template_lexer import is_printable
+    from one_shot_man.gotemplate.lexer import is_printable
 
     out = []
     for c in s:
