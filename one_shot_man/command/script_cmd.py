@@ -159,7 +159,7 @@ class ScriptCommand:
         runner = self._terminal_runner
         if o.interactive and runner is None:
             try:
-                from one_shot_man.scripting.terminal import run_terminal as runner
+                from one_shot_man.shell.shell import run_terminal as runner
             except ImportError as exc:
                 # Say so before creating (and persisting) a session.
                 raise CommandError("interactive mode is not available: " + str(exc)) from exc

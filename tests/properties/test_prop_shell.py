@@ -23,7 +23,7 @@ from one_shot_man.command.workflow_cmds import (
     SuperDocumentCommand,
 )
 from one_shot_man.scripting import Engine
-from one_shot_man.scripting.terminal import Shell, run_lines
+from one_shot_man.shell.shell import Shell, run_lines
 from one_shot_man.storage.codec import decode_session
 from tests.properties import tally
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 import os
 from typing import Any, TextIO
 
-from one_shot_man.scripting.terminal_completion import complete
+from one_shot_man.shell.completion import complete
+from one_shot_man.shell.shutdown import ShellShutdown
 
 __all__ = ["DEFAULT_COLORS", "parse_color", "prompt_colors", "run_prompt"]
 
@@ -199,8 +200,6 @@ def run_prompt(shell: Any, *, stdin: TextIO, stdout: TextIO) -> None:
     )
 
     def stop_prompt(signame: str) -> bool:
-        from one_shot_man.scripting.terminal import ShellShutdown
-
         app = live["app"]
         loop = getattr(app, "loop", None) if app is not None else None
         if loop is None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from one_shot_man.errors import CommandError
-from one_shot_man.scripting.terminal_completion import global_commands, mode_commands
+from one_shot_man.shell.completion import global_commands, mode_commands
 
 __all__ = ["BuiltinError", "help_text", "run_builtin"]
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from one_shot_man.scripting import Engine
-from one_shot_man.scripting.terminal import Shell, run_piped_session, run_terminal
-from one_shot_man.scripting.terminal_builtins import help_text
-from one_shot_man.scripting.terminal_prompt import parse_color, prompt_colors
+from one_shot_man.shell.builtins import help_text
+from one_shot_man.shell.frontend import parse_color, prompt_colors
+from one_shot_man.shell.shell import Shell, run_piped_session, run_terminal
 from one_shot_man.storage import clear_all_in_memory_sessions
 
 MODE_JS = r"""
@@ -350,7 +350,7 @@ def test_terminal_module_does_not_import_prompt_toolkit(tmp_path: Path) -> None:
     import sys
 
     code = (
-        "import sys, one_shot_man.scripting.terminal, one_shot_man.command.workflow_cmds;"
+        "import sys, one_shot_man.shell.shell, one_shot_man.command.workflow_cmds;"
         "print('prompt_toolkit' in sys.modules)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -424,7 +424,7 @@ class FakeTty(io.StringIO):
 
 
 def test_terminal_without_prompt_toolkit_uses_a_plain_prompt(harness, monkeypatch) -> None:
-    import one_shot_man.scripting.terminal as terminal
+    import one_shot_man.shell.shell as terminal
 
     monkeypatch.setattr(terminal, "_prompt_front_end", lambda: None)
     h = harness()

@@ -19,19 +19,12 @@ import threading
 from collections.abc import Callable, Iterable
 from typing import Any, TextIO
 
-from one_shot_man.scripting.terminal_completion import find_command
+from one_shot_man.shell.completion import find_command
+from one_shot_man.shell.shutdown import ShellShutdown
 
-__all__ = ["Shell", "ShellShutdown", "run_piped_session", "run_terminal"]
+__all__ = ["Shell", "run_piped_session", "run_terminal"]
 
 _SIGNAL_NAMES = {signal.SIGINT: "interrupt", signal.SIGTERM: "terminated", 1: "hangup"}
-
-
-class ShellShutdown(BaseException):  # a control-flow signal, like SystemExit
-    """A signal asked the shell to stop; it still saves the session on the way out."""
-
-    def __init__(self, signame: str) -> None:
-        super().__init__(signame)
-        self.signame = signame
 
 
 class Shell:
@@ -138,7 +131,7 @@ class Shell:
             self.say(_error_line(exc))
 
     def _help(self) -> None:
-        from one_shot_man.scripting.terminal_builtins import help_text
+        from one_shot_man.shell.builtins import help_text
 
         self.say(help_text(self.info, len(getattr(self.engine, "scripts", ()))))
         if find_command(self.info, "help") is not None:
@@ -167,7 +160,7 @@ class Shell:
         self._unknown(text, name)
 
     def _builtin(self, name: str, args: list[str]) -> None:
-        from one_shot_man.scripting.terminal_builtins import run_builtin
+        from one_shot_man.shell.builtins import run_builtin
 
         try:
             out = run_builtin(self.engine, self.info, name, args)
@@ -182,10 +175,10 @@ class Shell:
     def _unknown(self, text: str, name: str) -> None:
         """A line that is no command runs as JavaScript, in a mode or not (`osm script -i`).
 
-        A line that fails as JavaScript and reads like a command (see `terminal_suggest`)
+        A line that fails as JavaScript and reads like a command (see `shell.suggest`)
         is reported as the mistyped command it most likely is, with the nearest commands.
         """
-        from one_shot_man.scripting.terminal_suggest import is_mistyped_command
+        from one_shot_man.shell.suggest import is_mistyped_command
 
         mode = self.current_mode
         try:
@@ -194,7 +187,7 @@ class Shell:
             raise
         except Exception as exc:
             if is_mistyped_command(text, str(exc)):
-                from one_shot_man.scripting.terminal_suggest import not_found_message
+                from one_shot_man.shell.suggest import not_found_message
 
                 self.say(not_found_message(name, self._command_names()))
                 return
@@ -202,7 +195,7 @@ class Shell:
 
     def _command_names(self) -> list[str]:
         """Every command a line may start with here: the mode's, global ones, built-ins."""
-        from one_shot_man.scripting.terminal_completion import BUILTIN_NAMES
+        from one_shot_man.shell.completion import BUILTIN_NAMES
 
         mode = self._mode() or {}
         names = [c["name"] for c in mode.get("commands", ())]
@@ -428,7 +421,7 @@ def run_terminal(
 def _prompt_front_end() -> Callable[..., None] | None:
     """prompt_toolkit's front end, or None when prompt_toolkit is not installed."""
     try:
-        from one_shot_man.scripting.terminal_prompt import run_prompt
+        from one_shot_man.shell.frontend import run_prompt
     except ImportError:
         return None
     try:

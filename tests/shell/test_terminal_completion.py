@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from one_shot_man.scripting.terminal_completion import complete, file_path_suggestions
+from one_shot_man.shell.completion import complete, file_path_suggestions
 
 
 def cmd(name: str, description: str = "", completers: list[str] | None = None) -> dict:

@@ -12,8 +12,8 @@ import io
 import pytest
 
 from one_shot_man.scripting import Engine
-from one_shot_man.scripting.terminal import Shell
-from one_shot_man.scripting.terminal_suggest import (
+from one_shot_man.shell.shell import Shell
+from one_shot_man.shell.suggest import (
     is_mistyped_command,
     not_found_message,
     starts_like_command,

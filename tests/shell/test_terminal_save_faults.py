@@ -9,7 +9,7 @@ import os
 from pathlib import Path
 
 from one_shot_man.scripting import Engine
-from one_shot_man.scripting.terminal import Shell
+from one_shot_man.shell.shell import Shell
 from one_shot_man.storage.codec import decode_session
 
 
