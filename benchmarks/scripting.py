@@ -183,8 +183,8 @@ class PromptAssembly(TempDirBenchmark):
 
     def setup(self, files: int) -> None:
         try:
-            from one_shot_man.scripting.context import ContextManager
-            from one_shot_man.scripting.prompt import build_context
+            from one_shot_man.prompt.build import build_context
+            from one_shot_man.prompt.context import ContextManager
         except ImportError as exc:
             raise NotImplementedError(str(exc)) from exc
         super().setup(files)

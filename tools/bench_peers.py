@@ -25,7 +25,7 @@ TREES = [(10, "small"), (100, "small"), (1000, "small"), (10, "4KB"), (100, "4KB
 SIZES = {"small": 200, "4KB": 4096}
 #: The same work through the library alone (the floor of the `osm prompt` command).
 OSM_LIBRARY = (
-    "import sys; from one_shot_man.scripting.context import ContextManager; "
+    "import sys; from one_shot_man.prompt.context import ContextManager; "
     "m = ContextManager('.'); m.add_path('.'); sys.stdout.write(m.to_txtar() + '\\n')"
 )
 #: A tool whose every run took longer than this stops after SLOW_ROUNDS (repomix: 2-10 s a run).

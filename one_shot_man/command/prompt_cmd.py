@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from one_shot_man.command.registry import Registry
     from one_shot_man.config import Config
     from one_shot_man.gitignore import IgnoreRules
-    from one_shot_man.scripting.context import ContextManager
+    from one_shot_man.prompt.context import ContextManager
 
 __all__ = ["PromptCommand", "create"]
 
@@ -117,7 +117,7 @@ class PromptCommand(BaseCommand):
     # ------------------------------------------------------------------ collect
     def _collect(self, args: list[str]) -> tuple[ContextManager, list[str]]:
         """Every file the paths stand for, read into a ContextManager; skipped binary ones."""
-        from one_shot_man.scripting.context import BinaryFileError, ContextError, ContextManager
+        from one_shot_man.prompt.context import BinaryFileError, ContextError, ContextManager
 
         manager = ContextManager(os.getcwd())
         skipped: list[str] = []
@@ -154,7 +154,7 @@ class PromptCommand(BaseCommand):
         manager: ContextManager, diffs: list[str], notes: list[str], stderr: TextIO
     ) -> str:
         """The workflows' context section: notes and diffs in flag order, then the txtar."""
-        from one_shot_man.scripting.prompt import build_context, diff_item_label
+        from one_shot_man.prompt.build import build_context, diff_item_label
 
         items: list[dict[str, object]] = [
             {"type": "note", "label": "note", "payload": note} for note in notes
@@ -260,7 +260,7 @@ class _Selection:
 
 def _diff_argv(spec: str) -> list[str] | None:
     """`-diff "HEAD~2 -- src"` → git diff arguments; empty → the shell's default diff."""
-    from one_shot_man.scripting.argv import parse_argv
+    from one_shot_man.argv import parse_argv
 
     argv = parse_argv(spec)
     return argv or None

@@ -282,7 +282,7 @@ class Engine:
     def context_manager(self) -> Any:
         """The files/diffs tracker behind the `context` global, created on first use."""
         if self._context_manager is None:
-            from one_shot_man.scripting.context import ContextManager
+            from one_shot_man.prompt.context import ContextManager
 
             self._context_manager = ContextManager(self.base_path)
         return self._context_manager

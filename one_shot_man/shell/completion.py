@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from one_shot_man.scripting.argv import before_cursor
+from one_shot_man.argv import before_cursor
 
 __all__ = [
     "BUILTIN_NAMES",

@@ -90,7 +90,7 @@ class Shell:
 
     def execute_line(self, line: str) -> bool:
         """Run one input line; False when the shell should stop (exit, quit, requestExit)."""
-        from one_shot_man.scripting.argv import parse_argv
+        from one_shot_man.argv import parse_argv
 
         text = line.strip()
         if not text:

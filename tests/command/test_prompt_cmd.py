@@ -14,8 +14,8 @@ import pytest
 from one_shot_man.cli import run
 from one_shot_man.command.registry import Registry
 from one_shot_man.config import Config
-from one_shot_man.scripting.context import ContextManager
-from one_shot_man.scripting.prompt import build_context
+from one_shot_man.prompt.build import build_context
+from one_shot_man.prompt.context import ContextManager
 from tests.copysummary_support import expected_summary
 
 REPO = Path(__file__).resolve().parents[2]

@@ -26,8 +26,8 @@ LAYERS: list[list[str]] = [
     ["shell"],
     ["scripting"],
     ["prompt"],
-    ["gotemplate", "gitignore", "clipboard", "copysummary", "config", "trust", "session"],
-    ["storage", "sizeformat"],
+    ["gotemplate", "argv", "gitignore", "clipboard", "copysummary", "config", "trust", "session"],
+    ["storage", "sizeformat", "jsstring"],
     ["tokencount", "brokenpipe"],
     ["errors", "_lazy"],
 ]
@@ -38,7 +38,7 @@ ONLY: dict[str, set[str]] = {
 }
 
 #: Packages whose modules must not import each other in a circle.
-ACYCLIC = ["gotemplate", "shell"]
+ACYCLIC = ["gotemplate", "shell", "prompt"]
 
 RANK = {name: depth for depth, layer in enumerate(LAYERS) for name in layer}
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from one_shot_man.scripting.argv import before_cursor, format_argv, parse_argv
-from one_shot_man.scripting.txtar import fix_nl, format_txtar, parse_txtar
+from one_shot_man.argv import before_cursor, format_argv, parse_argv
+from one_shot_man.prompt.txtar import fix_nl, format_txtar, parse_txtar
 from tests.properties import tally
 
 chars = st.characters(exclude_categories=["Cs"])

@@ -10,26 +10,10 @@ import io
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
 from one_shot_man.scripting import Engine
 from one_shot_man.storage import clear_all_in_memory_sessions
-
-
-def write(path: Path, text: str | bytes = "x\n") -> Path:
-    """Create `path` (and its parents) holding `text`."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(text, bytes):
-        path.write_bytes(text)
-    else:
-        path.write_text(text, encoding="utf-8")
-    return path
-
-
-def headers(txtar: str) -> list[str]:
-    """The `-- name --` file marker lines of a txtar text."""
-    return [line for line in txtar.splitlines() if line.startswith("-- ") and line.endswith(" --")]
 
 
 @contextmanager

@@ -10,9 +10,10 @@ from __future__ import annotations
 import pytest
 
 from one_shot_man.errors import ScriptError
-from one_shot_man.scripting.context import KEEP_CONTENT_MAX, ContextManager
-from one_shot_man.scripting.prompt import build_context, build_context_around
-from tests.scripting.support import js, js_engine, printed, write
+from one_shot_man.prompt.build import build_context, build_context_around
+from one_shot_man.prompt.context import KEEP_CONTENT_MAX, ContextManager
+from tests.prompt.support import write
+from tests.scripting.support import js, js_engine, printed
 
 BIG = "var BIG = 1 << 20;"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from one_shot_man.scripting.argv import parse_argv
+from one_shot_man.argv import parse_argv
 
 TYPE_CHECKING = False  # typing costs ~2 ms to import; annotations only need it for checkers
 if TYPE_CHECKING:

@@ -247,7 +247,7 @@ exports.contextManager = function contextManager(options) {
 
 def ops(engine: Any) -> dict[str, Callable[..., Any]]:
     def build(items: list[Any], txtar: str | None) -> dict[str, Any]:
-        from one_shot_man.scripting.prompt import build_context
+        from one_shot_man.prompt.build import build_context
 
         problems: list[str] = []
         options: dict[str, Any] = {"on_diff_error": _collect_into(problems)}
@@ -279,7 +279,7 @@ def ops(engine: Any) -> dict[str, Callable[..., Any]]:
         return add_failure_reason(error)
 
     def around(items: list[Any], txtar: str) -> list[Any]:
-        from one_shot_man.scripting.prompt import build_context_around
+        from one_shot_man.prompt.build import build_context_around
 
         problems: list[str] = []
         options = {"on_diff_error": _collect_into(problems)}
@@ -305,7 +305,7 @@ def ops(engine: Any) -> dict[str, Callable[..., Any]]:
 
 def add_failure_reason(exc: Exception) -> str:
     """Why `add` failed, in a few words: the OS's reason (`no such file or directory`)."""
-    from one_shot_man.scripting.context import BinaryFileError
+    from one_shot_man.prompt.context import BinaryFileError
 
     if isinstance(exc, BinaryFileError):
         return "binary file (not put into the prompt)"

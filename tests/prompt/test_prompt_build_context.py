@@ -11,9 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from one_shot_man.scripting import gitdiff
-from one_shot_man.scripting.context import ContextManager
-from one_shot_man.scripting.prompt import (
+from one_shot_man.prompt import gitdiff
+from one_shot_man.prompt.build import (
     DEFAULT_DIFF_LABEL,
     build_context,
     diff_item_label,
@@ -25,6 +24,7 @@ from one_shot_man.scripting.prompt import (
     payload_argv,
     resolve_lazy_diff,
 )
+from one_shot_man.prompt.context import ContextManager
 
 F5 = "`" * 5
 F6 = "`" * 6

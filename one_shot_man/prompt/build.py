@@ -16,7 +16,7 @@ import os
 # `collections.abc.Mapping` without importing `collections` (see jsstring).
 from _collections_abc import Mapping
 
-from one_shot_man.scripting.jsstring import js_string
+from one_shot_man.jsstring import js_string
 
 TYPE_CHECKING = False  # typing costs ~2 ms to import; annotations only need it for checkers
 if TYPE_CHECKING:
@@ -98,7 +98,7 @@ def payload_argv(payload: object) -> list[str] | None:
     if payload is None:
         return None
     if isinstance(payload, str):
-        from one_shot_man.scripting.argv import parse_argv
+        from one_shot_man.argv import parse_argv
 
         return parse_argv(payload)
     if isinstance(payload, (list, tuple)):
@@ -126,7 +126,7 @@ def resolve_lazy_diff(
     timeout: float | None = None,
 ) -> tuple[str, str, bool]:
     """Run one lazy diff → (block title, body, ok). Never raises for git or payload trouble."""
-    from one_shot_man.scripting import gitdiff
+    from one_shot_man.prompt import gitdiff
 
     kwargs: dict[str, Any] = {"cwd": cwd}
     if timeout is not None:
@@ -283,7 +283,7 @@ def diff_item_label(argv: Sequence[str] | None) -> str:
     """Label of a `lazy-diff` item: `git diff <formatArgv(argv)>` or the default label."""
     if not argv:
         return DEFAULT_DIFF_LABEL
-    from one_shot_man.scripting.argv import format_argv
+    from one_shot_man.argv import format_argv
 
     return "git diff " + format_argv(list(argv))
 

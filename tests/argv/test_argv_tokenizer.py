@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from one_shot_man.scripting.argv import before_cursor, format_argv, parse_argv
+from one_shot_man.argv import before_cursor, format_argv, parse_argv
 
 
 @pytest.mark.parametrize(

@@ -115,7 +115,7 @@ def format_argv(args: object) -> str:
     if not isinstance(args, (list, tuple)):
         return str(args)
     if not all(isinstance(a, str) for a in args):
-        from one_shot_man.scripting.jsstring import js_string
+        from one_shot_man.jsstring import js_string
 
         return " ".join(js_string(a) for a in args)
     return " ".join(_quote(a) for a in args)

@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 
 from one_shot_man.errors import OsmError, ScriptError
-from one_shot_man.scripting.context import (
+from one_shot_man.prompt.context import (
     BinaryFileError,
     ContextError,
     ContextManager,
     go_ext,
 )
-from tests.scripting.support import headers, write
+from tests.prompt.support import headers, write
 
 
 # ---------------------------------------------------------------- keys and adding

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from one_shot_man.scripting.context import ContextManager
-from one_shot_man.scripting.txtar import fix_nl, format_txtar, parse_txtar
-from tests.scripting.support import headers, write
+from one_shot_man.prompt.context import ContextManager
+from one_shot_man.prompt.txtar import fix_nl, format_txtar, parse_txtar
+from tests.prompt.support import headers, write
 
 
 # ---------------------------------------------------------------- format / parse

@@ -1,4 +1,4 @@
-"""Fixtures shared by the scripting tests (plain helpers live in `tests/scripting/support.py`)."""
+"""Fixtures shared by the prompt tests (plain helpers live in `tests/prompt/support.py`)."""
 
 from __future__ import annotations
 

@@ -23,7 +23,7 @@ import os
 import stat as _stat
 
 from one_shot_man.errors import ScriptError
-from one_shot_man.scripting.txtar import parse_txtar
+from one_shot_man.prompt.txtar import parse_txtar
 
 TYPE_CHECKING = False  # typing costs ~2 ms to import; annotations only need it for checkers
 if TYPE_CHECKING:
