@@ -1,4 +1,4 @@
-"""The scripting engine (the seed's ScriptingEngine group) and prompt assembly.
+"""The scripting engine (the seed's ScriptingEngine group) and session state growth.
 
 QuickJS work runs on the thread that owns the runtime; the benchmark thread creates
 the runtime in `setup`, so it is the owner and calls run inline, as osm does. The
@@ -16,8 +16,6 @@ from benchmarks.common import (
     TempDirBenchmark,
     context_item_dicts,
     process_home,
-    source_tree,
-    write_tree,
 )
 
 try:
@@ -168,106 +166,6 @@ class CrossThreadScript(TempDirBenchmark):
 
     def time_simple_script_from_other_thread(self) -> None:
         self.runtime.load_script("test.js", SIMPLE_SCRIPT)
-
-
-class PromptAssembly(TempDirBenchmark):
-    """Build the prompt from 1/10/100 files plus a diff and two notes (git stubbed out).
-
-    The files are re-read on every build (as osm does, so the prompt shows what is on
-    disk now); the diff is a fixed text so git's own cost stays out of the curve.
-    """
-
-    version = "1"
-    params = [1, 10, 100]
-    param_names = ["files"]
-
-    def setup(self, files: int) -> None:
-        try:
-            from one_shot_man.prompt.build import build_context
-            from one_shot_man.prompt.context import ContextManager
-        except ImportError as exc:
-            raise NotImplementedError(str(exc)) from exc
-        super().setup(files)
-        root = self.tmpdir / "project"
-        paths = write_tree(root, source_tree(files, 1024))
-        self.manager = ContextManager(root)
-        for path in paths:
-            self.manager.add_path(str(path))
-        self.build_context = build_context
-        diff_text = "diff --git a/x b/x\n--- a/x\n+++ b/x\n@@ -1 +1 @@\n-old\n+new\n"
-        self.items = [
-            {"type": "note", "label": "goal", "payload": "Review the change for bugs."},
-            {"type": "diff", "label": "git diff HEAD", "payload": diff_text},
-            {"type": "note", "label": "constraints", "payload": "Keep the public API."},
-        ]
-
-    def _build(self) -> str:
-        return self.build_context(self.items, {"toTxtar": self.manager.to_txtar})
-
-    def time_build_prompt(self, files: int) -> None:
-        self._build()
-
-    def peakmem_build_prompt(self, files: int) -> None:
-        self._build()
-
-    # Instruction count (Callgrind): the files are read with system calls, which are not counted.
-    track_build_prompt_instructions = instructions.mirror(
-        "time_build_prompt", version="1", calls={1: 20, 10: 10, 100: 3}
-    )
-
-    def track_prompt_bytes(self, files: int) -> int:
-        return len(self._build().encode("utf-8"))
-
-    track_prompt_bytes.unit = "bytes"
-
-
-class TemplateRendering(TempDirBenchmark):
-    """Go text/template: parse once, execute many (a 30-line prompt, range over 10 items)."""
-
-    version = "1"
-
-    TEMPLATE = (
-        "# {{.title}}\n\n{{.promptInstructions}}\n\n"
-        "{{- range $i, $f := .files}}\n{{$i}}. {{$f.name}} ({{len $f.body}} bytes)\n{{- end}}\n\n"
-        "{{if .notes}}## Notes\n{{range .notes}}- {{.}}\n{{end}}{{else}}No notes.{{end}}\n"
-        '{{printf "%-10s|%5.2f" .label .score}}\n{{.contextHeader}}\n{{.contextTxtar}}\n'
-    )
-
-    def setup(self) -> None:
-        try:
-            from one_shot_man.gotemplate.template import Template
-        except ImportError as exc:
-            raise NotImplementedError(str(exc)) from exc
-        super().setup()
-        self.Template = Template
-        self.parsed = Template("prompt").parse(self.TEMPLATE)
-        self.data = {
-            "title": "Code review",
-            "promptInstructions": "Review the following changes.",
-            "files": [{"name": f"file{i}.py", "body": "x" * (100 + i)} for i in range(10)],
-            "notes": ["first", "second"],
-            "label": "score",
-            "score": 3.14159,
-            "contextHeader": "## Context",
-            "contextTxtar": "-- a.txt --\nhello\n",
-        }
-
-    def time_template_parse(self) -> None:
-        self.Template("prompt").parse(self.TEMPLATE)
-
-    def time_template_execute(self) -> None:
-        self.parsed.execute(self.data)
-
-    def peakmem_template_execute(self) -> None:
-        self.parsed.execute(self.data)
-
-    # Instruction counts (Callgrind; see benchmarks/instructions.py).
-    track_template_parse_instructions = instructions.mirror(
-        "time_template_parse", version="1", calls=10
-    )
-    track_template_execute_instructions = instructions.mirror(
-        "time_template_execute", version="1", calls=10
-    )
 
 
 class SessionGrowth(TempDirBenchmark):

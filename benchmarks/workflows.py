@@ -16,7 +16,11 @@ from benchmarks.common import TempDirBenchmark, source_tree, write_tree
 
 try:
     from one_shot_man.scripting import Engine
-    from one_shot_man.shell.shell import run_piped_session
+
+    try:
+        from one_shot_man.shell.shell import run_piped_session
+    except ImportError:  # commits before shell/: the shell lived in scripting/terminal.py
+        from one_shot_man.scripting.terminal import run_piped_session
     from one_shot_man.storage import clear_all_in_memory_sessions
     from one_shot_man.workflows import script_source, template_text
     from one_shot_man.workflows.goals import GoalRegistry, builtin_goals

@@ -305,8 +305,8 @@ REQUIRED_TWINS = {
         )
     ),
     "command.CommandExecution.time_command_registration",
-    "scripting.TemplateRendering.time_template_execute",
-    "scripting.PromptAssembly.time_build_prompt",
+    "gotemplate.TemplateRendering.time_template_execute",
+    "prompt.PromptAssembly.time_build_prompt",
     "workflows.GoalRendering.time_render_goal",
     "workflows.ScriptedShellSession.time_code_review_session",
 }

@@ -1,0 +1,61 @@
+"""Prompt assembly (`one_shot_man/prompt/`): files, a diff and notes become the prompt text."""
+
+from __future__ import annotations
+
+from benchmarks import instructions
+from benchmarks.common import TempDirBenchmark, source_tree, write_tree
+
+
+class PromptAssembly(TempDirBenchmark):
+    """Build the prompt from 1/10/100 files plus a diff and two notes (git stubbed out).
+
+    The files are re-read on every build (as osm does, so the prompt shows what is on
+    disk now); the diff is a fixed text so git's own cost stays out of the curve.
+    """
+
+    version = "1"
+    params = [1, 10, 100]
+    param_names = ["files"]
+
+    def setup(self, files: int) -> None:
+        try:
+            from one_shot_man.prompt.build import build_context
+            from one_shot_man.prompt.context import ContextManager
+        except ImportError:  # commits before prompt/: prompt assembly lived in scripting/
+            try:
+                from one_shot_man.scripting.context import ContextManager
+                from one_shot_man.scripting.prompt import build_context
+            except ImportError as exc:
+                raise NotImplementedError(str(exc)) from exc
+        super().setup(files)
+        root = self.tmpdir / "project"
+        paths = write_tree(root, source_tree(files, 1024))
+        self.manager = ContextManager(root)
+        for path in paths:
+            self.manager.add_path(str(path))
+        self.build_context = build_context
+        diff_text = "diff --git a/x b/x\n--- a/x\n+++ b/x\n@@ -1 +1 @@\n-old\n+new\n"
+        self.items = [
+            {"type": "note", "label": "goal", "payload": "Review the change for bugs."},
+            {"type": "diff", "label": "git diff HEAD", "payload": diff_text},
+            {"type": "note", "label": "constraints", "payload": "Keep the public API."},
+        ]
+
+    def _build(self) -> str:
+        return self.build_context(self.items, {"toTxtar": self.manager.to_txtar})
+
+    def time_build_prompt(self, files: int) -> None:
+        self._build()
+
+    def peakmem_build_prompt(self, files: int) -> None:
+        self._build()
+
+    # Instruction count (Callgrind): the files are read with system calls, which are not counted.
+    track_build_prompt_instructions = instructions.mirror(
+        "time_build_prompt", version="1", calls={1: 20, 10: 10, 100: 3}
+    )
+
+    def track_prompt_bytes(self, files: int) -> int:
+        return len(self._build().encode("utf-8"))
+
+    track_prompt_bytes.unit = "bytes"
