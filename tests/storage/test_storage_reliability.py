@@ -165,7 +165,12 @@ def test_sigkill_during_saves_never_tears_the_file(tmp_path: Path) -> None:
             last = int(line.split()[1])
         time.sleep(rng.uniform(0.0, 0.002))
         proc.send_signal(signal.SIGKILL)
-        out, _ = proc.communicate(timeout=60)  # lines printed before the kill
+        # Lines printed before the kill. Read through proc.stdout, not communicate(): the
+        # readline() calls above may already hold later lines in the text buffer, and
+        # communicate() reads the raw pipe, so those lines (confirmed saves) would be lost.
+        out = proc.stdout.read()
+        proc.wait(timeout=60)
+        proc.stderr.close()
         if proc.returncode == -signal.SIGKILL:
             kills += 1
         # Only whole "saved N" lines confirm a save: the kill can cut the last line short.
