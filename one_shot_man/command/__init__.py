@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from one_shot_man.command.discovery import ScriptDiscoveryConfig, discover_script_paths
     from one_shot_man.command.flags import Flag, FlagSet, HelpRequested
     from one_shot_man.command.registry import BUILTIN_COMMANDS, BuiltinSpec, Registry
-    from one_shot_man.command.script_command import ScriptCommand
+    from one_shot_man.command.script_command import ExecutableScriptCommand
 
 _WHERE = {
     "BaseCommand": "base",
@@ -26,7 +26,7 @@ _WHERE = {
     "BUILTIN_COMMANDS": "registry",
     "BuiltinSpec": "registry",
     "Registry": "registry",
-    "ScriptCommand": "script_command",
+    "ExecutableScriptCommand": "script_command",
     "ScriptDiscoveryConfig": "discovery",
     "discover_script_paths": "discovery",
 }
@@ -36,11 +36,11 @@ __all__ = [
     "BaseCommand",
     "BuiltinSpec",
     "Command",
+    "ExecutableScriptCommand",
     "Flag",
     "FlagSet",
     "HelpRequested",
     "Registry",
-    "ScriptCommand",
     "ScriptDiscoveryConfig",
     "discover_script_paths",
 ]

@@ -102,9 +102,9 @@ class HelpCommand(BaseCommand):
             text.append("\nFlags:\n")
             text.append(defaults)
         else:
-            from one_shot_man.command.script_command import ScriptCommand
+            from one_shot_man.command.script_command import ExecutableScriptCommand
 
-            if isinstance(cmd, ScriptCommand):
+            if isinstance(cmd, ExecutableScriptCommand):
                 text.append(
                     f"\nNote: this is a script command; run 'osm {cmd.name} -h' "
                     "for its help (if supported).\n"

@@ -338,9 +338,9 @@ class Registry:
             note = gate.note_instead(candidate) if gate is not None else None
             if note is not None:
                 (self._warn or _stderr_line)(note)
-            from one_shot_man.command.script_command import ScriptCommand
+            from one_shot_man.command.script_command import ExecutableScriptCommand
 
-            return ScriptCommand(name, candidate)
+            return ExecutableScriptCommand(name, candidate)
         if gate is not None:
             gate.refuse(name)
         return None

@@ -17,7 +17,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import TextIO
 
-__all__ = ["ScriptCommand"]
+__all__ = ["ExecutableScriptCommand"]
 
 
 def _fileno(stream: object) -> int | None:
@@ -27,7 +27,7 @@ def _fileno(stream: object) -> int | None:
         return None
 
 
-class ScriptCommand(BaseCommand):
+class ExecutableScriptCommand(BaseCommand):
     """Runs the file at `path`; defines no flags, so `osm <name> -h` shows osm's usage."""
 
     def __init__(self, name: str, path: str) -> None:
@@ -74,4 +74,4 @@ class ScriptCommand(BaseCommand):
         return code
 
     def __repr__(self) -> str:
-        return f"ScriptCommand(name={self.name!r}, path={self.path!r})"
+        return f"ExecutableScriptCommand(name={self.name!r}, path={self.path!r})"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from one_shot_man.command import BaseCommand, Command, FlagSet, Registry, ScriptCommand
+from one_shot_man.command import BaseCommand, Command, ExecutableScriptCommand, FlagSet, Registry
 from one_shot_man.command.registry import BUILTIN_COMMANDS, BuiltinSpec, is_valid_script_name
 from one_shot_man.config import Config
 from one_shot_man.errors import CommandError, CommandNotFoundError
@@ -102,7 +102,7 @@ def test_script_found_in_first_directory_in_order(tmp_path: Path) -> None:
     make_exec(b / "only-b", "#!/bin/sh\necho b\n")
     registry = registry_with(tmp_path, a, b)
     cmd = registry.get("tool")
-    assert isinstance(cmd, ScriptCommand)
+    assert isinstance(cmd, ExecutableScriptCommand)
     assert cmd.path == str(a / "tool")
     assert cmd.description == "Script command: tool"
     assert cmd.usage == "tool [options] [args...]"
@@ -115,7 +115,7 @@ def test_script_name_keeps_extension_and_builtins_shadow_scripts(tmp_path: Path)
     make_exec(d / "help", "#!/bin/sh\n")
     registry = registry_with(tmp_path, d)
     assert registry.get("testscript.sh").name == "testscript.sh"
-    assert not isinstance(registry.get("help"), ScriptCommand)
+    assert not isinstance(registry.get("help"), ExecutableScriptCommand)
     assert registry.list_script() == ["testscript.sh"]
     assert registry.list().count("help") == 1
 
@@ -200,7 +200,7 @@ def test_unrunnable_script_is_a_command_error(tmp_path: Path) -> None:
 
 def test_script_command_defines_no_flags() -> None:
     fs = FlagSet("x")
-    ScriptCommand("x", "/bin/true").setup_flags(fs)
+    ExecutableScriptCommand("x", "/bin/true").setup_flags(fs)
     assert not fs.has_flags()
 
 
