@@ -2,8 +2,9 @@
 
 Why this module exists: asv runs every benchmark in a fresh process and against OLD commits of the
 library too (project code comes from the commit, benchmarks from the working tree). So the helpers
-here depend on the standard library only, never on one_shot_man, and benchmark modules turn the
-plain data below into library objects in their own ``setup``.
+here depend on the standard library only (except the library's list of environment variables,
+when the commit has one), and benchmark modules turn the plain data below into library objects
+in their own ``setup``.
 
 APPEND ONLY, NEVER ALTER. A fixed input (size, seed, text, shape) is part of what a benchmark's
 history measures. Changing an existing getter would silently make every benchmark that uses it
@@ -29,20 +30,16 @@ from typing import Any
 SEED = 1_000_003
 
 #: Environment variables that change what osm does (session ID source, store, config path).
-#: Benchmarks unset them so a developer's terminal (tmux, ssh) does not change the numbers.
-ISOLATED_VARS = (
-    "OSM_SESSION",
-    "OSM_STORE",
-    "OSM_CONFIG",
-    "OSM_CLIPBOARD",
-    "OSM_TOKENIZER",
-    "OSM_DISABLE_GOAL_AUTODISCOVERY",
-    "TMUX",
-    "TMUX_PANE",
-    "STY",
-    "SSH_CONNECTION",
-    "TERM_SESSION_ID",
-)
+#: Benchmarks unset them so a developer's terminal (tmux, ssh) does not change the numbers. The
+#: library owns the list (`one_shot_man.environ`). A commit from before that module is measured
+#: with every OSM_* variable set now plus the terminal-session sources, which covers its list.
+try:
+    from one_shot_man.environ import ISOLATED_VARS
+except ImportError:
+    ISOLATED_VARS = (
+        *(name for name in os.environ if name.startswith("OSM_")),
+        *("TMUX", "TMUX_PANE", "STY", "SSH_CONNECTION", "TERM_SESSION_ID"),
+    )
 
 
 class Benchmark:

@@ -13,9 +13,8 @@ from pathlib import Path
 
 import pytest
 
-# One list of the variables that change what osm does, shared with the benchmarks (which
-# keep it in their stdlib-only helper module because they also run against old commits).
-from benchmarks.common import ISOLATED_VARS as _ISOLATED_VARS
+# The library owns the list of the variables that change what osm does (benchmarks use it too).
+from one_shot_man.environ import ISOLATED_VARS as _ISOLATED_VARS
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

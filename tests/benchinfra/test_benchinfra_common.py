@@ -91,3 +91,26 @@ def test_temp_dir_benchmark_isolates_and_cleans_up(monkeypatch: pytest.MonkeyPat
 
 def test_osm_command_uses_this_interpreter() -> None:
     assert common.osm_command("version") == [sys.executable, "-m", "one_shot_man", "version"]
+
+
+def test_isolated_vars_come_from_the_library() -> None:
+    from one_shot_man import environ
+
+    assert common.ISOLATED_VARS is environ.ISOLATED_VARS
+
+
+def test_isolated_vars_of_a_commit_without_the_library_list_cover_it() -> None:
+    """Older commits lack one_shot_man.environ: the fallback still clears what they read."""
+    import subprocess
+
+    from one_shot_man.environ import ISOLATED_VARS
+
+    code = (
+        "import sys; sys.modules['one_shot_man.environ'] = None\n"
+        "from benchmarks import common; print(' '.join(common.ISOLATED_VARS))"
+    )
+    env = {**os.environ, **{name: "set" for name in ISOLATED_VARS if name.startswith("OSM_")}}
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert set(ISOLATED_VARS) <= set(out)

@@ -29,7 +29,7 @@ LAYERS: list[list[str]] = [
     ["gotemplate", "argv", "gitignore", "clipboard", "copysummary", "config", "trust", "session"],
     ["storage", "sizeformat", "jsstring"],
     ["tokencount", "brokenpipe"],
-    ["errors", "_lazy"],
+    ["errors", "_lazy", "environ"],
 ]
 
 #: Packages held to a narrower list than their layer allows.
