@@ -448,9 +448,24 @@ def controlling_tty_name(tty_nr: int | None = None) -> str:
         return ""
 
 
+#: (pid, device path) of this process's controlling terminal as last computed. It changes only
+#: when the process itself calls setsid(), which osm never does, so it is computed once per
+#: process (a forked child computes its own); the streams' TTY is still read every time.
+_CONTROLLING_TTY: tuple[int, str] | None = None
+
+
+def _own_controlling_tty() -> str:
+    global _CONTROLLING_TTY
+    pid = os.getpid()
+    known = _CONTROLLING_TTY
+    if known is None or known[0] != pid:
+        known = _CONTROLLING_TTY = (pid, controlling_tty_name())
+    return known[1]
+
+
 def resolve_deep_anchor_linux() -> SessionContext:
     """Boot ID, PID namespace, TTY and stable ancestor of this process."""
     boot_id, container_id = _process_facts()
-    tty_name = resolve_tty_name() or controlling_tty_name()
+    tty_name = resolve_tty_name() or _own_controlling_tty()
     anchor_pid, start_time = find_stable_anchor_linux(os.getpid())
     return SessionContext(boot_id, container_id, anchor_pid, start_time, tty_name)

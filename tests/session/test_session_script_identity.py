@@ -110,6 +110,39 @@ def test_controlling_tty_name_from_device_number() -> None:
     assert controlling_tty_name((143 << 8) | 0xFF | (0xFFF00 << 12)) == ""
 
 
+@linux_only
+def test_controlling_terminal_is_computed_once_per_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    # With no terminal on fds 0-2 the deep anchor falls back to the controlling terminal; that
+    # cannot change under a running osm, so every later session-ID call reuses it.
+    from one_shot_man.session import linux
+
+    calls: list[int] = []
+
+    def counting() -> str:
+        calls.append(os.getpid())
+        return "/dev/pts/77"
+
+    monkeypatch.setattr(linux, "resolve_tty_name", lambda: "")
+    monkeypatch.setattr(linux, "controlling_tty_name", counting)
+    monkeypatch.setattr(linux, "_CONTROLLING_TTY", None)
+    first = linux.resolve_deep_anchor_linux()
+    second = linux.resolve_deep_anchor_linux()
+    assert first.tty_name == second.tty_name == "/dev/pts/77"
+    assert calls == [os.getpid()]
+    # A forked child (a new process, which may have called setsid) computes its own.
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - child
+        os.close(read)
+        linux.resolve_deep_anchor_linux()
+        os.write(write, str(len(calls)).encode())
+        os._exit(0)
+    os.close(write)
+    assert os.read(read, 16) == b"2"
+    os.close(read)
+    os.waitpid(pid, 0)
+
+
 # --- real scripts -------------------------------------------------------------------------------
 
 # (label, how the script runs `osm session id`); each line prints "<label> <id>".
