@@ -56,8 +56,9 @@ exports.copySummary = function copySummary(text, result, label) {
   const copied = r.copied !== false;
   let where = r.where ? String(r.where) : '';
   if (!where) where = copied ? 'clipboard' : String(r.message || 'printed above');
-  return osm.call('ctxutil.copySummary', String(text), copied, where,
-    label === undefined || label === null ? '' : String(label));
+  // The prompt crosses raw (not inside the JSON arguments): it may be megabytes.
+  return osm.callRaw('ctxutil.copySummary', [copied, where,
+    label === undefined || label === null ? '' : String(label)], String(text));
 };
 // The rest of a command line as typed (quotes, backslashes and spacing kept), for
 // free-text commands; the word list joined by spaces when called without a shell line.
@@ -286,7 +287,7 @@ def ops(engine: Any) -> dict[str, Callable[..., Any]]:
         head, tail = build_context_around(items, txtar, options)
         return [head, tail, problems]
 
-    def summary(text: str, copied: bool, where: str, label: str) -> str:
+    def summary(copied: bool, where: str, label: str, text: str) -> str:
         from one_shot_man.copysummary import copy_summary
 
         return copy_summary(
