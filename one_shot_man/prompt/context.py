@@ -74,7 +74,8 @@ class BinaryFileError(ContextError):
 
 
 def _is_binary(data: bytes) -> bool:
-    return b"\x00" in data[:BINARY_SNIFF_BYTES]
+    # find() with bounds looks at the first bytes in place; a slice would copy them first.
+    return data.find(b"\x00", 0, BINARY_SNIFF_BYTES) != -1
 
 
 class ContextPath:
