@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from one_shot_man.command.trust_cmd import project_files
+from one_shot_man.command.builtins.trust import project_files
 from one_shot_man.trust import default_store
 
 

@@ -86,7 +86,7 @@ class BuiltinSpec:
         return f"BuiltinSpec({self.name!r}, {self.module}:{self.factory})"
 
 
-_P = "one_shot_man.command."
+_P = "one_shot_man.command.builtins."
 
 #: The built-in commands (spec 1.1 step 4). Descriptions and usage are the spec's exact
 #: strings; each module's factory returns a command with the same metadata.
@@ -103,49 +103,49 @@ BUILTIN_COMMANDS: dict[str, BuiltinSpec] = {
         BuiltinSpec("version", _P + "version", "create", "Display version information", "version"),
         BuiltinSpec(
             "config",
-            _P + "config_cmd",
+            _P + "config",
             "create",
             "Manage configuration settings",
             "config [options] [key] [value]",
         ),
         BuiltinSpec(
             "init",
-            _P + "init_cmd",
+            _P + "init",
             "create",
             "Initialize one-shot-man environment",
             "init [options]",
         ),
         BuiltinSpec(
             "script",
-            _P + "script_cmd",
+            _P + "script",
             "ScriptCommand",
             "Execute JavaScript scripts with deferred/declarative API",
             "script [options] [script-file]",
         ),
         BuiltinSpec(
             "session",
-            _P + "session_cmd",
+            _P + "session",
             "create",
             "Manage persisted sessions",
             "session [list|clean|purge|delete|info|path|id]",
         ),
         BuiltinSpec(
             "prompt-flow",
-            _P + "workflow_cmds",
+            _P + "workflows",
             "PromptFlowCommand",
             "Interactive prompt builder: goal/context/template -> generate -> assemble",
             "prompt-flow [options]",
         ),
         BuiltinSpec(
             "code-review",
-            _P + "workflow_cmds",
+            _P + "workflows",
             "CodeReviewCommand",
             "Single-prompt code review with context",
             "code-review [options]",
         ),
         BuiltinSpec(
             "super-document",
-            _P + "workflow_cmds",
+            _P + "workflows",
             "SuperDocumentCommand",
             "TUI for merging documents into a single internally consistent super-document",
             "super-document [options]",
@@ -159,28 +159,28 @@ BUILTIN_COMMANDS: dict[str, BuiltinSpec] = {
         ),
         BuiltinSpec(
             "tokenize",
-            _P + "tokenize_cmd",
+            _P + "tokenize",
             "create",
             "Count the tokens, lines and bytes of files (or standard input)",
             "tokenize [options] [file ...]",
         ),
         BuiltinSpec(
             "prompt",
-            _P + "prompt_cmd",
+            _P + "prompt",
             "create",
             "Print the prompt for files, directories, diffs and notes (no interactive shell)",
             "prompt [options] [path ...]",
         ),
         BuiltinSpec(
             "goal",
-            _P + "goal_cmd",
+            _P + "goal",
             "GoalCommand",
             "Access pre-written goals for common development tasks",
             "goal [options] [goal-name]",
         ),
         BuiltinSpec(
             "trust",
-            _P + "trust_cmd",
+            _P + "trust",
             "create",
             "Allow a project folder's goals and scripts to run (or list/revoke trust)",
             "trust [options] [dir]",

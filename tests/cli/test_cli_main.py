@@ -395,7 +395,7 @@ def test_version_imports_nothing_heavy(isolated_home: Path) -> None:
     assert r.returncode == 0, r.stderr
     assert r.stdout == f"one-shot-man version {__version__}\n"
     imported = set(r.stderr.split())
-    assert "one_shot_man.command.version" in imported
+    assert "one_shot_man.command.builtins.version" in imported
     assert not imported & FORBIDDEN, sorted(imported & FORBIDDEN)
     assert not {m for m in imported if m.startswith(("msgspec", "quickjs", "one_shot_man.storage"))}
     others = {m for m in imported if m.startswith("one_shot_man.command.")}
@@ -403,7 +403,7 @@ def test_version_imports_nothing_heavy(isolated_home: Path) -> None:
         "one_shot_man.command.base",
         "one_shot_man.command.flags",
         "one_shot_man.command.registry",
-        "one_shot_man.command.version",
+        "one_shot_man.command.builtins.version",
     }
 
 
@@ -450,10 +450,10 @@ def test_general_help_imports_no_command_module(isolated_home: Path) -> None:
     )
     imported = set(_probe(code, isolated_home))
     builtin_modules = {
-        "one_shot_man.command." + m
-        for m in ("version", "config_cmd", "init_cmd", "session_cmd", "completion", "script_cmd")
+        "one_shot_man.command.builtins." + m
+        for m in ("version", "config", "init", "session", "completion", "script")
     }
-    assert "one_shot_man.command.help" in imported
+    assert "one_shot_man.command.builtins.help" in imported
     assert not imported & builtin_modules, sorted(imported & builtin_modules)
 
 

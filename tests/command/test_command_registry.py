@@ -83,7 +83,7 @@ def test_register_get_last_wins_and_shadows_builtin() -> None:
 def test_register_lazy_extends_table_without_touching_global() -> None:
     registry = Registry(Config())
     registry.register_lazy(
-        BuiltinSpec("extra", "one_shot_man.command.version", "create", "Extra", "extra")
+        BuiltinSpec("extra", "one_shot_man.command.builtins.version", "create", "Extra", "extra")
     )
     assert "extra" in registry.list_builtin()
     assert "extra" not in BUILTIN_COMMANDS

@@ -15,13 +15,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from one_shot_man.command.flags import FlagSet
-from one_shot_man.command.goal_cmd import GoalCommand, GoalOptions
-from one_shot_man.command.workflow_cmds import (
+from one_shot_man.command.builtins.goal import GoalCommand, GoalOptions
+from one_shot_man.command.builtins.workflows import (
     CodeReviewCommand,
     PromptFlowCommand,
     SuperDocumentCommand,
 )
+from one_shot_man.command.flags import FlagSet
 from one_shot_man.scripting import Engine
 from one_shot_man.shell.shell import Shell, run_lines
 from one_shot_man.storage.codec import decode_session

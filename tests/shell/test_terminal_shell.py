@@ -350,7 +350,7 @@ def test_terminal_module_does_not_import_prompt_toolkit(tmp_path: Path) -> None:
     import sys
 
     code = (
-        "import sys, one_shot_man.shell.shell, one_shot_man.command.workflow_cmds;"
+        "import sys, one_shot_man.shell.shell, one_shot_man.command.builtins.workflows;"
         "print('prompt_toolkit' in sys.modules)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -6,13 +6,13 @@ import io
 
 import pytest
 
-from one_shot_man.command.flags import FlagSet
-from one_shot_man.command.workflow_cmds import (
+from one_shot_man.command.builtins.workflows import (
     CodeReviewCommand,
     PromptFlowCommand,
     SuperDocumentCommand,
     theme_colors,
 )
+from one_shot_man.command.flags import FlagSet
 from one_shot_man.config import load_from_reader
 from one_shot_man.errors import CommandError
 from one_shot_man.scripting import Engine

@@ -9,7 +9,7 @@ from typing import ClassVar
 
 import pytest
 
-from one_shot_man.command.goal_cmd import GoalCommand, GoalOptions, format_goal_list
+from one_shot_man.command.builtins.goal import GoalCommand, GoalOptions, format_goal_list
 from one_shot_man.errors import CommandError
 from one_shot_man.workflows.goals import GoalNotFoundError, GoalRegistry, goal_from_dict
 from tests.trusting import trust_folder

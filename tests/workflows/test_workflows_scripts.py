@@ -17,7 +17,7 @@ import pytest
 
 pytest.importorskip("one_shot_man.scripting.runtime")
 
-from one_shot_man.command.goal_cmd import GoalCommand, GoalOptions
+from one_shot_man.command.builtins.goal import GoalCommand, GoalOptions
 from one_shot_man.scripting import Engine
 from one_shot_man.storage import clear_all_in_memory_sessions
 from one_shot_man.workflows import script_source, template_text

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from one_shot_man.command import FlagSet
-from one_shot_man.command.session_cmd import SessionCommand
+from one_shot_man.command.builtins.session import SessionCommand
 from one_shot_man.config import Config
 from one_shot_man.errors import CommandError, OsmError, SessionError, UsageError
 from one_shot_man.storage import (
@@ -521,7 +521,7 @@ def test_delete_rejects_an_invalid_id_before_asking(isolated_home, capsys) -> No
     """No confirmation question for an ID that could never name a session file."""
     import io
 
-    from one_shot_man.command.session_cmd import SessionCommand
+    from one_shot_man.command.builtins.session import SessionCommand
     from one_shot_man.config import Config
     from one_shot_man.errors import SessionError
 

@@ -18,7 +18,7 @@ from one_shot_man.prompt.build import build_context
 from one_shot_man.prompt.context import ContextManager
 from tests.copysummary_support import expected_summary
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 FENCE = "`````"
 
 
@@ -238,7 +238,7 @@ def test_prompt_starts_no_engine_and_imports_nothing_heavy(tree: Path) -> None:
     assert r.returncode == 0, r.stderr
     assert "-- src/a.py --" in r.stdout
     imported = set(r.stderr.split())
-    assert "one_shot_man.command.prompt_cmd" in imported
+    assert "one_shot_man.command.builtins.prompt" in imported
     heavy = {"_quickjs", "ctypes", "threading", "re", "typing", "json", "subprocess", "collections"}
     heavy |= {"one_shot_man.scripting.engine", "one_shot_man.scripting.runtime", "msgspec"}
     assert not imported & heavy, sorted(imported & heavy)

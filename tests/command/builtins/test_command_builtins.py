@@ -11,11 +11,11 @@ import pytest
 
 from one_shot_man import __version__
 from one_shot_man.command import FlagSet, Registry
-from one_shot_man.command.completion import CompletionCommand
-from one_shot_man.command.config_cmd import ConfigCommand
-from one_shot_man.command.help import format_columns
-from one_shot_man.command.init_cmd import STARTER_CONFIG, InitCommand
-from one_shot_man.command.version import VersionCommand
+from one_shot_man.command.builtins.completion import CompletionCommand
+from one_shot_man.command.builtins.config import ConfigCommand
+from one_shot_man.command.builtins.help import format_columns
+from one_shot_man.command.builtins.init import STARTER_CONFIG, InitCommand
+from one_shot_man.command.builtins.version import VersionCommand
 from one_shot_man.config import Config, load_from_path, load_from_reader
 from one_shot_man.errors import CommandError, CommandNotFoundError
 

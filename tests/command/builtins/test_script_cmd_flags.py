@@ -6,8 +6,8 @@ import io
 
 import pytest
 
+from one_shot_man.command.builtins.script import ScriptCommand
 from one_shot_man.command.flags import FlagSet
-from one_shot_man.command.script_cmd import ScriptCommand
 from one_shot_man.errors import ScriptError
 from one_shot_man.storage import clear_all_in_memory_sessions
 

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from one_shot_man.command.script_cmd import NO_SCRIPT_HINT, ScriptCommand, find_script
+from one_shot_man.command.builtins.script import NO_SCRIPT_HINT, ScriptCommand, find_script
 from one_shot_man.errors import CommandError, ScriptError, UsageError
 from one_shot_man.storage import clear_all_in_memory_sessions
 
