@@ -400,7 +400,7 @@ def test_version_imports_nothing_heavy(isolated_home: Path) -> None:
     assert not {m for m in imported if m.startswith(("msgspec", "quickjs", "one_shot_man.storage"))}
     others = {m for m in imported if m.startswith("one_shot_man.command.")}
     assert others <= {
-        "one_shot_man.command.base",
+        "one_shot_man.command.builtins",
         "one_shot_man.command.flags",
         "one_shot_man.command.registry",
         "one_shot_man.command.builtins.version",
