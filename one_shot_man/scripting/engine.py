@@ -16,7 +16,7 @@ from collections.abc import Callable
 from one_shot_man.errors import ScriptError
 from one_shot_man.scripting import json_lite
 from one_shot_man.scripting.bridge import HostBridge
-from one_shot_man.scripting.execution_context import CONTEXT_FAILED, CTX_JS, ctx_ops
+from one_shot_man.scripting.globals.ctx import CONTEXT_FAILED, CTX_JS, ctx_ops
 from one_shot_man.scripting.logger import INFO, Logger
 
 TYPE_CHECKING = False  # typing costs ~2 ms to import; annotations only need it for checkers
@@ -204,7 +204,7 @@ class Engine:
         return self._state_manager
 
     def _register_host(self) -> None:
-        from one_shot_man.scripting.modules import _globals
+        from one_shot_man.scripting.globals import output_log as _globals
 
         bridge = self.bridge
         bridge.register_many(ctx_ops(lambda: self._stdout, lambda: self._stderr, self._test_mode))
@@ -220,13 +220,13 @@ class Engine:
         bridge.add_piece("require", self._require_piece)
 
     def _tui_piece(self) -> str:
-        from one_shot_man.scripting.modules import _tui
+        from one_shot_man.scripting.globals import tui as _tui
 
         self.bridge.register_many(_tui.tui_ops(self))
         return _tui.TUI_JS
 
     def _context_piece(self) -> str:
-        from one_shot_man.scripting.modules import _context
+        from one_shot_man.scripting.globals import context as _context
 
         self.bridge.register_many(_context.context_ops(self))
         return _context.CONTEXT_JS

@@ -1,4 +1,7 @@
-"""The `osm:` native modules, one small Python module each.
+"""The `osm:` native modules, one small Python module each: what `require("osm:<name>")` loads.
+
+Only `require`-able modules live here; the globals every context gets (`ctx`, `output`,
+`log`, `context`, `tui`) are in `scripting/globals/`.
 
 Every module exposes `JS`, the source of a factory `(function (module, exports, osm,
 require) {...})`, and optionally `ops(engine)`, the host operations its JavaScript calls
