@@ -103,16 +103,25 @@ def process_home() -> Path:
     return _PROCESS_HOME
 
 
-def require(module: str, *names: str) -> Any:
+def require(module: str | tuple[str, ...], *names: str) -> Any:
     """Import ``module`` for a benchmark, or skip the benchmark on commits that predate it.
 
     asv runs today's benchmarks against old commits (``make history``). Raising
     NotImplementedError in ``setup`` makes asv record "skipped" (n/a) instead of "failed", so the
     history of older commits stays readable. Only a missing module or attribute skips: any other
     error (a SyntaxError, an ImportError inside the module) still fails the benchmark, loudly.
+    A tuple names where the code lived over time, newest first: the first that exists is used
+    (a benchmark that follows its code across a move still runs on the commits before it).
 
     Usage, in ``setup``: ``self.storage = require("one_shot_man.storage", "InMemoryBackend")``.
     """
+    if isinstance(module, tuple):
+        for place in module[:-1]:
+            try:
+                return require(place, *names)
+            except NotImplementedError:
+                continue
+        module = module[-1]
     try:
         mod = importlib.import_module(module)
     except ModuleNotFoundError as exc:

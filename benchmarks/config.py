@@ -16,6 +16,7 @@ from benchmarks.common import (
     TempDirBenchmark,
     config_text,
     process_home,
+    require,
 )
 
 try:
@@ -35,11 +36,6 @@ TEN_LINE_CONFIG = (
     "maxAgeDays 30\n"
     "maxCount 50\n"
 )
-
-
-def _require_library() -> None:
-    if Config is None:
-        raise NotImplementedError("this commit has no config module")
 
 
 # Inputs, built once per process (see BatchedBenchmark).
@@ -148,7 +144,7 @@ class ConfigGrowth(TempDirBenchmark):
     param_names = ["lines"]
 
     def setup(self, lines: int) -> None:
-        _require_library()
+        require("one_shot_man.config", "Config", "load_from_reader")
         super().setup(lines)
         self.text = config_text(lines // 2, lines // 20, 10)
 

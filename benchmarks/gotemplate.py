@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from benchmarks import instructions
-from benchmarks.common import TempDirBenchmark
+from benchmarks.common import TempDirBenchmark, require
 
 
 class TemplateRendering(TempDirBenchmark):
@@ -19,13 +19,9 @@ class TemplateRendering(TempDirBenchmark):
     )
 
     def setup(self) -> None:
-        try:
-            from one_shot_man.gotemplate.template import Template
-        except ImportError:  # commits before gotemplate/: the engine lived in scripting/
-            try:
-                from one_shot_man.scripting.template import Template
-            except ImportError as exc:
-                raise NotImplementedError(str(exc)) from exc
+        # Commits before gotemplate/: the engine lived in scripting/.
+        places = ("one_shot_man.gotemplate.template", "one_shot_man.scripting.template")
+        Template = require(places, "Template").Template
         super().setup()
         self.Template = Template
         self.parsed = Template("prompt").parse(self.TEMPLATE)

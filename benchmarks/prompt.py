@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from benchmarks import instructions
-from benchmarks.common import TempDirBenchmark, source_tree, write_tree
+from benchmarks.common import TempDirBenchmark, require, source_tree, write_tree
 
 
 class PromptAssembly(TempDirBenchmark):
@@ -18,15 +18,11 @@ class PromptAssembly(TempDirBenchmark):
     param_names = ["files"]
 
     def setup(self, files: int) -> None:
-        try:
-            from one_shot_man.prompt.build import build_context
-            from one_shot_man.prompt.context import ContextManager
-        except ImportError:  # commits before prompt/: prompt assembly lived in scripting/
-            try:
-                from one_shot_man.scripting.context import ContextManager
-                from one_shot_man.scripting.prompt import build_context
-            except ImportError as exc:
-                raise NotImplementedError(str(exc)) from exc
+        # Commits before prompt/: prompt assembly lived in scripting/.
+        places = ("one_shot_man.prompt.build", "one_shot_man.scripting.prompt")
+        build_context = require(places, "build_context").build_context
+        places = ("one_shot_man.prompt.context", "one_shot_man.scripting.context")
+        ContextManager = require(places, "ContextManager").ContextManager
         super().setup(files)
         root = self.tmpdir / "project"
         paths = write_tree(root, source_tree(files, 1024))

@@ -16,6 +16,7 @@ from benchmarks.common import (
     TempDirBenchmark,
     context_item_dicts,
     process_home,
+    require,
 )
 
 try:
@@ -29,15 +30,6 @@ except ImportError:  # commits before the public bare-VM constructor
 
 SIMPLE_SCRIPT = "var x = 42; var y = 58; var z = x + y;"
 ADD_FUNCTION = "function add(a, b) { return a + b; }"
-
-
-def _require_runtime() -> None:
-    if Runtime is None:
-        raise NotImplementedError("this commit has no scripting runtime")
-    try:
-        Runtime().close()
-    except ImportError as exc:  # the package exists but the runtime module does not yet
-        raise NotImplementedError(str(exc)) from exc
 
 
 # Inputs, built once per process by the thread that times (it owns the runtime; see
@@ -145,7 +137,7 @@ class CrossThreadScript(TempDirBenchmark):
     version = "1"
 
     def setup(self) -> None:
-        _require_runtime()
+        require("one_shot_man.scripting.runtime", "Runtime")
         super().setup()
         self.ready = threading.Event()
         self.stop = threading.Event()
@@ -183,11 +175,9 @@ class SessionGrowth(TempDirBenchmark):
     KEY = "contextItems"
 
     def setup(self, items: int) -> None:
-        try:
-            from one_shot_man.scripting.state import HISTORY_LIMIT, StateManager
-            from one_shot_man.storage import FileSystemBackend
-        except ImportError as exc:
-            raise NotImplementedError(str(exc)) from exc
+        state = require("one_shot_man.scripting.state", "HISTORY_LIMIT", "StateManager")
+        HISTORY_LIMIT, StateManager = state.HISTORY_LIMIT, state.StateManager
+        FileSystemBackend = require("one_shot_man.storage", "FileSystemBackend").FileSystemBackend
         super().setup(items)
         self.sessions_dir = str(self.tmpdir / "sessions")
         backend = FileSystemBackend("bench-growth", sessions_dir=self.sessions_dir)

@@ -27,6 +27,15 @@ def test_require_returns_the_module_and_skips_a_missing_api() -> None:
         common.require("json", "no_such_name")
 
 
+def test_require_follows_code_across_a_move_newest_place_first() -> None:
+    # The first place that exists and has the names wins; a place without them is passed over.
+    assert common.require(("json", "os"), "dumps").__name__ == "json"
+    assert common.require(("one_shot_man.no_such_subsystem", "json"), "dumps").__name__ == "json"
+    assert common.require(("os", "json"), "dumps").__name__ == "json"
+    with pytest.raises(NotImplementedError, match=r"one_shot_man\.no_such_old_home does not exist"):
+        common.require(("one_shot_man.no_such_subsystem", "one_shot_man.no_such_old_home"))
+
+
 def test_require_does_not_hide_errors_inside_the_module(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
