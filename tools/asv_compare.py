@@ -40,10 +40,13 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-import compare_chart
-from asvconf import ROOT, conf_path
-from counting import gate as count_gate
-from counting import record as count_record
+if __package__ in (None, ""):  # run as a script: the repository root, not tools/, on sys.path
+    sys.path[0] = str(Path(__file__).resolve().parents[1])
+
+from tools import compare_chart
+from tools.asvconf import ROOT, conf_path
+from tools.counting import gate as count_gate
+from tools.counting import record as count_record
 
 OK, REGRESSION, CRASH, BROKEN = 0, 1, 2, 3
 

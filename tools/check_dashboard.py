@@ -27,7 +27,10 @@ import tempfile
 import threading
 from pathlib import Path
 
-from asvconf import ROOT, conf_path
+if __package__ in (None, ""):  # run as a script: the repository root, not tools/, on sys.path
+    sys.path[0] = str(Path(__file__).resolve().parents[1])
+
+from tools.asvconf import ROOT, conf_path
 
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 REMOTE_TAG_RE = re.compile(r"<(?:script|link)\b[^>]*\b(?:src|href)=\"(https?://[^\"]+)\"", re.I)

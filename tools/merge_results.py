@@ -29,7 +29,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from asvconf import conf_path
+if __package__ in (None, ""):  # run as a script: the repository root, not tools/, on sys.path
+    sys.path[0] = str(Path(__file__).resolve().parents[1])
+
+from tools.asvconf import conf_path
 
 EXACT_FACTS = ("arch", "cpu", "num_cpu")
 RAM_TOLERANCE = 0.03

@@ -20,7 +20,10 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-from ci_report import MARKER
+if __package__ in (None, ""):  # run as a script: the repository root, not tools/, on sys.path
+    sys.path[0] = str(Path(__file__).resolve().parents[1])
+
+from tools.ci_report import MARKER
 
 NOT_ALLOWED = (401, 403, 404)
 

@@ -28,8 +28,11 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-import merge_results
-from asvconf import ROOT, conf_path
+if __package__ in (None, ""):  # run as a script: the repository root, not tools/, on sys.path
+    sys.path[0] = str(Path(__file__).resolve().parents[1])
+
+from tools import merge_results
+from tools.asvconf import ROOT, conf_path
 
 
 class BranchError(Exception):

@@ -26,7 +26,10 @@ import tarfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from asvconf import ROOT, conf_path
+if __package__ in (None, ""):  # run as a script: the repository root, not tools/, on sys.path
+    sys.path[0] = str(Path(__file__).resolve().parents[1])
+
+from tools.asvconf import ROOT, conf_path
 
 
 @dataclass(frozen=True)

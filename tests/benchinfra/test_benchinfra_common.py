@@ -13,10 +13,9 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT))
+from benchmarks import common
 
-from benchmarks import common  # noqa: E402
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_require_returns_the_module_and_skips_a_missing_api() -> None:

@@ -9,17 +9,12 @@ from __future__ import annotations
 
 import io
 import json
-import sys
 import tarfile
 from pathlib import Path
 
 import pytest
 
-TOOLS = Path(__file__).resolve().parents[2] / "tools"
-sys.path.insert(0, str(TOOLS))
-
-import asv_compare  # noqa: E402
-import vendor_dashboard  # noqa: E402
+from tools import asv_compare, vendor_dashboard
 
 # Captured from `asv compare --factor 1.1 A B` (asv 0.6.6), trimmed; includes every row kind.
 COMPARE_OUTPUT = """

@@ -12,25 +12,23 @@ from __future__ import annotations
 import http.server
 import json
 import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-TOOLS = Path(__file__).resolve().parents[2] / "tools"
-sys.path.insert(0, str(TOOLS))
-
-import asv_compare  # noqa: E402
-import ci_report  # noqa: E402
-import compare_chart  # noqa: E402
-import lint_workflows  # noqa: E402
-import machine_name  # noqa: E402
-import merge_results  # noqa: E402
-import pr_comment  # noqa: E402
-import results_branch  # noqa: E402
-import shard_commits  # noqa: E402
+from tools import (
+    asv_compare,
+    ci_report,
+    compare_chart,
+    lint_workflows,
+    machine_name,
+    merge_results,
+    pr_comment,
+    results_branch,
+    shard_commits,
+)
 
 # --- shard_commits -------------------------------------------------------------------------------
 

@@ -17,15 +17,9 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-TOOLS = ROOT / "tools"
-sys.path.insert(0, str(TOOLS))
-sys.path.insert(0, str(ROOT))
-
-import asv_compare  # noqa: E402
-from counting import allocators, callgrind, gate, harness, record, threads  # noqa: E402
-
-from benchmarks import instructions  # noqa: E402
+from benchmarks import instructions
+from tools import asv_compare
+from tools.counting import allocators, callgrind, gate, harness, record, threads
 
 # A dump shaped like Callgrind 3.19's with --compress-strings=no --compress-pos=no --dump-line=no.
 DUMP = """\

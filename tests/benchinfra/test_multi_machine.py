@@ -15,7 +15,6 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 import tarfile
 import time
 from collections.abc import Iterator
@@ -23,11 +22,11 @@ from pathlib import Path
 
 import pytest
 
+from tools import vendor_dashboard
+
 ROOT = Path(__file__).resolve().parents[2]
 VENV = ROOT / ".venv"
-sys.path.insert(0, str(ROOT / "tools"))
 
-import vendor_dashboard  # noqa: E402
 
 pytestmark = [
     pytest.mark.slow,

@@ -28,10 +28,10 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-if __package__ in (None, ""):  # run as a script: tools/, not tools/counting/, on sys.path
-    sys.path[0] = str(Path(__file__).resolve().parents[1])
+if __package__ in (None, ""):  # run as a script: the repository root, not tools/counting/, first
+    sys.path[0] = str(Path(__file__).resolve().parents[2])
 
-from counting import harness, record
+from tools.counting import harness, record
 
 #: Runs with the heap left alone before the perturbed ones start.
 PLAIN_RUNS = 5
