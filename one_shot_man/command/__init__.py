@@ -1,5 +1,6 @@
 """osm's command system: the `Command` protocol, a Go-compatible `FlagSet`, the `Registry`
-of built-in and script commands, script discovery and the built-in commands.
+of built-in and script commands and script discovery; the built-in commands themselves live
+in `command/builtins/` (one module per command), which this framework never imports.
 
 Imported on every `osm` start, so names load on first use (module `__getattr__`):
 `osm version` imports the registry and the version command and nothing else.

@@ -40,6 +40,15 @@ ONLY: dict[str, set[str]] = {
 #: Packages whose modules must not import each other in a circle.
 ACYCLIC = ["gotemplate", "shell", "prompt"]
 
+#: Sub-packages the rest of their package must not import (`(inner, outer)`: no module of
+#: `outer` outside `inner` imports `inner`): the command framework never imports a built-in
+#: command (the registry's lazy table names them as strings, so `osm version` imports one).
+INWARD_ONLY = [("command.builtins", "command")]
+
+#: Sibling sub-packages that never import each other: the `osm:` modules a script requires
+#: and the host globals every context gets (the engine, above both, installs each).
+APART = [("scripting.modules", "scripting.globals")]
+
 RANK = {name: depth for depth, layer in enumerate(LAYERS) for name in layer}
 
 
@@ -148,6 +157,42 @@ def test_no_import_circle_inside(package: str) -> None:
     assert _cycle(_module_graph(package)) == []
 
 
+def _within(module: str, package: str) -> bool:
+    name = f"one_shot_man.{package}"
+    return module == name or module.startswith(name + ".")
+
+
+def _crossings(
+    graph: dict[str, set[str]], source: str, target: str, outside: str = ""
+) -> list[str]:
+    """`A -> B` for each module A of `source` (not of `outside`) that imports one B of `target`."""
+    return sorted(
+        f"{module} -> {name}"
+        for module, names in graph.items()
+        if _within(module, source) and not (outside and _within(module, outside))
+        for name in names
+        if _within(name, target)
+    )
+
+
+def _library_graph() -> dict[str, set[str]]:
+    return {_module_name(path): {name for _, name in _imports(path)} for path in _sources()}
+
+
+@pytest.mark.parametrize(("inner", "outer"), INWARD_ONLY)
+def test_sub_package_is_not_imported_by_the_rest_of_its_package(inner: str, outer: str) -> None:
+    assert (LIBRARY / inner.replace(".", "/") / "__init__.py").is_file()
+    assert _crossings(_library_graph(), outer, inner, outside=inner) == []
+
+
+@pytest.mark.parametrize(("one", "other"), APART)
+def test_sibling_sub_packages_do_not_import_each_other(one: str, other: str) -> None:
+    graph = _library_graph()
+    for package in (one, other):
+        assert (LIBRARY / package.replace(".", "/") / "__init__.py").is_file()
+    assert _crossings(graph, one, other) + _crossings(graph, other, one) == []
+
+
 def test_the_checker_sees_circles_and_upward_arrows() -> None:
     # The checks above pass only if they can fail: a circle and an arrow they must catch.
     assert _cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
@@ -155,3 +200,18 @@ def test_the_checker_sees_circles_and_upward_arrows() -> None:
     assert RANK["gotemplate"] > RANK["scripting"]  # so scripting -> gotemplate points down
     here = _imports(LIBRARY / "gotemplate" / "template.py")
     assert any(name == "one_shot_man.gotemplate.parser" for _, name in here)
+    # A framework module importing a built-in, and an `osm:` module importing a global, are seen;
+    # the engine (outside both) installing globals and modules is not a crossing.
+    fake = {
+        "one_shot_man.command.registry": {"one_shot_man.command.builtins.help"},
+        "one_shot_man.command.builtins.help": {"one_shot_man.command.registry"},
+        "one_shot_man.scripting.modules.os_": {"one_shot_man.scripting.globals.tui"},
+    }
+    assert _crossings(fake, "command", "command.builtins", outside="command.builtins") == [
+        "one_shot_man.command.registry -> one_shot_man.command.builtins.help"
+    ]
+    assert _crossings(fake, "scripting.modules", "scripting.globals") == [
+        "one_shot_man.scripting.modules.os_ -> one_shot_man.scripting.globals.tui"
+    ]
+    engine = _library_graph()["one_shot_man.scripting.engine"]
+    assert "one_shot_man.scripting.globals.ctx" in engine
