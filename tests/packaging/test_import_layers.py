@@ -25,7 +25,7 @@ LAYERS: list[list[str]] = [
     ["workflows"],
     ["shell"],
     ["scripting"],
-    ["prompt"],
+    ["prompt", "pathsearch"],
     ["gotemplate", "argv", "gitignore", "clipboard", "copysummary", "config", "trust", "session"],
     ["storage", "sizeformat", "jsstring"],
     ["tokencount", "brokenpipe"],
