@@ -1,18 +1,41 @@
-"""What every engine-backed command (code-review, prompt-flow, super-document, goal) shares.
+"""What every engine-backed command (script, code-review, prompt-flow, super-document, goal)
+shares.
 
-Each one builds an Engine bound to the user's session and, when interactive, hands it
-to the shell; tests swap in an engine factory or a terminal runner through the same
-two seams.
+Each one builds an Engine bound to the user's session through `new_engine` and, when
+interactive, hands it to the shell; tests swap in an `EngineFactory` or a terminal runner
+through the same two seams.
 """
 
 from __future__ import annotations
 
 from one_shot_man.errors import ArgumentError, CommandError
 
-TYPE_CHECKING = False
+TYPE_CHECKING = False  # typing costs ~2 ms to import; annotations only need it for checkers
 if TYPE_CHECKING:
     from collections.abc import Callable
-    from typing import Any, TextIO
+    from typing import Any, Protocol, TextIO
+
+    from one_shot_man.scripting.engine import Engine
+
+    class EngineFactory(Protocol):
+        """Builds the Engine a command runs on: `Engine` itself, or a test's stand-in.
+
+        Only for checkers (defining it at run time would import `typing` on every start).
+        """
+
+        def __call__(
+            self,
+            stdout: TextIO,
+            stderr: TextIO,
+            *,
+            session_id: str | None = ...,
+            store: str | None = ...,
+            config: Any = ...,
+            log_file: TextIO | None = ...,
+            log_buffer: int = ...,
+            log_level: int = ...,
+            test_mode: bool = ...,
+        ) -> Engine: ...
 
 
 _BUILTIN_STORES = ("fs", "memory")
@@ -50,7 +73,7 @@ def reject_arguments(command: str, extra: list[str]) -> None:
 
 
 def new_engine(
-    factory: Callable[..., Any] | None,
+    factory: EngineFactory | None,
     stdout: TextIO,
     stderr: TextIO,
     *,
@@ -58,12 +81,25 @@ def new_engine(
     store: str | None,
     config: Any,
     test_mode: bool,
-) -> Any:
-    """An Engine (or the test's factory's product) for `--session`/`--store`."""
+    log_file: TextIO | None = None,
+    log_buffer: int | None = None,
+    log_level: int | None = None,
+) -> Engine:
+    """An Engine (or the test's factory's product) for `--session`/`--store`.
+
+    The log options are passed on only when given, so a factory need not take them.
+    """
     if factory is None:
         from one_shot_man.scripting.engine import Engine
 
         factory = Engine
+    logging: dict[str, Any] = {}
+    if log_file is not None:
+        logging["log_file"] = log_file
+    if log_buffer is not None:
+        logging["log_buffer"] = log_buffer
+    if log_level is not None:
+        logging["log_level"] = log_level
     return factory(
         stdout,
         stderr,
@@ -71,6 +107,7 @@ def new_engine(
         store=store or None,
         config=config,
         test_mode=test_mode,
+        **logging,
     )
 
 

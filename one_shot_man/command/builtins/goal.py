@@ -21,6 +21,8 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from typing import Any, TextIO
 
+    from one_shot_man.command.engine_support import EngineFactory
+
 __all__ = ["GoalCommand", "GoalOptions", "format_goal_list", "format_ignored_goals"]
 
 NAME = "goal"
@@ -197,7 +199,7 @@ class GoalCommand:
         registry: Any = None,
         *,
         test_mode: bool = False,
-        engine_factory: Callable[..., Any] | None = None,
+        engine_factory: EngineFactory | None = None,
         terminal_runner: Callable[[Any, Any], None] | None = None,
     ) -> None:
         self.config = config

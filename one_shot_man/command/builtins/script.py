@@ -15,6 +15,8 @@ TYPE_CHECKING = False  # typing costs ~2 ms to import; annotations only need it 
 if TYPE_CHECKING:
     from typing import Any, TextIO
 
+    from one_shot_man.command.engine_support import EngineFactory
+
 NAME = "script"
 DESCRIPTION = "Execute JavaScript scripts with deferred/declarative API"
 USAGE = "script [options] [script-file [args...]]"
@@ -94,7 +96,10 @@ class ScriptCommand:
     usage = USAGE
 
     def __init__(
-        self, config: Any = None, engine_factory: Any = None, terminal_runner: Any = None
+        self,
+        config: Any = None,
+        engine_factory: EngineFactory | None = None,
+        terminal_runner: Any = None,
     ) -> None:
         self.config = config
         self.options = ScriptOptions()
@@ -163,23 +168,21 @@ class ScriptCommand:
             except ImportError as exc:
                 # Say so before creating (and persisting) a session.
                 raise CommandError("interactive mode is not available: " + str(exc)) from exc
-        from one_shot_man.command.engine_support import check_store
+        from one_shot_man.command.engine_support import check_store, new_engine
 
         check_store(o.store, self.config)
-        factory = self._engine_factory
-        if factory is None:
-            from one_shot_man.scripting.engine import Engine as factory
         try:
-            engine = factory(
+            engine = new_engine(
+                self._engine_factory,
                 stdout,
                 stderr,
-                session_id=o.session or None,
-                store=o.store or None,
+                session=o.session,
+                store=o.store,
                 config=self.config,
+                test_mode=o.test,
                 log_file=log_handle,
                 log_buffer=o.log_buffer,
                 log_level=level,
-                test_mode=o.test,
             )
         except Exception as exc:
             raise ScriptError(f"failed to create scripting engine: {exc}") from exc

@@ -20,6 +20,8 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from typing import Any, TextIO
 
+    from one_shot_man.command.engine_support import EngineFactory
+
 __all__ = ["CodeReviewCommand", "PromptFlowCommand", "SuperDocumentCommand", "theme_colors"]
 
 _SESSION_USAGE = "Session ID for state persistence (overrides auto-discovery)"
@@ -75,7 +77,7 @@ class _WorkflowCommand:
         self,
         config: Any = None,
         *,
-        engine_factory: Callable[..., Any] | None = None,
+        engine_factory: EngineFactory | None = None,
         terminal_runner: Callable[[Any, Any], None] | None = None,
     ) -> None:
         self.config = config
