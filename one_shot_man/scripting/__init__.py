@@ -26,7 +26,7 @@ __all__ = [
 _LAZY = {
     "Engine": "engine",
     "ScriptPanicError": "engine",
-    "format_js_error": "engine",
+    "format_js_error": "errors",
     "Runtime": "runtime",
     "CompiledScript": "runtime",
     "JavaScriptError": "errors",

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from one_shot_man.errors import ScriptError
 from one_shot_man.scripting import json_lite
 from one_shot_man.scripting.bridge import HostBridge
+from one_shot_man.scripting.errors import describe_js_error, format_js_error
 from one_shot_man.scripting.globals.ctx import CONTEXT_FAILED, CTX_JS, ctx_ops
 from one_shot_man.scripting.logger import INFO, Logger
 
@@ -25,46 +26,12 @@ if TYPE_CHECKING:
 
 __all__ = ["Engine", "ScriptPanicError", "describe_js_error", "format_js_error"]
 
-_LOCATION = r"<input>:(\d+):(\d+)"
-_FRAME = r"^\s*at (?:(\S+) \()?<input>:(\d+):(\d+)"
 _FATAL_PREFIX = "OsmFatal: test failed"
 _LIMIT_PREFIXES = ("InternalError: interrupted", "InternalError: out of memory")
 
 
 class ScriptPanicError(ScriptError):
     """`ctx.fatal` escaped every `ctx.run`: the Go original's script panic."""
-
-
-def describe_js_error(text: str, name: str) -> tuple[str, int | None, int | None, str]:
-    """(first line, line, column, `file:line:col`) of a JS exception, at the user's code.
-
-    QuickJS names every evaluated source `<input>`; frames of osm's own API functions
-    (named `osm$...`) are skipped so the location is the script's call site, and the
-    top-level code of a required file (a frame named `module:<path>`) is named by its path.
-    """
-    import re
-
-    stripped = text.strip()
-    head = stripped.splitlines()[0] if stripped else "unknown error"
-    if "<input>" in head:
-        match = re.search(_LOCATION, head)
-        head = re.sub(_LOCATION, lambda m: f"{name}:{m.group(1)}:{m.group(2)}", head)
-        if match:
-            return head, int(match.group(1)), int(match.group(2)), ""
-    frames = re.findall(_FRAME, stripped, re.MULTILINE)
-    user = [f for f in frames if not f[0].startswith("osm$")]
-    frame = user[0] if user else (frames[0] if frames else None)
-    if frame is None:
-        return head, None, None, ""
-    line, column = int(frame[1]), int(frame[2])
-    source = frame[0][7:] if frame[0].startswith("module:") else name
-    return head, line, column, f"{source}:{line}:{column}"
-
-
-def format_js_error(text: str, name: str) -> str:
-    """One line for a JS exception: `Error: boom at <script>:<line>:<col>`."""
-    head, _line, _column, where = describe_js_error(text, name)
-    return f"{head} at {where}" if where else head
 
 
 def _config_value(config: Any, key: str) -> str | None:
@@ -411,8 +378,8 @@ class Engine:
             TimeLimitError,
         )
 
-        head, line, column, _where = describe_js_error(text, name)
-        where = {"script_name": name, "line": line, "column": column, "js_error": head}
+        head, line, column, at = describe_js_error(text, name)
+        where = {"script_name": name, "line": line, "column": column, "js_error": head, "where": at}
         runtime = self._runtime
         if head.startswith("InternalError: interrupted") and runtime.eval_timeout:
             message = f"script {name} exceeded the time limit of {runtime.eval_timeout:g} s"

@@ -24,6 +24,7 @@ REQUIRE_JS = r"""(function (osm) {
 const g = globalThis;
 const cache = Object.create(null);
 const natives = Object.create(null);
+const WRAPPER = '(function (exports, require, module, __filename, __dirname) {';
 function osm$loadNative(id) {
   const name = id.slice(4);
   if (name in natives) return natives[name].exports;
@@ -56,14 +57,13 @@ function makeRequire(dir) {
       } else {
         let fn;
         try {
-          fn = (0, eval)('(function (exports, require, module, __filename, __dirname) {' +
-            r.source + '\n})');
+          fn = (0, eval)(WRAPPER + r.source + '\n})');
         } catch (e) {
-          // QuickJS calls every source <input>: name the module file in the message.
-          const m = /<input>:(\d+):(\d+)/.exec(String(e && e.stack));
-          if (e instanceof SyntaxError && m) {
-            throw new SyntaxError(e.message + ' (' + r.path + ':' + m[1] + ':' + m[2] + ')');
-          }
+          // QuickJS calls every source <input>: name the module file in the message, at
+          // the module's own column (the wrapper shares its line 1).
+          const where = e instanceof SyntaxError && typeof e.stack === 'string' ?
+            osm.call('error.where', e.stack, r.path, WRAPPER.length) : '';
+          if (where) throw new SyntaxError(e.message + ' (' + where + ')');
           throw e;
         }
         // Frames of the module's top-level code show as `module:<path>`.

@@ -765,27 +765,22 @@ class Runtime:
         self._rejections = True
 
     def _error(self, exc: BaseException, name: str, function_body: bool = False) -> JavaScriptError:
-        text = str(exc)
         # `new Function` puts two wrapper lines before the body
-        head, line, column, stack = parse_js_exception(
-            text, name, _SHIFT, 2 if function_body else 0
-        )
+        parsed = parse_js_exception(str(exc), name, _SHIFT, 2 if function_body else 0)
+        head, line, column, where = parsed.head, parsed.line, parsed.column, parsed.where
+        info = {"script_name": name, "line": line, "column": column, "js_stack": parsed.stack}
         if head.startswith("InternalError: interrupted") and self._eval_timeout:
             return TimeLimitError(
                 f"script {name} exceeded the time limit of {self._eval_timeout:g} s",
-                script_name=name, line=line, column=column, js_stack=stack, js_error=head,
+                js_error=head, where=where, **info,
             )  # fmt: skip
         if head.startswith("InternalError: out of memory") and self._memory_limit_mb:
             return MemoryLimitError(
                 f"script {name} exceeded the memory limit of {self._memory_limit_mb} MB",
-                script_name=name, line=line, column=column, js_stack=stack, js_error=head,
+                js_error=head, where=where, **info,
             )  # fmt: skip
-        where = f"{name}:{line}:{column}" if line is not None else name
         cls = ScriptSyntaxError if head.startswith("SyntaxError") else JavaScriptError
-        return cls(
-            f"{where}: {head}", script_name=name, line=line, column=column, js_stack=stack,
-            js_error=head,
-        )  # fmt: skip
+        return cls(f"{where or name}: {head}", js_error=head, where=where, **info)
 
     def _report(self, exc: BaseException, name: str, what: str) -> None:
         self._record(self._error(exc, name), what)
@@ -795,8 +790,7 @@ class Runtime:
 
     def _record(self, err: JavaScriptError, what: str) -> None:
         if not isinstance(err, (TimeLimitError, MemoryLimitError)):
-            where = f"{err.script_name}:{err.line}:{err.column}" if err.line else err.script_name
-            err.args = (f"{where}: {what}: {err.js_error}",)
+            err.args = (f"{err.where or err.script_name}: {what}: {err.js_error}",)
         self._keep_and_report(err)
 
     def _report_python(self, exc: BaseException, what: str) -> None:

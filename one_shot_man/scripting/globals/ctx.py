@@ -81,14 +81,8 @@ function makeCtx(name) {
 }
 const states = new WeakMap();
 osm.errorLocation = function (e) {
-  const re = /^\s*at (?:(\S+) \()?<input>:(\d+):(\d+)/gm;
   const stack = typeof e.stack === 'string' ? e.stack : '';
-  let m, first = null;
-  while ((m = re.exec(stack)) !== null) {
-    if (first === null) first = m;
-    if (!m[1] || m[1].slice(0, 4) !== 'osm$') { first = m; break; }
-  }
-  return first ? (osm.scriptName || '<input>') + ':' + first[2] + ':' + first[3] : '';
+  return stack ? osm.call('error.where', stack, osm.scriptName || '<input>', 0) : '';
 };
 osm.ctxState = function (c) { return states.get(c); };
 osm.Ctx = makeCtx;
@@ -112,10 +106,18 @@ osm.isFatal = function (e) { return e instanceof OsmFatal; };
 """
 
 
+def where(stack: str, name: str, column_shift: int) -> str:
+    """`error.where`: the user's `file:line:col` in a JS stack (one parser, in Python)."""
+    from one_shot_man.scripting.errors import js_where
+
+    return js_where(stack, name, column_shift)
+
+
 def ctx_ops(
     stdout: Callable[[], TextIO], stderr: Callable[[], TextIO], test_mode: Callable[[], bool]
 ) -> dict[str, Callable[..., Any]]:
-    """Host operations behind `ctx.log*`/`ctx.error*`: Go formatting and the writing."""
+    """Host operations behind `ctx.log*`/`ctx.error*` (Go formatting and the writing) and
+    `error.where` (locations in JS stacks, for `ctx` and `require`)."""
 
     def emit(name: str, kind: str, fmt: str | None, args: list[Any]) -> None:
         # Go formatting lives with the template engine; loaded on the first ctx.log call.
@@ -131,4 +133,4 @@ def ctx_ops(
             stream.write(f"[{name}] {message}\n")
             stream.flush()
 
-    return {"ctx.emit": emit}
+    return {"ctx.emit": emit, "error.where": where}
