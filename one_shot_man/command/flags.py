@@ -219,44 +219,48 @@ class FlagSet:
                 if len(s) == 2:  # "--" ends the flags and is consumed
                     i += 1
                     break
-            name = s[minuses:]
-            if not name or name[0] in "-=":
-                raise UsageError(f"bad flag syntax: {s}")
-            i += 1
-            value: str | None = None
-            eq = name.find("=", 1)
-            if eq > 0:
-                name, value = name[:eq], name[eq + 1 :]
-            flag = self._flags.get(name)
-            if flag is None:
-                if name in ("help", "h"):
-                    raise HelpRequested()
-                raise UsageError(f"flag provided but not defined: -{name}")
-            if flag.kind == "bool":
-                if value is None:
-                    flag.value = True
-                    flag.is_set = True
-                    continue
-                try:
-                    flag.set(value)
-                except ValueError as exc:
-                    raise UsageError(
-                        f"invalid boolean value {_go_quote(value)} for -{name}: {exc}"
-                    ) from None
-                continue
+            i = self._parse_one(s[minuses:], s, args, i + 1)
+        self.args = positional + args[i:]
+        return self.args
+
+    def _parse_one(self, name: str, token: str, args: list[str], i: int) -> int:
+        """Set the flag `name` (`token` without its dashes); a value may take args[i].
+
+        Returns the position of the next argument (Go's `parseOne`).
+        """
+        if not name or name[0] in "-=":
+            raise UsageError(f"bad flag syntax: {token}")
+        value: str | None = None
+        eq = name.find("=", 1)
+        if eq > 0:
+            name, value = name[:eq], name[eq + 1 :]
+        flag = self._flags.get(name)
+        if flag is None:
+            if name in ("help", "h"):
+                raise HelpRequested()
+            raise UsageError(f"flag provided but not defined: -{name}")
+        if flag.kind == "bool":
             if value is None:
-                if i >= n:
-                    raise UsageError(f"flag needs an argument: -{name}")
-                value = args[i]
-                i += 1
+                flag.value = True
+                flag.is_set = True
+                return i
             try:
                 flag.set(value)
             except ValueError as exc:
                 raise UsageError(
-                    f"invalid value {_go_quote(value)} for flag -{name}: {exc}"
+                    f"invalid boolean value {_go_quote(value)} for -{name}: {exc}"
                 ) from None
-        self.args = positional + args[i:]
-        return self.args
+            return i
+        if value is None:
+            if i >= len(args):
+                raise UsageError(f"flag needs an argument: -{name}")
+            value = args[i]
+            i += 1
+        try:
+            flag.set(value)
+        except ValueError as exc:
+            raise UsageError(f"invalid value {_go_quote(value)} for flag -{name}: {exc}") from None
+        return i
 
     # -- help text ------------------------------------------------------------
 

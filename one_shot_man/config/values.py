@@ -101,43 +101,13 @@ def parse_duration(value: str) -> int:
     if not s:
         raise ValueError(f"invalid duration: {value!r}")
     total = 0
-    n = len(s)
     i = 0
-    while i < n:
-        c = s[i]
-        if c != "." and c not in _DIGITS:
-            raise ValueError(f"invalid duration: {value!r}")
-        start = i
-        while i < n and s[i] in _DIGITS:
-            i += 1
-        whole = int(s[start:i]) if i > start else 0
-        has_whole = i > start
-        frac = 0
-        scale = 1
-        has_frac = False
-        if i < n and s[i] == ".":
-            i += 1
-            fstart = i
-            while i < n and s[i] in _DIGITS:
-                i += 1
-            if i > fstart:
-                has_frac = True
-                frac = int(s[fstart:i])
-                scale = 10 ** (i - fstart)
-        if not has_whole and not has_frac:
-            raise ValueError(f"invalid duration: {value!r}")
-        ustart = i
-        while i < n and s[i] != "." and s[i] not in _DIGITS:
-            i += 1
-        if i == ustart:
-            raise ValueError(f"missing unit in duration: {value!r}")
-        unit = _UNITS.get(s[ustart:i])
-        if unit is None:
-            raise ValueError(f"unknown unit {s[ustart:i]!r} in duration: {value!r}")
-        part = whole * unit
+    while i < len(s):  # one `<number><unit>` component per round
+        whole, frac, scale, i = _duration_number(s, i, value)
+        unit, i = _duration_unit(s, i, value)
+        total += whole * unit
         if frac:
-            part += int(frac * (unit / scale))
-        total += part
+            total += int(frac * (unit / scale))
         if total > 1 << 63:
             raise ValueError(f"invalid duration: {value!r}")
     if negative:
@@ -145,6 +115,43 @@ def parse_duration(value: str) -> int:
     if total > _INT64_MAX:
         raise ValueError(f"invalid duration: {value!r}")
     return total
+
+
+def _digits_end(s: str, i: int) -> int:
+    while i < len(s) and s[i] in _DIGITS:
+        i += 1
+    return i
+
+
+def _duration_number(s: str, i: int, value: str) -> tuple[int, int, int, int]:
+    """`(whole, fraction, 10**fraction digits, end)` of the number at i (`1`, `1.5`, `.5`)."""
+    if s[i] != "." and s[i] not in _DIGITS:
+        raise ValueError(f"invalid duration: {value!r}")
+    end = _digits_end(s, i)
+    whole = int(s[i:end]) if end > i else 0
+    has_whole = end > i
+    frac, scale = 0, 1
+    if end < len(s) and s[end] == ".":
+        start = end + 1
+        end = _digits_end(s, start)
+        if end > start:
+            frac, scale = int(s[start:end]), 10 ** (end - start)
+        elif not has_whole:  # a lone "."
+            raise ValueError(f"invalid duration: {value!r}")
+    return whole, frac, scale, end
+
+
+def _duration_unit(s: str, i: int, value: str) -> tuple[int, int]:
+    """Nanoseconds per unit of the unit name at i, and the position after it."""
+    end = i
+    while end < len(s) and s[end] != "." and s[end] not in _DIGITS:
+        end += 1
+    if end == i:
+        raise ValueError(f"missing unit in duration: {value!r}")
+    unit = _UNITS.get(s[i:end])
+    if unit is None:
+        raise ValueError(f"unknown unit {s[i:end]!r} in duration: {value!r}")
+    return unit, end
 
 
 def parse_path_list(value: str) -> list[str]:

@@ -8,7 +8,7 @@ control structure, and errors read `template: name:line:col: executing "name" at
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, NoReturn
 
 from one_shot_man.gotemplate import functions as fx
@@ -179,26 +179,7 @@ class State:
             decl = r.pipe.decl
             ndecl = len(decl)
             is_assign = r.pipe.is_assign
-            items: Any
-            if value is None or value is MISSING:
-                items = ()
-            elif isinstance(value, (list, tuple)):
-                items = enumerate(value)
-            elif isinstance(value, Mapping):
-                items = ((k, value[k]) for k in _sorted_keys(value))
-            elif isinstance(value, (int, float)) and not isinstance(value, bool):
-                n = as_int(value)
-                if n is None:
-                    self.errorf(f"range can't iterate over {format_value(value)}")
-                if ndecl > 1:
-                    self.errorf(
-                        f"can't use {format_value(value)} to iterate over more than one variable"
-                    )
-                items = ((i, i) for i in range(n))  # type: ignore[arg-type]
-            elif isinstance(value, (str, bytes)) or not hasattr(value, "__iter__"):
-                self.errorf(f"range can't iterate over {format_value(value)}")
-            else:
-                items = enumerate(value)
+            items = self._range_items(value, ndecl)
             ran = False
             body = r.list
             walk = self.walk
@@ -229,6 +210,27 @@ class State:
                 self.walk(dot, r.else_list)
         finally:
             del self.vars[outer:]
+
+    def _range_items(self, value: Any, ndecl: int) -> Iterable[tuple[Any, Any]]:
+        """(index or key, element) pairs of what `range` iterates, or Go's error for it."""
+        if value is None or value is MISSING:
+            return ()
+        if isinstance(value, (list, tuple)):
+            return enumerate(value)
+        if isinstance(value, Mapping):
+            return ((k, value[k]) for k in _sorted_keys(value))
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            n = as_int(value)
+            if n is None:
+                self.errorf(f"range can't iterate over {format_value(value)}")
+            if ndecl > 1:
+                self.errorf(
+                    f"can't use {format_value(value)} to iterate over more than one variable"
+                )
+            return ((i, i) for i in range(n))  # type: ignore[arg-type]
+        if isinstance(value, (str, bytes)) or not hasattr(value, "__iter__"):
+            self.errorf(f"range can't iterate over {format_value(value)}")
+        return enumerate(value)
 
     def walk_template(self, dot: Any, t: TemplateNode) -> None:
         """`{{template}}`: a fresh variable scope with `$` set to the argument."""

@@ -219,9 +219,20 @@ class _Printf:
         return num, True
 
     def _directive(self, i: int) -> int:
-        fmt, n = self.fmt, len(self.fmt)
+        """One `%...` directive starting after the `%` at i - 1; returns the position after it.
+
+        In Go's order: flags, `[n]`, width (digits or `*`), `.precision`, `[n]`, the verb.
+        """
         spec = _Spec()
         self.good_argnum = True
+        i = self._arg_index(self._flags(i, spec))
+        i = self._width(i, spec)
+        if i < len(self.fmt) and self.fmt[i] == ".":
+            i = self._precision(self._arg_index(i + 1), spec)
+        return self._verb(self._arg_index(i), spec)
+
+    def _flags(self, i: int, spec: _Spec) -> int:
+        fmt, n = self.fmt, len(self.fmt)
         while i < n:
             c = fmt[i]
             if c == "+":
@@ -238,37 +249,41 @@ class _Printf:
             else:
                 break
             i += 1
-        i = self._arg_index(i)
-        if i < n and fmt[i] == "*":
+        return i
+
+    def _number(self, i: int) -> tuple[int | None, int]:
+        """The decimal digits at i (None when there are none) and the position after them."""
+        fmt, n, start = self.fmt, len(self.fmt), i
+        while i < n and fmt[i].isdigit():
             i += 1
+        return (int(fmt[start:i]) if i > start else None), i
+
+    def _width(self, i: int, spec: _Spec) -> int:
+        if i < len(self.fmt) and self.fmt[i] == "*":
             spec.width, ok = self._star()
             if not ok:
                 self.out.append("%!(BADWIDTH)")
             elif spec.width is not None and spec.width < 0:
                 spec.minus, spec.zero, spec.width = True, False, -spec.width
-        else:
-            start = i
-            while i < n and fmt[i].isdigit():
-                i += 1
-            if i > start:
-                spec.width = int(fmt[start:i])
-        if i < n and fmt[i] == ".":
-            i += 1
-            i = self._arg_index(i)
-            if i < n and fmt[i] == "*":
-                i += 1
-                spec.precision, ok = self._star()
-                if spec.precision is not None and spec.precision < 0:
-                    spec.precision = None
-                if not ok:
-                    self.out.append("%!(BADPREC)")
-            else:
-                start = i
-                while i < n and fmt[i].isdigit():
-                    i += 1
-                spec.precision = int(fmt[start:i]) if i > start else 0
-        i = self._arg_index(i)
-        if i >= n:
+            return i + 1
+        spec.width, i = self._number(i)
+        return i
+
+    def _precision(self, i: int, spec: _Spec) -> int:
+        if i < len(self.fmt) and self.fmt[i] == "*":
+            spec.precision, ok = self._star()
+            if spec.precision is not None and spec.precision < 0:
+                spec.precision = None
+            if not ok:
+                self.out.append("%!(BADPREC)")
+            return i + 1
+        precision, i = self._number(i)
+        spec.precision = 0 if precision is None else precision  # Go: "%.f" is precision 0
+        return i
+
+    def _verb(self, i: int, spec: _Spec) -> int:
+        fmt = self.fmt
+        if i >= len(fmt):
             self.out.append("%!(NOVERB)")
             return i
         verb = fmt[i]
@@ -325,38 +340,46 @@ def format_arg(arg: object, verb: str, spec: _Spec | None = None) -> str:
         return _bad_verb(verb, arg)
     if isinstance(arg, str):
         return _format_string(arg, verb, spec)
-    if isinstance(arg, (list, tuple)):
-        if verb == "v" and spec.sharp:
-            return _pad(go_syntax(arg), spec)
-        # Go applies the verb, width and flags to each element, not to the whole.
-        return "[" + " ".join(format_arg(v, verb, spec) for v in arg) + "]"
-    if isinstance(arg, dict):
-        if verb == "v" and spec.sharp:
-            return _pad(go_syntax(arg), spec)
-        body = " ".join(
-            f"{format_arg(k, verb, spec)}:{format_arg(v, verb, spec)}"
-            for k, v in _sorted_items(arg)
-        )
-        return "map[" + body + "]"
+    if isinstance(arg, (list, tuple, dict)):
+        return _format_container(arg, verb, spec)
     integer = as_int(arg)
     if integer is not None and (isinstance(arg, int) or verb not in "eEfFgG"):
         return _format_int(integer, verb, spec, arg)
     if isinstance(arg, (int, float)):
         return _format_float(float(arg), verb, spec, arg)
     if isinstance(arg, complex):
-        if verb in "veEfFgG":
-            part = _Spec()
-            part.precision, part.plus = spec.precision, True
-
-            def fmt_part(x: float) -> str:
-                """Format one part of a complex number."""
-                return _format_float(x, verb, part, x)
-
-            return _pad(_format_complex(arg, fmt_part), spec)
-        return _bad_verb(verb, arg)
+        return _format_complex_arg(arg, verb, spec)
     if verb in "vs":
         return _pad(str(arg), spec)
     return _bad_verb(verb, arg)
+
+
+def _format_container(
+    arg: list[object] | tuple[object, ...] | dict[object, object], verb: str, spec: _Spec
+) -> str:
+    """A slice or map: Go applies the verb, width and flags to each element, not the whole."""
+    if verb == "v" and spec.sharp:
+        return _pad(go_syntax(arg), spec)
+    if isinstance(arg, dict):
+        body = " ".join(
+            f"{format_arg(k, verb, spec)}:{format_arg(v, verb, spec)}"
+            for k, v in _sorted_items(arg)
+        )
+        return "map[" + body + "]"
+    return "[" + " ".join(format_arg(v, verb, spec) for v in arg) + "]"
+
+
+def _format_complex_arg(arg: complex, verb: str, spec: _Spec) -> str:
+    if verb not in "veEfFgG":
+        return _bad_verb(verb, arg)
+    part = _Spec()
+    part.precision, part.plus = spec.precision, True
+
+    def fmt_part(x: float) -> str:
+        """Format one part of a complex number."""
+        return _format_float(x, verb, part, x)
+
+    return _pad(_format_complex(arg, fmt_part), spec)
 
 
 def _format_string(s: str, verb: str, spec: _Spec) -> str:

@@ -303,6 +303,7 @@ class Lexer:
         return self._lex_text
 
     def _lex_inside_action(self):  # type: ignore[no-untyped-def]
+        """Inside `{{ }}`: the state for the next token, operands first (the common case)."""
         delim, _ = self._at_right_delim()
         if delim:
             if self.paren_depth == 0:
@@ -316,6 +317,26 @@ class Lexer:
         if ch in SPACE_CHARS:
             self._backup()
             return self._lex_space
+        if ch == '"':
+            return self._lex_quote
+        if ch == "`":
+            return self._lex_raw_quote
+        if ch == "$":
+            return self._lex_variable
+        if ch == "'":
+            return self._lex_char
+        if ch == "." and self.pos < len(self.input) and not "0" <= self.input[self.pos] <= "9":
+            return self._lex_field
+        if ch in "+-." or "0" <= ch <= "9":
+            self._backup()
+            return self._lex_number
+        if is_alnum(ch):
+            self._backup()
+            return self._lex_identifier
+        return self._lex_punctuation(ch)
+
+    def _lex_punctuation(self, ch: str):  # type: ignore[no-untyped-def]
+        """`=`, `:=`, `|`, parentheses and other printable ASCII inside an action."""
         if ch == "=":
             self._emit(ASSIGN)
         elif ch == ":":
@@ -325,22 +346,6 @@ class Lexer:
             self._emit(DECLARE)
         elif ch == "|":
             self._emit(PIPE)
-        elif ch == '"':
-            return self._lex_quote
-        elif ch == "`":
-            return self._lex_raw_quote
-        elif ch == "$":
-            return self._lex_variable
-        elif ch == "'":
-            return self._lex_char
-        elif ch == "." and self.pos < len(self.input) and not "0" <= self.input[self.pos] <= "9":
-            return self._lex_field
-        elif ch in "+-." or "0" <= ch <= "9":
-            self._backup()
-            return self._lex_number
-        elif is_alnum(ch):
-            self._backup()
-            return self._lex_identifier
         elif ch == "(":
             self.paren_depth += 1
             self._emit(LEFT_PAREN)

@@ -186,40 +186,31 @@ class Cleaner:
             except OSError:
                 continue
             base = name[: -len(LOCK_SUFFIX)]
-            try:
-                os.stat(os.path.join(directory, base + SESSION_SUFFIX))
-            except FileNotFoundError:
-                pass
-            except OSError as exc:
-                report.skip(base, f"cannot check its session file: {os_reason(exc)}")
-                continue
-            else:  # the session exists: the lock is not orphaned
-                report.skip(base, "kept by the retention policy")
-                continue
-            try:
-                age = time.time() - entry.stat(follow_symlinks=False).st_mtime
-            except OSError as exc:
-                report.skip(base, f"cannot check its lock file: {os_reason(exc)}")
-                continue
-            if age < min_age:
-                report.skip(base, "lock file too recent to be orphaned (an osm may be starting)")
-                continue
-            if self.dry_run:
+            reason = _orphan_lock_keep_reason(directory, entry, base, min_age)
+            if reason is not None:
+                report.skip(base, reason)
+            elif self.dry_run:
                 report.removed.append(base)
-                continue
-            try:
-                handle = acquire_lock_handle(entry.path, create=False)
-            except StorageError:
-                handle = None
-            if handle is None:
-                report.skip(base, "lock held by a running osm")
-                continue
-            try:
-                release_lock_handle(handle)
-            except StorageError as exc:
-                report.skip(base, f"cannot remove its lock file: {exc}")
-                continue
-            report.removed.append(base)
+            else:
+                self._remove_orphan_lock(entry, base, report)
+
+    def _remove_orphan_lock(
+        self, entry: os.DirEntry[str], base: str, report: CleanupReport
+    ) -> None:
+        """Delete an orphaned lock file unless a running osm holds it."""
+        try:
+            handle = acquire_lock_handle(entry.path, create=False)
+        except StorageError:
+            handle = None
+        if handle is None:
+            report.skip(base, "lock held by a running osm")
+            return
+        try:
+            release_lock_handle(handle)
+        except StorageError as exc:
+            report.skip(base, f"cannot remove its lock file: {exc}")
+            return
+        report.removed.append(base)
 
     def _remove_stale_temp(self, entry: os.DirEntry[str], report: CleanupReport) -> None:
         try:
@@ -232,3 +223,24 @@ class Cleaner:
         except OSError:
             return
         report.removed_temp_files.append(entry.name)
+
+
+def _orphan_lock_keep_reason(
+    directory: str, entry: os.DirEntry[str], base: str, min_age: float
+) -> str | None:
+    """Why the lock file `entry` of session `base` must stay, or None when it is orphaned."""
+    try:
+        os.stat(os.path.join(directory, base + SESSION_SUFFIX))
+    except FileNotFoundError:
+        pass
+    except OSError as exc:
+        return f"cannot check its session file: {os_reason(exc)}"
+    else:  # the session exists: the lock is not orphaned
+        return "kept by the retention policy"
+    try:
+        age = time.time() - entry.stat(follow_symlinks=False).st_mtime
+    except OSError as exc:
+        return f"cannot check its lock file: {os_reason(exc)}"
+    if age < min_age:
+        return "lock file too recent to be orphaned (an osm may be starting)"
+    return None

@@ -55,6 +55,58 @@ def _fingerprint(st: os.stat_result) -> tuple[int, int, int, int, int]:
     return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
 
 
+def _prepare_archive_destination(dest_path: str) -> None:
+    """Create the archive's folder (private); ArchiveExistsError when `dest_path` is taken."""
+    try:
+        make_private_dirs(os.path.dirname(dest_path) or ".")
+    except OSError as exc:
+        raise StorageError(
+            f"failed to create archive directory for {dest_path}: {exc.strerror or exc}"
+        ) from exc
+    try:
+        os.lstat(dest_path)
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise StorageError(
+            f"failed to stat destination {dest_path}: {exc.strerror or exc}"
+        ) from exc
+    raise ArchiveExistsError(dest_path)
+
+
+def _write_archive(dest_path: str, data: bytes) -> None:
+    """Create `dest_path` exclusively (0600) and make `data` durable in it, or leave nothing.
+
+    The exclusive create makes exactly one of several concurrent archivers win.
+    """
+    try:
+        fd = os.open(dest_path, _ARCHIVE_FLAGS, PRIVATE_FILE_MODE)
+    except FileExistsError:
+        raise ArchiveExistsError(dest_path) from None
+    except OSError as exc:
+        raise StorageError(
+            f"failed to create archive destination {dest_path}: {exc.strerror or exc}"
+        ) from exc
+    try:
+        try:
+            if os.fstat(fd).st_mode & 0o777 != PRIVATE_FILE_MODE:  # the umask's doing
+                os.fchmod(fd, PRIVATE_FILE_MODE)
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+    except OSError as exc:
+        try:
+            os.unlink(dest_path)
+        except OSError:
+            pass
+        raise StorageError(
+            f"failed to write archive destination {dest_path}: {exc.strerror or exc}"
+        ) from exc
+
+
 def _read_file(path: str) -> tuple[bytes, os.stat_result]:
     try:
         fd = os.open(path, _READ_FLAGS | _NOATIME)
@@ -225,54 +277,14 @@ class FileSystemBackend(BoundBackend):
                 raise StorageError(
                     f"failed to stat session file {self._path}: {exc.strerror or exc}"
                 ) from exc
-            try:
-                make_private_dirs(os.path.dirname(dest_path) or ".")
-            except OSError as exc:
-                raise StorageError(
-                    f"failed to create archive directory for {dest_path}: {exc.strerror or exc}"
-                ) from exc
-            try:
-                os.lstat(dest_path)
-            except FileNotFoundError:
-                pass
-            except OSError as exc:
-                raise StorageError(
-                    f"failed to stat destination {dest_path}: {exc.strerror or exc}"
-                ) from exc
-            else:
-                raise ArchiveExistsError(dest_path)
+            _prepare_archive_destination(dest_path)
             try:
                 data, _ = _read_file(self._path)
             except OSError as exc:
                 raise StorageError(
                     f"failed to read session {self._path} for archive: {exc.strerror or exc}"
                 ) from exc
-            try:
-                fd = os.open(dest_path, _ARCHIVE_FLAGS, PRIVATE_FILE_MODE)
-            except FileExistsError:
-                raise ArchiveExistsError(dest_path) from None
-            except OSError as exc:
-                raise StorageError(
-                    f"failed to create archive destination {dest_path}: {exc.strerror or exc}"
-                ) from exc
-            try:
-                try:
-                    if os.fstat(fd).st_mode & 0o777 != PRIVATE_FILE_MODE:  # the umask's doing
-                        os.fchmod(fd, PRIVATE_FILE_MODE)
-                    view = memoryview(data)
-                    while view:
-                        view = view[os.write(fd, view) :]
-                    os.fsync(fd)
-                finally:
-                    os.close(fd)
-            except OSError as exc:
-                try:
-                    os.unlink(dest_path)
-                except OSError:
-                    pass
-                raise StorageError(
-                    f"failed to write archive destination {dest_path}: {exc.strerror or exc}"
-                ) from exc
+            _write_archive(dest_path, data)
             _known_good.pop(self._path, None)
             try:
                 os.unlink(self._path)

@@ -288,21 +288,7 @@ class SessionCommand(BaseCommand):
     # -- delete -----------------------------------------------------------------------
 
     def _cmd_delete(self, sub: str, args: list[str], stdout: TextIO, stderr: TextIO) -> int:
-        scanned_yes = scanned_dry = False
-        parsable: list[str] = []
-        explicit_ids: list[str] = []
-        terminated = False
-        for token in args:
-            if terminated:
-                explicit_ids.append(token)
-            elif token == "--":
-                terminated = True
-            elif token in _YES_TOKENS:
-                scanned_yes = True
-            elif token in _DRY_TOKENS:
-                scanned_dry = True
-            else:
-                parsable.append(token)
+        scanned_yes, scanned_dry, parsable, explicit_ids = _scan_delete_args(args)
         flags = FlagSet("session-delete")
         yes_local = flags.bool("y", False, _YES_USAGE)
         dry_local = flags.bool("dry-run", False, _DRY_RUN_USAGE)
@@ -318,19 +304,8 @@ class SessionCommand(BaseCommand):
 
         for session_id in ids:  # a typo'd or hostile ID is an error before any question
             validate_session_id(session_id)
-        if not dry_run and not yes:
-            if len(ids) > 1:
-                prompt = (
-                    f"Are you sure you want to delete {len(ids)} sessions? "
-                    "This is irreversible. (y/N): "
-                )
-            else:
-                prompt = (
-                    f"Are you sure you want to delete session '{ids[0]}'? "
-                    "This is irreversible. (y/N): "
-                )
-            if not self._confirm(prompt, stdout):
-                return 0
+        if not dry_run and not yes and not self._confirm(_delete_prompt(ids), stdout):
+            return 0
         failures: list[str] = []
         for session_id in ids:
             if dry_run:
@@ -455,3 +430,28 @@ class SessionCommand(BaseCommand):
 def create(registry: Registry) -> SessionCommand:
     """Registry factory."""
     return SessionCommand(registry.config)
+
+
+def _scan_delete_args(args: list[str]) -> tuple[bool, bool, list[str], list[str]]:
+    """`(yes, dry_run, flag tokens, ids after --)`: `-y`/`--dry-run` count anywhere."""
+    yes = dry = terminated = False
+    parsable: list[str] = []
+    explicit_ids: list[str] = []
+    for token in args:
+        if terminated:
+            explicit_ids.append(token)
+        elif token == "--":
+            terminated = True
+        elif token in _YES_TOKENS:
+            yes = True
+        elif token in _DRY_TOKENS:
+            dry = True
+        else:
+            parsable.append(token)
+    return yes, dry, parsable, explicit_ids
+
+
+def _delete_prompt(ids: list[str]) -> str:
+    if len(ids) > 1:
+        return f"Are you sure you want to delete {len(ids)} sessions? This is irreversible. (y/N): "
+    return f"Are you sure you want to delete session '{ids[0]}'? This is irreversible. (y/N): "
