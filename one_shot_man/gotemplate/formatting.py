@@ -223,17 +223,10 @@ class _Printf:
 
         In Go's order: flags, `[n]`, width (digits or `*`), `.precision`, `[n]`, the verb.
         """
+        fmt, n = self.fmt, len(self.fmt)
         spec = _Spec()
         self.good_argnum = True
-        i = self._arg_index(self._flags(i, spec))
-        i = self._width(i, spec)
-        if i < len(self.fmt) and self.fmt[i] == ".":
-            i = self._precision(self._arg_index(i + 1), spec)
-        return self._verb(self._arg_index(i), spec)
-
-    def _flags(self, i: int, spec: _Spec) -> int:
-        fmt, n = self.fmt, len(self.fmt)
-        while i < n:
+        while i < n:  # flags
             c = fmt[i]
             if c == "+":
                 spec.plus = True
@@ -249,14 +242,10 @@ class _Printf:
             else:
                 break
             i += 1
-        return i
-
-    def _number(self, i: int) -> tuple[int | None, int]:
-        """The decimal digits at i (None when there are none) and the position after them."""
-        fmt, n, start = self.fmt, len(self.fmt), i
-        while i < n and fmt[i].isdigit():
-            i += 1
-        return (int(fmt[start:i]) if i > start else None), i
+        i = self._width(self._arg_index(i), spec)
+        if i < n and fmt[i] == ".":
+            i = self._precision(self._arg_index(i + 1), spec)
+        return self._verb(self._arg_index(i), spec)
 
     def _width(self, i: int, spec: _Spec) -> int:
         if i < len(self.fmt) and self.fmt[i] == "*":
@@ -266,7 +255,11 @@ class _Printf:
             elif spec.width is not None and spec.width < 0:
                 spec.minus, spec.zero, spec.width = True, False, -spec.width
             return i + 1
-        spec.width, i = self._number(i)
+        fmt, n, start = self.fmt, len(self.fmt), i
+        while i < n and fmt[i].isdigit():
+            i += 1
+        if i > start:
+            spec.width = int(fmt[start:i])
         return i
 
     def _precision(self, i: int, spec: _Spec) -> int:
@@ -277,8 +270,10 @@ class _Printf:
             if not ok:
                 self.out.append("%!(BADPREC)")
             return i + 1
-        precision, i = self._number(i)
-        spec.precision = 0 if precision is None else precision  # Go: "%.f" is precision 0
+        fmt, n, start = self.fmt, len(self.fmt), i
+        while i < n and fmt[i].isdigit():
+            i += 1
+        spec.precision = int(fmt[start:i]) if i > start else 0  # Go: "%.f" is precision 0
         return i
 
     def _verb(self, i: int, spec: _Spec) -> int:
