@@ -115,7 +115,8 @@ def run_terminal(runner: Callable[..., Any] | None, engine: Any, config: Any) ->
     """Run the interactive shell on `engine` until the user leaves it."""
     if runner is None:
         try:
-            from one_shot_man.shell.shell import run_terminal as runner
+            from one_shot_man.shell.shell import run_terminal as shell_runner
         except ImportError as exc:
             raise CommandError("interactive terminal is not available") from exc
+        runner = shell_runner
     runner(engine, config)
