@@ -175,10 +175,11 @@ def executable_dir() -> str:
     """The directory of the running `osm` program (Go's os.Executable(), symlinks resolved).
 
     That is the console script named by argv[0] when it is a file (a `pip install --user`
-    puts it in ~/.local/bin, away from the interpreter), else the interpreter's directory.
+    puts it in ~/.local/bin, away from the interpreter), else (`python -m one_shot_man`,
+    whose argv[0] is the package's `__main__.py`, or embedded use) the interpreter's.
     """
     argv0 = sys.argv[0] if sys.argv else ""
-    if argv0 and os.path.isfile(argv0):
+    if argv0 and not argv0.endswith(".py") and os.path.isfile(argv0):
         return os.path.dirname(os.path.realpath(argv0))
     return os.path.dirname(os.path.abspath(sys.executable)) if sys.executable else ""
 

@@ -177,10 +177,14 @@ def test_executable_dir_is_the_osm_program_named_by_argv0(
     assert os.path.join(os.path.realpath(program.parent), leaf) in _exec_folders(caller, tmp_path)
 
 
+@pytest.mark.parametrize("argv0", ["-c", "main.py"])
 def test_executable_dir_falls_back_to_the_interpreter(
-    caller: Caller, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    argv0: str, caller: Caller, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    monkeypatch.setattr(sys, "argv", ["-c"])
+    # `python -m one_shot_man` names the package's __main__.py: not the osm program.
+    (tmp_path / "main.py").write_text("")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sys, "argv", [argv0])
     interpreter_dir = os.path.dirname(os.path.abspath(sys.executable))
     assert pathsearch.executable_dir() == interpreter_dir
     leaf = "scripts" if caller[0] == "script.paths" else "goals"
