@@ -4,10 +4,9 @@ Packages imported on every `osm` start (command, config) or whose names pull in 
 modules (QuickJS, msgspec, uuid) export names that load on first access. They share this
 helper so that the rule lives once: the name's submodule is imported, the value is cached
 in the package namespace (later lookups never reach `__getattr__`), and an unknown name
-raises the usual `AttributeError`. Importing this module imports nothing.
+raises the usual `AttributeError`. Importing this module imports nothing (not even
+`__future__`: names only a type checker sees are quoted instead).
 """
-
-from __future__ import annotations
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -17,11 +16,11 @@ if TYPE_CHECKING:
 
 def lazy_exports(
     package: str,
-    where: Mapping[str, str],
-    namespace: dict[str, Any],
+    where: "Mapping[str, str]",
+    namespace: "dict[str, Any]",
     *,
     dir_lists_all_only: bool = False,
-) -> tuple[Callable[[str], object], Callable[[], list[str]]]:
+) -> "tuple[Callable[[str], object], Callable[[], list[str]]]":
     """Return `(__getattr__, __dir__)` for `package`, whose name `n` lives in `package.where[n]`.
 
     `namespace` is the package's `globals()`; `__dir__` lists it with `__all__`, or only
@@ -32,9 +31,13 @@ def lazy_exports(
         module = where.get(name)
         if module is None:
             raise AttributeError(f"module {package!r} has no attribute {name!r}")
-        import importlib
+        # `__import__` + sys.modules is `importlib.import_module` for an absolute name,
+        # without importing importlib (and warnings) into every process that uses one.
+        import sys
 
-        value = getattr(importlib.import_module(f"{package}.{module}"), name)
+        qualified = f"{package}.{module}"
+        __import__(qualified)
+        value = getattr(sys.modules[qualified], name)
         namespace[name] = value  # later lookups find the global and skip this function
         return value
 

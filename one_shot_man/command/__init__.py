@@ -6,8 +6,6 @@ Imported on every `osm` start, so names load on first use (module `__getattr__`)
 `osm version` imports the registry and the version command and nothing else.
 """
 
-from __future__ import annotations
-
 from one_shot_man._lazy import lazy_exports
 
 TYPE_CHECKING = False

@@ -1,23 +1,29 @@
 """osm configuration: the dnsmasq-style file, where it lives, its schema and editing.
 
-Imported on every `osm` start, so only the model and the path logic load eagerly; the
-parser and value parsers (needed only when a config file exists), the schema, migration and
-file-editing helpers load on first use through module `__getattr__`, same public names.
+Imported on every `osm` start, so only the path logic loads eagerly; the model (`osm
+version` without a config file never builds one), the parser and value parsers (needed only
+when a config file exists), the schema, migration and file-editing helpers load on first use
+through module `__getattr__`, same public names.
 """
-
-from __future__ import annotations
 
 from one_shot_man._lazy import lazy_exports
 from one_shot_man.config.location import (
     CONFIG_ENV_VAR,
+    config_absent,
     ensure_config_dir,
     get_config_path,
     load,
     load_from_path,
 )
-from one_shot_man.config.model import Config, ConfigIssue, SessionsConfig
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from one_shot_man.config.model import Config, ConfigIssue, SessionsConfig
 
 _LAZY = {
+    "Config": "model",
+    "ConfigIssue": "model",
+    "SessionsConfig": "model",
     "MAX_LINE_BYTES": "parser",
     "load_from_reader": "parser",
     "parse_bool": "values",
@@ -48,11 +54,12 @@ __all__ = [
     "Config",
     "ConfigIssue",
     "SessionsConfig",
+    "config_absent",
     "ensure_config_dir",
     "get_config_path",
     "load",
     "load_from_path",
-    *_LAZY,
+    *(name for name in _LAZY if name not in ("Config", "ConfigIssue", "SessionsConfig")),
 ]
 
 

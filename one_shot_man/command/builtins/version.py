@@ -1,7 +1,5 @@
 """`osm version`: print the version (kept tiny: it is the start-up benchmark)."""
 
-from __future__ import annotations
-
 from one_shot_man import __version__
 
 TYPE_CHECKING = False
@@ -28,14 +26,14 @@ class VersionCommand:
     def __init__(self, version: str = __version__) -> None:
         self.version = version
 
-    def setup_flags(self, flags: FlagSet) -> None:
+    def setup_flags(self, flags: "FlagSet") -> None:
         """No flags."""
 
-    def execute(self, args: list[str], stdout: TextIO, stderr: TextIO) -> int:
+    def execute(self, args: list[str], stdout: "TextIO", stderr: "TextIO") -> int:
         stdout.write(f"one-shot-man version {self.version}\n")
         return 0
 
 
-def create(registry: Registry) -> VersionCommand:
+def create(registry: "Registry") -> VersionCommand:
     """Registry factory."""
     return VersionCommand()
