@@ -284,15 +284,35 @@ def _original_of(
     bash forks a subshell for `$(cmd 2>&1)`, `( a; b )` and pipelines; each would be a
     new anchor (and a new session) per command although it is the same script.
     """
+    # A fork keeps the name, so with the real reader and check a parent of another name
+    # (the usual case: a terminal, sshd, another program) ends the walk before its stat is
+    # parsed: this check runs on every call and a parse costs more than the rest of it.
+    by_name = reader is get_proc_stat and forked is is_forked_copy
     curr = anchor
     for _ in range(MAX_WALK_DEPTH):
         if curr.ppid in (0, 1):
             break
-        parent = _try_stat(curr.ppid, reader)
+        parent = _stat_if_named(curr.ppid, curr.comm) if by_name else _try_stat(curr.ppid, reader)
         if parent is None or parent.start_time > curr.start_time or not forked(curr, parent):
             break
         curr = parent
     return curr.pid, curr.start_time
+
+
+def _stat_if_named(pid: int, comm: str) -> ProcStat | None:
+    """`/proc/<pid>/stat` parsed when the process is called `comm`; None when it is not,
+    or when it cannot be read or parsed (what `_try_stat` gives for those)."""
+    try:
+        data = _read_small(f"/proc/{pid}/stat")
+    except OSError:
+        return None
+    name = data[data.find(b" ") + 2 : data.rfind(b")")]  # where parse_proc_stat finds it
+    if name.decode("utf-8", "surrogateescape") != comm:
+        return None
+    try:
+        return parse_proc_stat(data, pid)
+    except ProcStatError:
+        return None
 
 
 def _anchor_self(pid: int, start_time: int | None) -> tuple[int, int]:

@@ -397,3 +397,21 @@ def test_empty_boot_id_is_an_error(monkeypatch: pytest.MonkeyPatch, tmp_path: Pa
     monkeypatch.setattr(linux, "_BOOT_ID_PATH", str(path))
     with pytest.raises(AnchorError, match="boot_id is empty"):
         read_boot_id()
+
+
+@linux_only
+def test_fork_check_parses_a_parent_only_when_its_name_matches() -> None:
+    """The fork walk's shortcut: another name is never a copy, so its stat is not parsed."""
+    from one_shot_man.session import linux
+
+    me = get_proc_stat(os.getpid())
+    found = linux._stat_if_named(os.getpid(), me.comm)
+    assert found is not None
+    assert (found.pid, found.comm, found.ppid, found.start_time) == (
+        me.pid,
+        me.comm,
+        me.ppid,
+        me.start_time,
+    )
+    assert linux._stat_if_named(os.getpid(), me.comm + "x") is None
+    assert linux._stat_if_named(2**22 + 1, me.comm) is None  # above pid_max: no such process
