@@ -180,7 +180,8 @@ def build_context(items: object, options: Mapping[str, Any] | None = None) -> st
         if result is not None:
             txtar = js_string(result)
     head, tail = _render_around(titles, bodies, fenced, txtar)
-    return head + txtar + tail if txtar else head
+    # One join: `head + txtar + tail` would copy the (possibly large) txtar twice.
+    return "".join((head, txtar, tail)) if txtar else head
 
 
 def build_context_around(
