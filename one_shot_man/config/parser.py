@@ -76,14 +76,14 @@ def parse_into(cfg: Config, reader: Iterable[str] | str | bytes, source: str) ->
         line = raw.strip(ws)
         if not line or line[0] == "#":
             continue
-        if line[0] == "[" and (line[-1] == "]" or _unclosed_header(line)):
-            if line[-1] != "]":
+        if line[0] == "[" and ((closed := line[-1] == "]") or _unclosed_header(line)):
+            if closed:
+                name = line.lstrip("[").rstrip("]")
+            else:
                 # Go made `[help` a global key; the user evidently meant a header.
                 name = line.lstrip("[")
                 message = f'malformed section header {quote(line)} (missing "]"); read as [{name}]'
                 cfg.issues.append(ConfigIssue(source, lineno, section, "", message))
-            else:
-                name = line.lstrip("[").rstrip("]")
             current = commands.get(name)
             if current is None:
                 current = commands[name] = {}
