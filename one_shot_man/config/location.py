@@ -6,7 +6,6 @@ error classes load with the first read or error too: `osm version` without a con
 only asks `config_absent()` and never builds a `Config` (about 1.4 M instructions less).
 """
 
-import errno
 import os
 import stat
 
@@ -168,6 +167,8 @@ def _open_no_follow(path: str, failure: str) -> int:
     try:
         return os.open(path, os.O_RDONLY | _O_NOFOLLOW)
     except OSError as exc:
+        import errno  # here: the module costs 0.3 M instructions of every `osm` start
+
         if _O_NOFOLLOW and exc.errno == errno.ELOOP:
             raise _error(f"symlink not allowed in config path: {path}") from exc
         raise _error(f"{failure} {path}: {_reason(exc)}") from exc

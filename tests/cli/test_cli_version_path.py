@@ -140,6 +140,7 @@ def test_version_without_a_config_file_loads_no_framework(isolated_home: Path) -
     assert cli.VERSION_MODULE in imported and "one_shot_man.config.location" in imported
     framework = {
         "__future__",
+        "errno",
         "one_shot_man.brokenpipe",
         "one_shot_man.errors",
         "one_shot_man.command.flags",
