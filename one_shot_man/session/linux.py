@@ -9,6 +9,7 @@ start and a buffered `open()` costs as much again.
 
 from __future__ import annotations
 
+import _thread
 import os
 
 from one_shot_man.session.context import SessionContext
@@ -161,6 +162,56 @@ def _read_small(path: str) -> bytes:
         os.close(fd)
 
 
+#: pid -> an open descriptor of `/proc/<pid>/stat`, for the few ancestors every session-ID call
+#: reads. A read of an open one (`pread`, offset 0: the kernel renders the file afresh) is one
+#: system call where open/read/close are three, and the walk is made of these reads (a quarter
+#: of the time here). A descriptor belongs to one process for its whole life: once that process
+#: is gone it reads ESRCH, never another process that got the pid, and is dropped (the pid is
+#: then opened again, which finds the new process, as a fresh open always did). At most
+#: `_STAT_FDS_MAX` are kept (more are read and closed as before); close-on-exec, so no child
+#: program inherits them. The lock makes a read and a drop of one descriptor exclusive (a
+#: closed number can be reused by another open in another thread).
+_STAT_FDS: dict[int, int] = {}
+_STAT_FDS_MAX = 8
+_STAT_FDS_LOCK = _thread.allocate_lock()
+_O_STAT = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0)
+
+
+def _after_fork_in_child() -> None:
+    global _STAT_FDS_LOCK
+    _STAT_FDS_LOCK = _thread.allocate_lock()  # another thread may have held it at the fork
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
+def _read_stat(pid: int) -> bytes:
+    """The bytes of `/proc/<pid>/stat`, through a kept descriptor when there is one."""
+    with _STAT_FDS_LOCK:
+        fd = _STAT_FDS.get(pid)
+        if fd is not None:
+            try:
+                data = os.pread(fd, 4096, 0)
+            except OSError:
+                data = b""
+            if data:
+                return data
+            del _STAT_FDS[pid]  # the process is gone (ESRCH): the pid may be another's now
+            os.close(fd)
+        fd = os.open(f"/proc/{pid}/stat", _O_STAT)
+        try:
+            data = os.pread(fd, 4096, 0)
+        except BaseException:
+            os.close(fd)
+            raise
+        if data and len(_STAT_FDS) < _STAT_FDS_MAX:
+            _STAT_FDS[pid] = fd
+        else:
+            os.close(fd)
+        return data
+
+
 def parse_proc_stat(data: bytes, pid: int) -> ProcStat:
     """Parse one stat line; the name is found by the LAST `)` since it may contain any byte."""
     last_paren = data.rfind(b")")
@@ -196,11 +247,10 @@ def parse_proc_stat(data: bytes, pid: int) -> ProcStat:
 
 def get_proc_stat(pid: int) -> ProcStat:
     """Read and parse `/proc/<pid>/stat`; raises `ProcStatError` naming the pid."""
-    path = f"/proc/{pid}/stat"
     try:
-        data = _read_small(path)
+        data = _read_stat(pid)
     except OSError as exc:
-        raise ProcStatError(f"cannot read {path}: {exc.strerror or exc}") from exc
+        raise ProcStatError(f"cannot read /proc/{pid}/stat: {exc.strerror or exc}") from exc
     return parse_proc_stat(data, pid)
 
 
@@ -303,7 +353,7 @@ def _stat_if_named(pid: int, comm: str) -> ProcStat | None:
     """`/proc/<pid>/stat` parsed when the process is called `comm`; None when it is not,
     or when it cannot be read or parsed (what `_try_stat` gives for those)."""
     try:
-        data = _read_small(f"/proc/{pid}/stat")
+        data = _read_stat(pid)
     except OSError:
         return None
     name = data[data.find(b" ") + 2 : data.rfind(b")")]  # where parse_proc_stat finds it

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -415,3 +416,74 @@ def test_fork_check_parses_a_parent_only_when_its_name_matches() -> None:
     )
     assert linux._stat_if_named(os.getpid(), me.comm + "x") is None
     assert linux._stat_if_named(2**22 + 1, me.comm) is None  # above pid_max: no such process
+
+
+@linux_only
+def test_kept_stat_descriptor_reads_fresh_and_never_a_dead_process() -> None:
+    """A kept /proc/<pid>/stat descriptor shows the process as it is now, and once the
+    process is gone it gives an error (and is dropped), never stale or another's data."""
+    import signal
+
+    from one_shot_man.session import linux
+
+    proc = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        time.sleep(0.05)
+        assert get_proc_stat(proc.pid).state in "SR"
+        fd = linux._STAT_FDS.get(proc.pid)
+        assert fd is not None and not os.get_inheritable(fd)
+        os.kill(proc.pid, signal.SIGSTOP)
+        deadline = time.monotonic() + 5
+        while get_proc_stat(proc.pid).state != "T" and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert get_proc_stat(proc.pid).state == "T"
+        assert linux._STAT_FDS.get(proc.pid) == fd  # the same descriptor, read again
+    finally:
+        proc.kill()
+        proc.wait()
+    with pytest.raises(ProcStatError):
+        get_proc_stat(proc.pid)
+    assert proc.pid not in linux._STAT_FDS
+
+
+@linux_only
+def test_kept_stat_descriptors_are_bounded() -> None:
+    from one_shot_man.session import linux
+
+    procs = [
+        subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+        for _ in range(linux._STAT_FDS_MAX + 2)
+    ]
+    try:
+        time.sleep(0.05)
+        for p in procs:
+            assert get_proc_stat(p.pid).pid == p.pid
+        assert len(linux._STAT_FDS) <= linux._STAT_FDS_MAX
+    finally:
+        for p in procs:
+            p.kill()
+            p.wait()
+    for p in procs:  # every kept one of them is dropped at its next read
+        with pytest.raises(ProcStatError):
+            get_proc_stat(p.pid)
+    assert not {p.pid for p in procs} & set(linux._STAT_FDS)
+
+
+@linux_only
+def test_a_forked_child_reads_stats_even_if_the_lock_was_held() -> None:
+    from one_shot_man.session import linux
+
+    get_proc_stat(os.getppid())
+    with linux._STAT_FDS_LOCK:
+        child = os.fork()
+        if child == 0:  # pragma: no cover - runs in the child
+            import signal
+
+            signal.alarm(10)  # a lock still held would hang here: die instead
+            try:
+                ok = get_proc_stat(os.getppid()).pid == os.getppid()
+            except BaseException:
+                ok = False
+            os._exit(0 if ok else 1)
+    _, status = os.waitpid(child, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
