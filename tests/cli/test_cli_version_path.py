@@ -7,17 +7,13 @@ about the config the same way, and import less: these tests hold all three.
 from __future__ import annotations
 
 import io
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from one_shot_man import cli
 from one_shot_man.command.registry import BUILTIN_COMMANDS, Registry
-
-REPO = Path(__file__).resolve().parents[2]
+from tests.cli.test_cli_main import _IMPORT_PROBE, REPO, _probe
 
 ARGVS = [
     ["version"],
@@ -112,31 +108,10 @@ def test_short_path_names_the_registrys_version_command() -> None:
     assert type(spec.create(Registry())).__name__ == cli.VERSION_CLASS
 
 
-_PROBE = """
-import sys
-sys.path.insert(0, {repo!r})
-before = set(sys.modules)
-from one_shot_man.cli import main
-code = main(['version'])
-sys.stdout.flush()
-print(' '.join(sorted(set(sys.modules) - before)), file=sys.stderr)
-sys.exit(code)
-"""
-
-
 def test_version_without_a_config_file_loads_no_framework(isolated_home: Path) -> None:
     """No flag parser, registry, error classes, config model or `__future__` (each ~0.5-1.5 M
     instructions, against a target of 1.15x the interpreter's own start-up)."""
-    r = subprocess.run(
-        [sys.executable, "-S", "-c", _PROBE.format(repo=str(REPO))],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-        env={**os.environ, "HOME": str(isolated_home)},
-    )
-    assert r.returncode == 0, r.stderr
-    imported = set(r.stderr.split())
+    imported = _probe(_IMPORT_PROBE.format(repo=str(REPO)), isolated_home)
     assert cli.VERSION_MODULE in imported and "one_shot_man.config.location" in imported
     framework = {
         "__future__",
