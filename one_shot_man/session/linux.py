@@ -168,8 +168,8 @@ def _read_small(path: str) -> bytes:
 #: of the time here). A descriptor belongs to one process for its whole life: once that process
 #: is gone it reads ESRCH, never another process that got the pid, and is dropped (the pid is
 #: then opened again, which finds the new process, as a fresh open always did). At most
-#: `_STAT_FDS_MAX` are kept (more are read and closed as before); close-on-exec, so no child
-#: program inherits them. The lock makes a read and a drop of one descriptor exclusive (a
+#: `_STAT_FDS_MAX` are kept (a new one closes the oldest); close-on-exec, so no child program
+#: inherits them. The lock makes a read and a drop of one descriptor exclusive (a
 #: closed number can be reused by another open in another thread).
 _STAT_FDS: dict[int, int] = {}
 _STAT_FDS_MAX = 8
@@ -205,10 +205,12 @@ def _read_stat(pid: int) -> bytes:
         except BaseException:
             os.close(fd)
             raise
-        if data and len(_STAT_FDS) < _STAT_FDS_MAX:
-            _STAT_FDS[pid] = fd
-        else:
+        if not data:
             os.close(fd)
+            return data
+        if len(_STAT_FDS) >= _STAT_FDS_MAX:  # the oldest goes (a long-gone process, often)
+            os.close(_STAT_FDS.pop(next(iter(_STAT_FDS))))
+        _STAT_FDS[pid] = fd
         return data
 
 

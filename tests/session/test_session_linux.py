@@ -459,6 +459,8 @@ def test_kept_stat_descriptors_are_bounded() -> None:
         for p in procs:
             assert get_proc_stat(p.pid).pid == p.pid
         assert len(linux._STAT_FDS) <= linux._STAT_FDS_MAX
+        assert procs[-1].pid in linux._STAT_FDS  # the newest is kept, the oldest went
+        assert procs[0].pid not in linux._STAT_FDS
     finally:
         for p in procs:
             p.kill()
