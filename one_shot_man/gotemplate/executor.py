@@ -227,7 +227,7 @@ class State:
                 self.errorf(
                     f"can't use {format_value(value)} to iterate over more than one variable"
                 )
-            return ((i, i) for i in range(n))  # type: ignore[arg-type]
+            return ((i, i) for i in range(n))
         if isinstance(value, (str, bytes)) or not hasattr(value, "__iter__"):
             self.errorf(f"range can't iterate over {format_value(value)}")
         return enumerate(value)
@@ -434,7 +434,7 @@ class State:
             entry = fx.BUILTINS.get(name)
             if entry is None:
                 self.errorf(f"{go_quote(name)} is not a defined function")
-        fn, low, high = entry  # type: ignore[misc]
+        fn, low, high = entry
         argc = (len(args) - 1 if args else 0) + (final is not NO_FINAL)
         if low is not None and (argc < low or (high is not None and argc > high)):
             given = len(args) - 1 if args else 0

@@ -84,7 +84,8 @@ def _lt(arg1: object, arg2: object) -> bool:
         raise FuncError("incompatible types for comparison")
     if k1 in (_BOOL, _COMPLEX):
         raise FuncError("invalid type for comparison")
-    return arg1 < arg2  # type: ignore[operator]
+    less: bool = arg1 < arg2  # type: ignore[operator]  # one basic kind, checked above
+    return less
 
 
 def _le(arg1: object, arg2: object) -> bool:
@@ -110,7 +111,7 @@ def _len(item: object) -> int:
     if isinstance(item, (list, tuple, dict, set, frozenset, bytes)):
         return len(item)
     if hasattr(item, "__len__") and not isinstance(item, (int, float, bool)):
-        return len(item)  # type: ignore[arg-type]
+        return len(item)
     raise FuncError(f"len of type {go_type_name(item)}")
 
 
@@ -184,7 +185,7 @@ def _slice(item: object, *indexes: object) -> object:
         raise FuncError(f"invalid slice index: {idx[1]} > {idx[2]}")
     part = seq[idx[0] : idx[1]]  # type: ignore[index]
     if isinstance(item, str):
-        return part.decode("utf-8", "replace")  # type: ignore[union-attr]
+        return part.decode("utf-8", "replace")
     return part
 
 

@@ -10,7 +10,16 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_right
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from typing import Protocol
+
+    class _State(Protocol):
+        """One state of the lexer's state machine: it lexes a bit and names the next state."""
+
+        def __call__(self) -> _State | None: ...
+
 
 # Item types. Everything after KEYWORD prints as `<word>` in parse errors, as in Go.
 ERROR = 0
@@ -232,12 +241,12 @@ class Lexer:
 
     def run(self) -> list[Item]:
         """Lex the whole input; the list ends with EOF or ERROR."""
-        state = self._lex_text
+        state: _State | None = self._lex_text
         while state is not None:
             state = state()
         return self.items
 
-    def _lex_text(self):  # type: ignore[no-untyped-def]
+    def _lex_text(self) -> _State | None:
         s = self.input
         x = s.find(self.left, self.pos)
         if x < 0:
@@ -258,7 +267,7 @@ class Lexer:
         self.pos = self.start = x
         return self._lex_left_delim
 
-    def _lex_left_delim(self):  # type: ignore[no-untyped-def]
+    def _lex_left_delim(self) -> _State | None:
         self.pos += len(self.left)
         after = 2 if self._has_left_trim(self.pos) else 0
         if self.input.startswith(_LEFT_COMMENT, self.pos + after):
@@ -271,7 +280,7 @@ class Lexer:
         self.paren_depth = 0
         return self._lex_inside_action
 
-    def _lex_comment(self):  # type: ignore[no-untyped-def]
+    def _lex_comment(self) -> _State | None:
         self.pos += len(_LEFT_COMMENT)
         x = self.input.find(_RIGHT_COMMENT, self.pos)
         if x < 0:
@@ -290,7 +299,7 @@ class Lexer:
         self.start = self.pos
         return self._lex_text
 
-    def _lex_right_delim(self):  # type: ignore[no-untyped-def]
+    def _lex_right_delim(self) -> _State | None:
         _, trim = self._at_right_delim()
         if trim:
             self.pos += 2
@@ -302,7 +311,7 @@ class Lexer:
             self.start = self.pos
         return self._lex_text
 
-    def _lex_inside_action(self):  # type: ignore[no-untyped-def]
+    def _lex_inside_action(self) -> _State | None:
         """Inside `{{ }}`: the state for the next token, operands first (the common case)."""
         delim, _ = self._at_right_delim()
         if delim:
@@ -335,7 +344,7 @@ class Lexer:
             return self._lex_identifier
         return self._lex_punctuation(ch)
 
-    def _lex_punctuation(self, ch: str):  # type: ignore[no-untyped-def]
+    def _lex_punctuation(self, ch: str) -> _State | None:
         """`=`, `:=`, `|`, parentheses and other printable ASCII inside an action."""
         if ch == "=":
             self._emit(ASSIGN)
@@ -362,7 +371,7 @@ class Lexer:
             return None
         return self._lex_inside_action
 
-    def _lex_space(self):  # type: ignore[no-untyped-def]
+    def _lex_space(self) -> _State | None:
         s = self.input
         count = 0
         while self.pos < len(s) and s[self.pos] in SPACE_CHARS:
@@ -380,7 +389,7 @@ class Lexer:
     def _scan_word(self) -> None:
         self.pos = _WORD.match(self.input, self.pos).end()  # type: ignore[union-attr]
 
-    def _lex_identifier(self):  # type: ignore[no-untyped-def]
+    def _lex_identifier(self) -> _State | None:
         self._scan_word()
         word = self.input[self.start : self.pos]
         if not self._at_terminator():
@@ -395,13 +404,13 @@ class Lexer:
             self._emit(IDENTIFIER)
         return self._lex_inside_action
 
-    def _lex_field(self):  # type: ignore[no-untyped-def]
+    def _lex_field(self) -> _State | None:
         return self._lex_field_or_variable(FIELD)
 
-    def _lex_variable(self):  # type: ignore[no-untyped-def]
+    def _lex_variable(self) -> _State | None:
         return self._lex_field_or_variable(VARIABLE)
 
-    def _lex_field_or_variable(self, typ: int):  # type: ignore[no-untyped-def]
+    def _lex_field_or_variable(self, typ: int) -> _State | None:
         if self._at_terminator():
             self._emit(VARIABLE if typ == VARIABLE else DOT)
             return self._lex_inside_action
@@ -412,10 +421,10 @@ class Lexer:
         self._emit(typ)
         return self._lex_inside_action
 
-    def _lex_quote(self):  # type: ignore[no-untyped-def]
+    def _lex_quote(self) -> _State | None:
         return self._lex_escaped('"', STRING, "unterminated quoted string")
 
-    def _lex_raw_quote(self):  # type: ignore[no-untyped-def]
+    def _lex_raw_quote(self) -> _State | None:
         x = self.input.find("`", self.pos)
         if x < 0:
             self._error("unterminated raw quoted string")
@@ -424,10 +433,10 @@ class Lexer:
         self._emit(RAW_STRING)
         return self._lex_inside_action
 
-    def _lex_char(self):  # type: ignore[no-untyped-def]
+    def _lex_char(self) -> _State | None:
         return self._lex_escaped("'", CHAR_CONSTANT, "unterminated character constant")
 
-    def _lex_escaped(self, quote: str, typ: int, unterminated: str):  # type: ignore[no-untyped-def]
+    def _lex_escaped(self, quote: str, typ: int, unterminated: str) -> _State | None:
         """Scan to the closing `quote` past backslash escapes; the literal may not span lines."""
         while True:
             ch = self._next()
@@ -445,7 +454,7 @@ class Lexer:
         self._emit(typ)
         return self._lex_inside_action
 
-    def _lex_number(self):  # type: ignore[no-untyped-def]
+    def _lex_number(self) -> _State | None:
         if not self._scan_number():
             self._error(f"bad number syntax: {go_quote(self.input[self.start : self.pos])}")
             return None

@@ -183,15 +183,15 @@ class Template:
         names = [go_quote(n) for n in self._common.templates]
         return "; defined templates are: " + ", ".join(names) if names else ""
 
-    def execute(self, data: Any = None) -> str:
+    def execute(self, data: object = None) -> str:
         """Render with `data` as dot and `$`. Raises TemplateExecError on failure."""
         return _exec.execute(self, data)
 
-    def execute_pieces(self, data: Any = None) -> list[str]:
+    def execute_pieces(self, data: object = None) -> list[str]:
         """`execute` as the list of output pieces (joined, they are its text)."""
         return _exec.execute_pieces(self, data)
 
-    def execute_template(self, name: str, data: Any = None) -> str:
+    def execute_template(self, name: str, data: object = None) -> str:
         """Render the associated template `name`."""
         tmpl = self._common.templates.get(name)
         if tmpl is None:
@@ -207,6 +207,6 @@ def must(t: Template) -> Template:
     return t
 
 
-def execute(text: str, data: Any = None, *, name: str = "template") -> str:
+def execute(text: str, data: object = None, *, name: str = "template") -> str:
     """Parse and execute in one step (the `osm:text/template` module's `execute`)."""
     return Template(name).parse(text).execute(data)
