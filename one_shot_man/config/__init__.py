@@ -16,13 +16,44 @@ from one_shot_man.config.location import (
     load_from_path,
 )
 
-TYPE_CHECKING = False
+TYPE_CHECKING = False  # the checker reads the lazy names' real types from here
 if TYPE_CHECKING:
-    from one_shot_man.config.model import Config, ConfigIssue, SessionsConfig
+    from one_shot_man.config.editing import (
+        delete_all_global_keys_in_file,
+        delete_command_key_in_file,
+        delete_key_in_file,
+        set_command_key_in_file,
+        set_key_in_file,
+    )
+    from one_shot_man.config.migration import (
+        SCHEMA_VERSION,
+        MigrationResult,
+        check_schema_version,
+        detect_schema_version,
+        migrate_config,
+    )
+    from one_shot_man.config.model import Config, SessionsConfig
+    from one_shot_man.config.parser import MAX_LINE_BYTES, load_from_reader
+    from one_shot_man.config.schema import (
+        ConfigOption,
+        OptionType,
+        Schema,
+        default_schema,
+        validate_config,
+        validate_option_value,
+    )
+    from one_shot_man.config.shared import ConfigIssue
+    from one_shot_man.config.values import (
+        parse_bool,
+        parse_duration,
+        parse_go_bool,
+        parse_int,
+        parse_path_list,
+    )
 
 _LAZY = {
     "Config": "model",
-    "ConfigIssue": "model",
+    "ConfigIssue": "shared",
     "SessionsConfig": "model",
     "MAX_LINE_BYTES": "parser",
     "load_from_reader": "parser",
@@ -51,15 +82,37 @@ _LAZY = {
 
 __all__ = [
     "CONFIG_ENV_VAR",
+    "MAX_LINE_BYTES",
+    "SCHEMA_VERSION",
     "Config",
     "ConfigIssue",
+    "ConfigOption",
+    "MigrationResult",
+    "OptionType",
+    "Schema",
     "SessionsConfig",
+    "check_schema_version",
     "config_absent",
+    "default_schema",
+    "delete_all_global_keys_in_file",
+    "delete_command_key_in_file",
+    "delete_key_in_file",
+    "detect_schema_version",
     "ensure_config_dir",
     "get_config_path",
     "load",
     "load_from_path",
-    *(name for name in _LAZY if name not in ("Config", "ConfigIssue", "SessionsConfig")),
+    "load_from_reader",
+    "migrate_config",
+    "parse_bool",
+    "parse_duration",
+    "parse_go_bool",
+    "parse_int",
+    "parse_path_list",
+    "set_command_key_in_file",
+    "set_key_in_file",
+    "validate_config",
+    "validate_option_value",
 ]
 
 

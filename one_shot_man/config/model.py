@@ -13,7 +13,9 @@ TYPE_CHECKING = False  # typing is not imported at start-up; checkers treat this
 if TYPE_CHECKING:
     from pathlib import Path
 
-__all__ = ["Config", "ConfigIssue", "SessionsConfig"]
+    from one_shot_man.config.shared import ConfigIssue
+
+__all__ = ["Config", "SessionsConfig"]
 
 
 class SessionsConfig:
@@ -71,65 +73,6 @@ class SessionsConfig:
             f"max_size_mb={self.max_size_mb}, auto_cleanup_enabled={self.auto_cleanup_enabled}, "
             f"cleanup_interval_hours={self.cleanup_interval_hours})"
         )
-
-
-class ConfigIssue:
-    """One problem in a config file, located precisely enough to fix it by hand.
-
-    `line` is 1-based, or None for a value set in memory; `section` is None for
-    the global scope. `str()` reads `<path>:<line>: <message>` like a compiler.
-    """
-
-    __slots__ = ("key", "line", "message", "path", "section")
-
-    def __init__(
-        self,
-        path: str,
-        line: int | None,
-        section: str | None,
-        key: str,
-        message: str,
-    ) -> None:
-        self.path = path
-        self.line = line
-        self.section = section
-        self.key = key
-        self.message = message
-
-    def sort_key(self) -> tuple[bool, int, str, str, str]:
-        """Order by line (in-memory values last), then section, key and message."""
-        return (
-            self.line is None,
-            self.line or 0,
-            self.section or "",
-            self.key,
-            self.message,
-        )
-
-    def __str__(self) -> str:
-        if self.line is None:
-            return f"{self.path}: {self.message}"
-        return f"{self.path}:{self.line}: {self.message}"
-
-    def __repr__(self) -> str:
-        return (
-            f"ConfigIssue(path={self.path!r}, line={self.line!r}, section={self.section!r}, "
-            f"key={self.key!r}, message={self.message!r})"
-        )
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, ConfigIssue):
-            return NotImplemented
-        return (self.path, self.line, self.section, self.key, self.message) == (
-            other.path,
-            other.line,
-            other.section,
-            other.key,
-            other.message,
-        )
-
-    def __hash__(self) -> int:
-        return hash((self.path, self.line, self.section, self.key, self.message))
 
 
 class Config:

@@ -8,7 +8,8 @@ never discards the rest of the file.
 
 from __future__ import annotations
 
-from one_shot_man.config.model import Config, ConfigIssue
+from one_shot_man.config.model import Config
+from one_shot_man.config.shared import SESSIONS_SECTION, ConfigIssue
 from one_shot_man.config.values import parse_bool, parse_int, quote
 
 TYPE_CHECKING = False
@@ -22,8 +23,6 @@ MAX_LINE_BYTES = 64 * 1024
 # A line of at most this many characters cannot exceed MAX_LINE_BYTES in UTF-8,
 # so only longer ones pay for an encode.
 _SAFE_CHARS = MAX_LINE_BYTES // 4 - 1
-
-SESSIONS_SECTION = "sessions"
 
 # What Go's strings.TrimSpace removes (unicode.IsSpace). Python's str.strip() also
 # strips \x1c-\x1f, which Go keeps.
@@ -84,12 +83,12 @@ def parse_into(cfg: Config, reader: Iterable[str] | str | bytes, source: str) ->
                 name = line.lstrip("[")
                 message = f'malformed section header {quote(line)} (missing "]"); read as [{name}]'
                 cfg.issues.append(ConfigIssue(source, lineno, section, "", message))
-            current = commands.get(name)
-            if current is None:
+            known = commands.get(name)
+            if known is None:
                 current = commands[name] = {}
                 current_lines = command_lines[name] = {}
             else:
-                current_lines = command_lines[name]
+                current, current_lines = known, command_lines[name]
             if name == "":
                 current = glob
                 current_lines = glob_lines

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import os
 
-from one_shot_man.config.model import Config, ConfigIssue
-from one_shot_man.config.parser import SESSIONS_SECTION
+from one_shot_man.config.shared import SESSIONS_SECTION, ConfigIssue
 from one_shot_man.config.values import (
     SCRIPT_EVAL_TIMEOUT_DEFAULT,
     SCRIPT_MEMORY_LIMIT_MB_DEFAULT,
@@ -20,6 +19,10 @@ from one_shot_man.config.values import (
     parse_int,
     quote,
 )
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from one_shot_man.config.shared import ConfigView
 
 __all__ = [
     "KNOWN_SECTIONS",
@@ -154,7 +157,7 @@ class Schema:
         """Declared section names, sorted."""
         return sorted(self._sections)
 
-    def resolve(self, cfg: Config, key: str) -> str:
+    def resolve(self, cfg: ConfigView, key: str) -> str:
         """A present env var declared for `key`, else the config value, else the default."""
         option = self.lookup(None, key)
         if option is not None and option.env_var:
@@ -180,7 +183,7 @@ class Schema:
                 out.append("  (accepts global options)")
         return "\n".join(out) + "\n"
 
-    def validate(self, cfg: Config) -> list[ConfigIssue]:
+    def validate(self, cfg: ConfigView) -> list[ConfigIssue]:
         """Unknown keys and type mismatches in `cfg`, with the load issues, sorted by line."""
         source = cfg.source
         issues = list(cfg.issues)
@@ -350,6 +353,6 @@ def default_schema() -> Schema:
     return _DEFAULT
 
 
-def validate_config(cfg: Config, schema: Schema | None = None) -> list[ConfigIssue]:
+def validate_config(cfg: ConfigView, schema: Schema | None = None) -> list[ConfigIssue]:
     """Every problem in `cfg` (load issues, unknown keys, bad types), sorted by line."""
     return (schema or default_schema()).validate(cfg)
