@@ -11,13 +11,12 @@ raises the usual `AttributeError`. Importing this module imports nothing (not ev
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
-    from typing import Any
 
 
 def lazy_exports(
     package: str,
     where: "Mapping[str, str]",
-    namespace: "dict[str, Any]",
+    namespace: "dict[str, object]",
     *,
     dir_lists_all_only: bool = False,
 ) -> "tuple[Callable[[str], object], Callable[[], list[str]]]":
@@ -43,6 +42,7 @@ def lazy_exports(
 
     def listing() -> list[str]:
         exported = namespace["__all__"]
+        assert isinstance(exported, list)  # a package's names
         if dir_lists_all_only:
             return sorted(exported)
         return sorted(set(namespace) | set(exported))

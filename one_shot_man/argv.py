@@ -33,7 +33,7 @@ def before_cursor(text: str) -> tuple[list[str], str, int]:
     return tokens, current, start
 
 
-def _tokenize(text: str, keep_open: bool = False):
+def _tokenize(text: str, keep_open: bool = False) -> tuple[list[str], str, int, bool]:
     tokens: list[str] = []
     buf: list[str] = []
     in_token = False

@@ -160,7 +160,8 @@ def _dispatch(
 
 def _execute(cmd: "Command", args: list[str], stdout: "TextIO", stderr: "TextIO") -> int:
     try:
-        status = cmd.execute(args, stdout, stderr)
+        # Typed `int`, but a script command may still return None: tolerated below.
+        status: int | None = cmd.execute(args, stdout, stderr)
     except Exception as exc:
         reported = _report(exc, stderr)
         if reported is None:

@@ -19,6 +19,11 @@ from pathlib import Path
 
 from one_shot_man.errors import OsmError
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import subprocess
+    from typing import TextIO
+
 DEFAULT_TIMEOUT_S = 10.0
 # Terminals cap OSC 52 payloads (xterm: ~100 kB of base64 by default); beyond this,
 # say so rather than send a sequence the terminal silently drops.
@@ -42,7 +47,7 @@ def copy_to_clipboard(
     *,
     command: str | None = None,
     env: Mapping[str, str] | None = None,
-    tty: object | None = None,
+    tty: TextIO | None = None,
     platform: str | None = None,
     timeout: float = DEFAULT_TIMEOUT_S,
 ) -> str:
@@ -163,20 +168,20 @@ def _run_tool(
     return None
 
 
-def _stop_group(process: object, posix: bool) -> None:
+def _stop_group(process: subprocess.Popen[bytes], posix: bool) -> None:
     import signal
 
     try:
         if posix:
-            os.killpg(process.pid, signal.SIGKILL)  # type: ignore[attr-defined]
+            os.killpg(process.pid, signal.SIGKILL)
         else:
-            process.kill()  # type: ignore[attr-defined]
+            process.kill()
     except OSError:
         pass
-    process.wait()  # type: ignore[attr-defined]
+    process.wait()
 
 
-def _copy_osc52(text: str, env: Mapping[str, str], tty: object | None) -> str | None:
+def _copy_osc52(text: str, env: Mapping[str, str], tty: TextIO | None) -> str | None:
     import base64
 
     payload = base64.b64encode(text.encode("utf-8")).decode("ascii")
@@ -187,8 +192,8 @@ def _copy_osc52(text: str, env: Mapping[str, str], tty: object | None) -> str | 
         # tmux forwards an escape to the outer terminal only inside its passthrough wrapper.
         sequence = "\x1bPtmux;" + sequence.replace("\x1b", "\x1b\x1b") + "\x1b\\"
     if tty is not None:
-        tty.write(sequence)  # type: ignore[attr-defined]
-        tty.flush()  # type: ignore[attr-defined]
+        tty.write(sequence)
+        tty.flush()
         return None
     if not sys.stdout.isatty():
         return "stdout is not a terminal"

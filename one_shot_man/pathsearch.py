@@ -60,7 +60,7 @@ def parse_positive_int(
     value: str,
     default: int,
     maximum: int,
-    warn: Callable[[str], None] | None = None,
+    warn: Callable[[str], object] | None = None,
 ) -> int:
     """A trimmed integer in 1..maximum (no upper bound when maximum <= 0), else `default`.
 

@@ -16,7 +16,9 @@ from one_shot_man.errors import OsmError
 
 TYPE_CHECKING = False  # typing costs ~2 ms to import; annotations only need it for checkers
 if TYPE_CHECKING:
-    from typing import Any
+    from tokenizers import Tokenizer
+
+    from one_shot_man.jsvalue import JSObject
 
 __all__ = [
     "ESTIMATE",
@@ -111,7 +113,9 @@ class Counter:
 
     __slots__ = ("_tokenizer", "name", "path")
 
-    def __init__(self, tokenizer: Any = None, name: str = ESTIMATE, path: str = "") -> None:
+    def __init__(
+        self, tokenizer: Tokenizer | None = None, name: str = ESTIMATE, path: str = ""
+    ) -> None:
         self._tokenizer = tokenizer
         self.name = name
         self.path = path
@@ -138,7 +142,7 @@ class Counter:
         return Measure(self.count(text), line_count(text), byte_count(text), self.name)
 
 
-def _byte_offsets(text: str) -> Any:
+def _byte_offsets(text: str) -> Callable[[int], int]:
     """A function from a character index of `text` to its UTF-8 byte offset."""
     if text.isascii():
         return lambda index: index
@@ -152,7 +156,7 @@ _ESTIMATOR = Counter()
 _LOADED: dict[tuple[str, int, int], Counter] = {}
 
 
-def _tokenizer_class() -> Any:
+def _tokenizer_class() -> type[Tokenizer]:
     try:
         from tokenizers import Tokenizer
     except ImportError:
@@ -185,7 +189,7 @@ def load_tokenizer(path: str) -> Counter:
     return counter
 
 
-def tokenizer_json(model: dict[str, Any], pre_tokenizer: dict[str, Any] | None = None) -> str:
+def tokenizer_json(model: JSObject, pre_tokenizer: JSObject | None = None) -> str:
     """A whole Hugging Face tokenizer.json around a bare `model` (no normaliser, no decoder)."""
     import json
 

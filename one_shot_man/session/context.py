@@ -17,7 +17,7 @@ class SessionContext:
 
     __slots__ = ("anchor_pid", "boot_id", "container_id", "start_time", "tty_name")
     __match_args__ = ("boot_id", "container_id", "anchor_pid", "start_time", "tty_name")
-    __hash__ = None  # mutable, compared by value (like a default dataclass)
+    __hash__ = None  # type: ignore[assignment]  # mutable, compared by value (like a dataclass)
 
     def __init__(
         self,
@@ -39,7 +39,7 @@ class SessionContext:
     def __eq__(self, other: object) -> bool:
         if other.__class__ is not self.__class__:
             return NotImplemented
-        return self._astuple() == other._astuple()  # type: ignore[attr-defined]
+        return self._astuple() == other._astuple()
 
     def __repr__(self) -> str:
         return (

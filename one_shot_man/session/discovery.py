@@ -13,6 +13,10 @@ import sys
 from one_shot_man.errors import SessionError
 from one_shot_man.session.formatting import format_explicit_id, format_uuid_id
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from types import ModuleType
+
 __all__ = ["SOURCES", "get_session_id", "new_uuid"]
 
 SOURCE_EXPLICIT_FLAG = "explicit-flag"
@@ -39,7 +43,7 @@ _ENV_KEYS = ("OSM_SESSION", "TMUX_PANE", "TMUX", "STY", "SSH_CONNECTION", "TERM_
 
 # The detectors and the anchor resolver are imported on first use, not at import:
 # an explicit or OSM_SESSION ID never needs them.
-_detectors = None
+_detectors: ModuleType | None = None
 _resolve_deep_anchor = None
 
 
@@ -63,7 +67,7 @@ def new_uuid() -> str:
     return str(uuid.uuid4())
 
 
-def _detectors_module():
+def _detectors_module() -> ModuleType:
     global _detectors
     if _detectors is None:
         from one_shot_man.session import detectors

@@ -81,7 +81,7 @@ def _validation_error(exc: msgspec.ValidationError, source: str) -> SessionDecod
     return SessionDecodeError(f"{where}: {detail}", source=source)
 
 
-def _syntax_error(exc: msgspec.DecodeError, data: bytes, source: str) -> SessionDecodeError:
+def _syntax_error(exc: msgspec.DecodeError, data: bytes | str, source: str) -> SessionDecodeError:
     text = str(exc)
     where = _describe(source)
     if isinstance(data, str):

@@ -14,9 +14,11 @@ Equality is JSON's: `1`, `1.0` and `true` differ (Python's `==` would not tell t
 
 from __future__ import annotations
 
-from typing import Any
-
 import msgspec
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from one_shot_man.jsvalue import JSValue
 
 __all__ = ["diff", "is_delta", "patch"]
 
@@ -24,7 +26,7 @@ _encode = msgspec.json.Encoder(order="deterministic").encode
 _CONTAINERS = (dict, list)
 
 
-def _same(a: Any, b: Any) -> bool:
+def _same(a: JSValue, b: JSValue) -> bool:
     if type(a) is not type(b) or a != b:
         return False
     if not isinstance(a, _CONTAINERS):
@@ -35,7 +37,9 @@ def _same(a: Any, b: Any) -> bool:
         return False
 
 
-def _common_run(new: list, old: list, start: int, stop: int, *, from_end: bool = False) -> int:
+def _common_run(
+    new: list[object], old: list[object], start: int, stop: int, *, from_end: bool = False
+) -> int:
     """How many items, from the front (or the back) and within `stop - start`, are the same.
 
     Python's `==` finds the run fast; one encoding of the run then checks JSON equality,
@@ -60,17 +64,17 @@ def _common_run(new: list, old: list, start: int, stop: int, *, from_end: bool =
     return count
 
 
-def diff(new: Any, old: Any) -> dict[str, Any]:
+def diff(new: JSValue, old: JSValue) -> dict[str, JSValue]:
     """A delta that turns `new` into `old` (it may share parts of `old`: do not mutate them)."""
     if type(new) is dict and type(old) is dict:
-        keys: dict[str, Any] = {}
+        keys: dict[str, JSValue] = {}
         for key, value in old.items():
             if key not in new:
                 keys[key] = {"set": value}
             elif not _same(new[key], value):
                 keys[key] = diff(new[key], value)
         removed = [key for key in new if key not in old]
-        out: dict[str, Any] = {"keys": keys}
+        out: dict[str, JSValue] = {"keys": keys}
         if removed:
             out["del"] = removed
         return out
@@ -81,7 +85,7 @@ def diff(new: Any, old: Any) -> dict[str, Any]:
     return {"set": old}
 
 
-def is_delta(value: Any) -> bool:
+def is_delta(value: JSValue) -> bool:
     """True when `value` has a delta's shape (a stored state never has these keys alone)."""
     if type(value) is not dict or len(value) not in (1, 2):
         return False
@@ -93,7 +97,7 @@ def is_delta(value: Any) -> bool:
     return type(value.get("keys")) is dict and (len(value) == 1 or type(value.get("del")) is list)
 
 
-def patch(value: Any, delta: Any) -> Any:
+def patch(value: JSValue, delta: JSValue) -> JSValue:
     """`value` changed by `delta`; `value` itself is not modified (unchanged parts are shared).
 
     Raises `ValueError` when `delta` is not a delta or does not fit `value`.

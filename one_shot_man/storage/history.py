@@ -11,10 +11,13 @@ from __future__ import annotations
 
 from collections.abc import MutableSequence, Sequence
 from itertools import islice
-from typing import Any
 
 from one_shot_man.storage import delta
 from one_shot_man.storage.schema import HistoryEntry
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from one_shot_man.jsvalue import JSValue
 
 __all__ = [
     "DELTA_KEY",
@@ -30,7 +33,7 @@ DELTA_KEY = "deltaFromNextEntry"
 _UNKNOWN = object()
 
 
-def is_delta_state(final_state: Any) -> bool:
+def is_delta_state(final_state: JSValue) -> bool:
     """True when a `finalState` is stored as a delta (a full state never has this shape)."""
     return (
         type(final_state) is dict
@@ -53,10 +56,10 @@ def append_history_entry(entries: MutableSequence[HistoryEntry], entry: HistoryE
     entries.append(entry)
 
 
-def _walk(entries: Sequence[HistoryEntry], *, compact: bool) -> list[Any]:
+def _walk(entries: Sequence[HistoryEntry], *, compact: bool) -> list[JSValue]:
     """Each entry's full state, newest first resolved; `_UNKNOWN` where the chain breaks."""
-    states: list[Any] = [_UNKNOWN] * len(entries)
-    following: Any = _UNKNOWN
+    states: list[JSValue] = [_UNKNOWN] * len(entries)
+    following: JSValue = _UNKNOWN
     for index in range(len(entries) - 1, -1, -1):
         entry = entries[index]
         stored = entry.final_state
@@ -76,7 +79,7 @@ def _walk(entries: Sequence[HistoryEntry], *, compact: bool) -> list[Any]:
     return states
 
 
-def history_states(entries: Sequence[HistoryEntry]) -> list[Any]:
+def history_states(entries: Sequence[HistoryEntry]) -> list[JSValue]:
     """The full state each entry recorded, oldest first (`None` where it cannot be rebuilt).
 
     The values share structure with the stored entries: copy before changing them.

@@ -12,7 +12,6 @@ import stat
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 from one_shot_man.storage.errors import StorageError
 from one_shot_man.storage.locking import is_locked
@@ -44,7 +43,7 @@ class SessionInfo:
     create_time: datetime
     active: bool
 
-    def to_json_dict(self) -> dict[str, Any]:
+    def to_json_dict(self) -> dict[str, object]:
         """The Go `SessionInfo` JSON object (camelCase keys, RFC 3339 times)."""
         return {
             "id": self.id,

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
-from typing import Any
 
 import msgspec
+
+# At run time, not only for the checker: msgspec reads these field annotations when it builds
+# the decoder. Script state is whatever JSON the scripts stored.
+from one_shot_man.jsvalue import JSValue
 
 __all__ = [
     "CURRENT_SCHEMA_VERSION",
@@ -42,7 +45,7 @@ class HistoryEntry(msgspec.Struct, kw_only=True, rename="camel", omit_defaults=F
     mode_id: str = ""
     command: str = ""
     read_time: datetime = ZERO_TIME
-    final_state: Any = None
+    final_state: JSValue = None
 
 
 class Session(msgspec.Struct, kw_only=True, rename="camel", omit_defaults=False):
@@ -57,8 +60,8 @@ class Session(msgspec.Struct, kw_only=True, rename="camel", omit_defaults=False)
     create_time: datetime = msgspec.field(default_factory=utc_now)
     update_time: datetime = msgspec.field(default_factory=utc_now)
     history: list[HistoryEntry] | None = msgspec.field(default_factory=list)
-    script_state: dict[str, dict[str, Any] | None] | None = msgspec.field(default_factory=dict)
-    shared_state: dict[str, Any] | None = msgspec.field(default_factory=dict)
+    script_state: dict[str, dict[str, JSValue] | None] | None = msgspec.field(default_factory=dict)
+    shared_state: dict[str, JSValue] | None = msgspec.field(default_factory=dict)
 
 
 _CURRENT_TUPLE = (0, 2, 0)

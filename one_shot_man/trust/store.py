@@ -17,6 +17,14 @@ from one_shot_man.errors import CommandError
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
+    from typing import TypedDict
+
+    class FolderRecord(TypedDict):
+        """One trusted folder in the store: when, and the digest of each trusted file."""
+
+        trustedAt: str
+        files: dict[str, str]
+
 
 __all__ = ["STORE_VERSION", "TrustStore", "Verdict", "default_store", "trust_store_path"]
 
@@ -53,18 +61,18 @@ class TrustStore:
     """Reads the store on first question; `record`/`revoke` rewrite it atomically."""
 
     def __init__(
-        self, path: str | None = None, *, warn: Callable[[str], None] | None = None
+        self, path: str | None = None, *, warn: Callable[[str], object] | None = None
     ) -> None:
         self.path = trust_store_path() if path is None else path
         self.warn = warn or _stderr_warn
-        self._folders: dict[str, dict] | None = None
+        self._folders: dict[str, FolderRecord] | None = None
         #: Why the store on disk is not used (None when it is fine or absent).
         self.problem: str | None = None
         self._real: dict[str, str] = {}
 
     # -- reading ------------------------------------------------------------------------------
 
-    def folders(self) -> dict[str, dict]:
+    def folders(self) -> dict[str, FolderRecord]:
         """Trusted folder (real path) -> `{"trustedAt": ..., "files": {key: digest}}`."""
         if self._folders is None:
             self._folders = self._load()
@@ -75,7 +83,7 @@ class TrustStore:
                 )
         return self._folders
 
-    def _load(self) -> dict[str, dict]:
+    def _load(self) -> dict[str, FolderRecord]:
         path = self.path
         if path is None:
             return {}
@@ -110,7 +118,8 @@ class TrustStore:
         if reason is not None:
             self.problem = f"trust store {path} is corrupt: {reason}"
             return {}
-        return data["folders"]
+        folders: dict[str, FolderRecord] = data["folders"]  # the shape was checked above
+        return folders
 
     def real_root(self, root: str) -> str:
         """The real path a folder is recorded under (cached: asked once per folder)."""
@@ -150,7 +159,7 @@ class TrustStore:
         self._write(folders)
         return real
 
-    def _writable_folders(self) -> dict[str, dict]:
+    def _writable_folders(self) -> dict[str, FolderRecord]:
         if self.path is None:
             raise CommandError("cannot store trust: no user config directory (set HOME)")
         folders = self.folders()
@@ -160,7 +169,7 @@ class TrustStore:
             )
         return dict(folders)
 
-    def _write(self, folders: dict[str, dict]) -> None:
+    def _write(self, folders: dict[str, FolderRecord]) -> None:
         import json
 
         from one_shot_man.storage.atomic import atomic_write_file
@@ -203,7 +212,7 @@ def _shape_problem(data: object) -> str | None:
 _DEFAULT: dict[str | None, TrustStore] = {}
 
 
-def default_store(warn: Callable[[str], None] | None = None) -> TrustStore:
+def default_store(warn: Callable[[str], object] | None = None) -> TrustStore:
     """The process's store at the default path, read once (so a bad store warns once)."""
     path = trust_store_path()
     store = _DEFAULT.get(path)
