@@ -21,7 +21,8 @@ from one_shot_man.jsstring import js_string
 TYPE_CHECKING = False  # typing costs ~2 ms to import; annotations only need it for checkers
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
-    from typing import Any
+
+    from one_shot_man.jsvalue import JSValue
 
     DiffRunner = Callable[[list[str]], str]
     DefaultArgs = Callable[[], list[str]]
@@ -128,7 +129,7 @@ def resolve_lazy_diff(
     """Run one lazy diff → (block title, body, ok). Never raises for git or payload trouble."""
     from one_shot_man.prompt import gitdiff
 
-    kwargs: dict[str, Any] = {"cwd": cwd}
+    kwargs: dict[str, JSValue] = {"cwd": cwd}
     if timeout is not None:
         kwargs["timeout"] = timeout
     args: list[str] = []
@@ -155,7 +156,7 @@ def resolve_lazy_diff(
 
 
 # ---------------------------------------------------------------------- buildContext
-def build_context(items: object, options: Mapping[str, Any] | None = None) -> str:
+def build_context(items: object, options: Mapping[str, JSValue] | None = None) -> str:
     """The context section of a prompt from context items (spec §7 layout, exact).
 
     `items`: a list of `{type, label?, payload?}` mappings (`note`, `diff`, `diff-error`,
@@ -185,7 +186,7 @@ def build_context(items: object, options: Mapping[str, Any] | None = None) -> st
 
 
 def build_context_around(
-    items: object, txtar: str, options: Mapping[str, Any] | None = None
+    items: object, txtar: str, options: Mapping[str, JSValue] | None = None
 ) -> tuple[str, str]:
     """`build_context` with the txtar given, as `(head, tail)`: the prompt is head+txtar+tail.
 
@@ -200,7 +201,7 @@ def build_context_around(
 
 
 def _blocks(
-    items: list[Any] | tuple[Any, ...], opts: Mapping[str, Any]
+    items: list[JSValue] | tuple[JSValue, ...], opts: Mapping[str, JSValue]
 ) -> tuple[list[str], list[str], list[bool]]:
     """Stage 1: a title and body per item, in item order; `fenced` marks code bodies."""
     run_diff = opts.get("run_git_diff")
@@ -299,7 +300,7 @@ def parse_editor_paths(text: str) -> list[str]:
     return out
 
 
-def format_list_line(item: Mapping[str, Any], file_exists: Callable[[str], bool]) -> str:
+def format_list_line(item: Mapping[str, JSValue], file_exists: Callable[[str], bool]) -> str:
     """One `list` line: `[<id>] [<type>] <label>`, plus ` (missing)` for absent files."""
     label = item.get("label") or ""
     line = f"[{_text(item.get('id'))}] [{_text(item.get('type'))}] {_text(label)}"

@@ -27,8 +27,8 @@ from one_shot_man.prompt.txtar import parse_txtar
 
 TYPE_CHECKING = False  # typing costs ~2 ms to import; annotations only need it for checkers
 if TYPE_CHECKING:
+    import re
     from collections.abc import Callable, Iterator
-    from typing import Any
 
     #: `skip(abs_path, key, is_dir)`: leave a directory's entry out (see `add_path`).
     SkipEntry = Callable[[str, str, bool], bool]
@@ -140,7 +140,7 @@ class ContextPath:
     def __repr__(self) -> str:
         return f"ContextPath(path={self.path!r}, type={self.type!r}, size={self.size})"
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, object]:
         """The JS view (`context.getPath`), with the Go original's field names."""
         meta = {"size": str(self.size), "extension": self.extension} if self.type == "file" else {}
         return {
@@ -408,12 +408,12 @@ class ContextManager:
         abs_dir: str,
         logical_dir: str,
         out: list[_Found],
-        seen: set,
+        seen: set[tuple[int, int] | str],
         skip: SkipEntry | None = None,
     ) -> None:
         try:
             st = os.stat(abs_dir)
-            ident = (st.st_dev, st.st_ino)
+            ident: tuple[int, int] | str = (st.st_dev, st.st_ino)
         except OSError:
             ident = abs_dir
         if ident in seen:  # each real directory once: symlink loops end here
@@ -551,7 +551,7 @@ class ContextManager:
                 self._sorted = sorted(self._paths)
             return list(self._sorted)
 
-    def get_path(self, key: str) -> dict[str, Any] | None:
+    def get_path(self, key: str) -> dict[str, object] | None:
         """The JS view of one key (Go field names), or None."""
         entry = self._paths.get(key)
         return entry.to_dict() if entry is not None else None
@@ -726,10 +726,10 @@ def _display_name(name: str) -> str:
 
 
 # ---------------------------------------------------------------------- globbing
-_GLOB_CACHE: dict[tuple[str, bool], Any] = {}
+_GLOB_CACHE: dict[tuple[str, bool], re.Pattern[str]] = {}
 
 
-def _compile_glob(pattern: str, joined: bool = True) -> Any:
+def _compile_glob(pattern: str, joined: bool = True) -> re.Pattern[str]:
     """Go `filepath.Match` as a regex (cached).
 
     `joined`: for a multi-line scan over newline-joined keys (no class may match `\\n`);

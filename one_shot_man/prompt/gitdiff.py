@@ -14,7 +14,7 @@ from one_shot_man.errors import ScriptError
 
 TYPE_CHECKING = False  # typing costs ~2 ms to import; annotations only need it for checkers
 if TYPE_CHECKING:
-    from typing import Any
+    import subprocess
 
 __all__ = [
     "DEFAULT_TIMEOUT",
@@ -74,7 +74,7 @@ def run_git(
     return proc.returncode, out, err
 
 
-def _kill_group(proc: Any) -> None:
+def _kill_group(proc: subprocess.Popen[bytes]) -> None:
     import signal
 
     try:
