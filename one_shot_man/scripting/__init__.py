@@ -23,6 +23,19 @@ __all__ = [
     "format_js_error",
 ]
 
+TYPE_CHECKING = False  # the checker reads the lazy names' real types from here
+if TYPE_CHECKING:
+    from one_shot_man.scripting.engine import Engine, ScriptPanicError, format_js_error
+    from one_shot_man.scripting.errors import (
+        JavaScriptError,
+        LoopTimeoutError,
+        MemoryLimitError,
+        RuntimeClosedError,
+        ScriptSyntaxError,
+        TimeLimitError,
+    )
+    from one_shot_man.scripting.runtime import CompiledScript, Runtime, create_vm
+
 _LAZY = {
     "Engine": "engine",
     "ScriptPanicError": "engine",

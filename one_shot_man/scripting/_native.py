@@ -59,7 +59,7 @@ _TRACKER = ctypes.CFUNCTYPE(
 )
 
 
-def _load() -> Any:
+def _load() -> Any:  # the PyDLL, or None; Any because its C functions are looked up by name
     if _PTR != 8 or sys.byteorder != "little":
         return None
     try:
@@ -127,9 +127,13 @@ _LIB = _load()
 AVAILABLE = _LIB is not None
 
 
-@_INTERRUPT
-def _stop(_rt: Any, _opaque: Any) -> int:
+def _stop_now(_rt: int | None, _opaque: int | None) -> int:
     return 1
+
+
+# Wrapped by a call, not as a decorator: ctypes' prototypes are untyped, and the module-level
+# name keeps the C callback alive for as long as QuickJS may call it.
+_stop = _INTERRUPT(_stop_now)
 
 
 _STOP_ADDRESS = ctypes.cast(_stop, ctypes.c_void_p).value
@@ -142,8 +146,9 @@ _BYTECODE: dict[tuple[str, bool], bytes] = {}
 _BYTECODE_LIMIT = 64
 
 
-@_TRACKER
-def _track(ctx: int, promise: _JSValue, reason: _JSValue, handled: bool, opaque: int) -> None:
+def _track_rejection(
+    ctx: int, promise: _JSValue, reason: _JSValue, handled: bool, opaque: int
+) -> None:
     # Runs inside QuickJS (GIL re-taken by ctypes). Hand the pair to the prelude's pure-JS
     # `__rt_track`, which never calls into Python (a Python call here would deadlock).
     try:
@@ -167,12 +172,15 @@ def _track(ctx: int, promise: _JSValue, reason: _JSValue, handled: bool, opaque:
         pass
 
 
+_track = _TRACKER(_track_rejection)
+
+
 class NativeHandle:
     """The QuickJS runtime pointer of one context, for interrupting it and tracking rejections."""
 
     __slots__ = ("_cx", "_key", "_rt")
 
-    def __init__(self, context: Any) -> None:
+    def __init__(self, context: _quickjs.Context) -> None:
         base = id(context)
         rt = ctypes.c_void_p.from_address(base + _HEAD).value
         cx = ctypes.c_void_p.from_address(base + _HEAD + _PTR).value
@@ -182,7 +190,7 @@ class NativeHandle:
         self._cx = cx
         self._key = 0
 
-    def run_static(self, context: Any, source: str, pure: bool = False) -> None:
+    def run_static(self, context: _quickjs.Context, source: str, pure: bool = False) -> None:
         """Evaluate osm's own `source` (for its effects) from bytecode cached per process.
 
         Same semantics as `context.eval(source)` with the result dropped: QuickJS names the

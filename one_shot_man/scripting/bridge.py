@@ -23,6 +23,8 @@ TYPE_CHECKING = False  # typing costs ~2 ms to import; annotations only need it 
 if TYPE_CHECKING:
     from typing import Any
 
+    from _quickjs import Context as JSContext
+
     HostFunction = Callable[..., Any]
 
 #: Globals that load their JavaScript on first access.
@@ -126,7 +128,7 @@ def _has_no_surrogate(text: str) -> bool:
     return True
 
 
-def _encode(value: Any) -> str:
+def _encode(value: object) -> str:
     # ASCII-only JSON: a lone surrogate (an undecodable file name) must not break the call.
     return json_lite.dumps({"v": value}, default=_default)
 
@@ -163,9 +165,9 @@ class HostBridge:
         self._ops: dict[str, HostFunction] = {}
         self._pieces: dict[str, Callable[[], str]] = {}
         self._loaded: set[str] = set()
-        self.js: Any = None  # the `_quickjs.Context`, set by `install` on the owner thread
+        self.js: JSContext | None = None  # set by `install` on the owner thread
         #: Evaluates one of osm's own pieces (`Runtime.run_static`: cached bytecode).
-        self._run: Callable[..., Any] | None = None
+        self._run: Callable[..., object] | None = None
         #: Set when Ctrl-C interrupted a host function; the engine turns it back into
         #: KeyboardInterrupt after the script.
         self.interrupted = False
@@ -193,7 +195,7 @@ class HostBridge:
         """A lazily evaluated chunk of JavaScript, loaded by `__osm.load(name)`."""
         self._pieces[name] = source
 
-    def install(self, js: Any, run: Callable[..., Any] | None = None) -> None:
+    def install(self, js: JSContext, run: Callable[..., object] | None = None) -> None:
         """Add the dispatcher and evaluate the prelude. Must run on the owner thread.
 
         `run(source)` evaluates osm's own pieces (the Runtime's `run_static`, which reads
@@ -210,6 +212,8 @@ class HostBridge:
         if name in self._loaded:
             return
         run = self._run
+        if run is None:
+            raise HostError(f"engine piece {name} asked for before install (or after close)")
         if name != "core" and "core" not in self._loaded:
             run(CORE_JS, True)  # defines `__osm` only
             self._loaded.add("core")

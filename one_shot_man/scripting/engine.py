@@ -22,9 +22,42 @@ from one_shot_man.scripting.logger import INFO, Logger
 
 TYPE_CHECKING = False  # typing costs ~2 ms to import; annotations only need it for checkers
 if TYPE_CHECKING:
-    from typing import Any, TextIO
+    from typing import Any, Protocol, TextIO, TypeVar
 
-__all__ = ["Engine", "ScriptPanicError", "describe_js_error", "format_js_error"]
+    from _quickjs import Context as JSContext
+
+    from one_shot_man.config.model import Config
+    from one_shot_man.prompt.context import ContextManager
+    from one_shot_man.scripting.runtime import Runtime
+    from one_shot_man.scripting.state import StateManager
+
+    _T = TypeVar("_T")
+
+__all__ = ["Engine", "EngineFactory", "ScriptPanicError", "describe_js_error", "format_js_error"]
+
+if TYPE_CHECKING:
+
+    class EngineFactory(Protocol):
+        """What builds an Engine for a command: `Engine` itself, or a test's stand-in.
+
+        The commands (`script`, `goal`, the workflows) receive one of these so tests can swap
+        the engine; its arguments are `Engine(...)`'s.
+        """
+
+        def __call__(
+            self,
+            stdout: TextIO | None = None,
+            stderr: TextIO | None = None,
+            *,
+            session_id: str | None = None,
+            store: str | None = None,
+            config: Config | None = None,
+            log_file: TextIO | str | os.PathLike[str] | None = None,
+            log_buffer: int = 1000,
+            log_level: int = INFO,
+            test_mode: bool = False,
+        ) -> Engine: ...
+
 
 _FATAL_PREFIX = "OsmFatal: test failed"
 _LIMIT_PREFIXES = ("InternalError: interrupted", "InternalError: out of memory")
@@ -34,23 +67,24 @@ class ScriptPanicError(ScriptError):
     """`ctx.fatal` escaped every `ctx.run`: the Go original's script panic."""
 
 
-def _config_value(config: Any, key: str) -> str | None:
+def _config_value(config: Config | None, key: str) -> str | None:
     if config is None:
         return None
     getter = getattr(config, "get_global_option", None)
     if getter is None:
         return None
     try:
-        return getter(key)
+        value: str | None = getter(key)
     except Exception:
         return None
+    return value
 
 
 #: `_script_limits` by the two raw option values (None: not set); most engines share one entry.
 _LIMITS: dict[tuple[str | None, str | None], tuple[float | None, int | None]] = {}
 
 
-def _script_limits(config: Any) -> tuple[float | None, int | None]:
+def _script_limits(config: Config | None) -> tuple[float | None, int | None]:
     """`script.eval-timeout` (s) and `script.memory-limit-mb` from the config, else the defaults.
 
     The defaults are the schema's own constants (the schema itself is not built on this hot
@@ -98,7 +132,7 @@ class Engine:
         *,
         session_id: str | None = None,
         store: str | None = None,
-        config: Any = None,
+        config: Config | None = None,
         log_file: TextIO | str | os.PathLike[str] | None = None,
         log_buffer: int = 1000,
         log_level: int = INFO,
@@ -115,7 +149,7 @@ class Engine:
             self.base_path = os.getcwd()
         except OSError:
             self.base_path = os.path.abspath(".")
-        self._context_manager: Any = None
+        self._context_manager: ContextManager | None = None
         self._owned_log: TextIO | None = None
         json_file: TextIO | None = None
         if isinstance(log_file, (str, os.PathLike)):
@@ -128,7 +162,7 @@ class Engine:
         self.scripts: list[str] = []
         self._close_hooks: list[Callable[[], None]] = []
         #: Per-engine state of native modules (e.g. template handles), by module name.
-        self.module_state: dict[str, Any] = {}
+        self.module_state: dict[str, object] = {}
         self.bridge = HostBridge()
         self._register_host()
         eval_timeout, memory_mb = _script_limits(config)
@@ -141,7 +175,7 @@ class Engine:
         )
         # The session (storage, its lock, msgspec) is opened on first use: a script that
         # never touches state starts faster and leaves no session behind.
-        self._state_manager: Any = None
+        self._state_manager: StateManager | None = None
         self._session_request = session_id
         self._session_id: str | None = None
         self._store = store
@@ -156,7 +190,7 @@ class Engine:
     # -- construction ----------------------------------------------------------------------
 
     @property
-    def state_manager(self) -> Any:
+    def state_manager(self) -> StateManager | None:
         """The session's state, opened on first use (then held, with its lock, until close)."""
         if self._state_manager is None:
             if self._closed:
@@ -169,6 +203,13 @@ class Engine:
             store_name = self._store or settings.resolve("store")
             self._state_manager = open_state_manager(self.session_id, store_name, warn=self._warn)
         return self._state_manager
+
+    def open_state(self) -> StateManager:
+        """`state_manager` for a caller that needs one: a closed engine has none (a clear error)."""
+        state = self.state_manager
+        if state is None:
+            raise ScriptError("the engine is closed: its session state is no longer open")
+        return state
 
     def _register_host(self) -> None:
         from one_shot_man.scripting.globals import output_log as _globals
@@ -233,7 +274,7 @@ class Engine:
         return self._stderr
 
     @property
-    def runtime(self) -> Any:
+    def runtime(self) -> Runtime:
         return self._runtime
 
     @property
@@ -246,7 +287,7 @@ class Engine:
         return self._session_id
 
     @property
-    def context_manager(self) -> Any:
+    def context_manager(self) -> ContextManager:
         """The files/diffs tracker behind the `context` global, created on first use."""
         if self._context_manager is None:
             from one_shot_man.prompt.context import ContextManager
@@ -293,12 +334,12 @@ class Engine:
 
     # -- running JavaScript ----------------------------------------------------------------
 
-    def _on_loop(self, fn: Callable[[Any], Any], timeout: float | None = None) -> Any:
+    def _on_loop(self, fn: Callable[[JSContext], _T], timeout: float | None = None) -> _T:
         if self._closed:
             raise ScriptError("engine is closed")
         return self._runtime.run_sync(fn, timeout=timeout)
 
-    def set_global(self, name: str, value: Any) -> None:
+    def set_global(self, name: str, value: object) -> None:
         """Set a global to a JSON-like value (str, int, float, bool, None, list, dict)."""
         if self._closed:
             raise ScriptError("engine is closed")
@@ -331,7 +372,7 @@ class Engine:
 
         runtime = self._runtime
 
-        def job(js: Any) -> tuple[str | None, bool]:
+        def job(js: JSContext) -> tuple[str | None, bool]:
             self.bridge.load_piece("ctx")
             # Timers the script starts report errors under its name.
             runtime._script = name
@@ -379,19 +420,20 @@ class Engine:
         )
 
         head, line, column, at = describe_js_error(text, name)
-        where = {"script_name": name, "line": line, "column": column, "js_error": head, "where": at}
         runtime = self._runtime
+        cls: type[JavaScriptError]
         if head.startswith("InternalError: interrupted") and runtime.eval_timeout:
             message = f"script {name} exceeded the time limit of {runtime.eval_timeout:g} s"
-            return TimeLimitError(message, **where)
-        if head.startswith("InternalError: out of memory") and runtime.memory_limit_mb:
+            cls = TimeLimitError
+        elif head.startswith("InternalError: out of memory") and runtime.memory_limit_mb:
             message = f"script {name} exceeded the memory limit of {runtime.memory_limit_mb} MB"
-            return MemoryLimitError(message, **where)
-        message = f"script execution failed: {format_js_error(text, name)}"
-        if failed:
-            message = f"execution error: {message}; deferred error: {CONTEXT_FAILED}"
-        cls = ScriptSyntaxError if head.startswith("SyntaxError") else JavaScriptError
-        return cls(message, **where)
+            cls = MemoryLimitError
+        else:
+            message = f"script execution failed: {format_js_error(text, name)}"
+            if failed:
+                message = f"execution error: {message}; deferred error: {CONTEXT_FAILED}"
+            cls = ScriptSyntaxError if head.startswith("SyntaxError") else JavaScriptError
+        return cls(message, script_name=name, line=line, column=column, js_error=head, where=at)
 
     def execute_file(self, path: str) -> None:
         """Read and run a script file; its name is the file's basename."""
@@ -413,11 +455,13 @@ class Engine:
     def tui_info(self) -> dict[str, Any]:
         """Modes, their commands and the global commands, in registration order."""
 
-        def job(js: Any) -> str:
+        def job(js: JSContext) -> str:
             self.bridge.load_piece("tui")
-            return js.eval("__osm.tuiInfo()")
+            info: str = js.eval("__osm.tuiInfo()")
+            return info
 
-        return json_lite.loads(self._on_loop(job))
+        modes: dict[str, Any] = json_lite.loads(self._on_loop(job))
+        return modes
 
     def switch_mode(self, name: str) -> None:
         """`tui.switchMode(name)` from the host; raises ScriptError for an unknown mode."""
@@ -425,7 +469,7 @@ class Engine:
 
         code = f"tui.switchMode({json_lite.dumps(name)})"
 
-        def job(js: Any) -> str | None:
+        def job(js: JSContext) -> str | None:
             try:
                 js.eval(code)
             except JSException as exc:
@@ -443,7 +487,7 @@ class Engine:
         user is leaving and the session must still be saved.
         """
 
-        def job(js: Any) -> None:
+        def job(js: JSContext) -> None:
             self.bridge.load_piece("tui")
             js.eval("__osm.tuiExitMode()")
 
@@ -460,9 +504,10 @@ class Engine:
         tail = "" if raw is None else f", {json_lite.dumps(raw)}"
         code = f"__osm.tuiExecute({json_lite.dumps(name)}, {json_lite.dumps(json_lite.dumps(args))}{tail})"
 
-        def job(js: Any) -> str:
+        def job(js: JSContext) -> str:
             self.bridge.load_piece("tui")
-            return js.eval(code)
+            reply: str = js.eval(code)
+            return reply
 
         try:
             result = json_lite.loads(self._on_loop(job))
@@ -503,7 +548,7 @@ class Engine:
             self._context_manager = None
             self._close_log()
 
-    def _release_js(self, *_args: Any) -> None:
+    def _release_js(self, *_args: object) -> None:
         """On the JS thread: drop every Python reference to a JS object before the VM goes."""
         hooks, self._close_hooks = self._close_hooks, []
         for hook in hooks:

@@ -23,7 +23,8 @@ try:
     from _json import make_encoder as _make_encoder
     from _json import make_scanner as _make_scanner
 except ImportError:  # pragma: no cover - an interpreter without the accelerator
-    _make_encoder = _make_scanner = None  # type: ignore[assignment]
+    # Both are classes in typeshed; None marks an interpreter that has no accelerator.
+    _make_encoder = _make_scanner = None  # type: ignore[misc, assignment]
 
 _WHITESPACE = " \t\n\r"
 
@@ -32,7 +33,7 @@ def _no_default(value: Any) -> Any:
     raise TypeError(f"Object of type {value.__class__.__name__} is not JSON serializable")
 
 
-def dumps(value: Any, default: Callable[[Any], Any] | None = None) -> str:
+def dumps(value: object, default: Callable[[object], object] | None = None) -> str:
     """`json.dumps(value, default=default)` with json's other defaults."""
     if isinstance(value, str):
         return _encode_str(value)
@@ -56,7 +57,8 @@ class _Settings:
         return {"-Infinity": float("-inf"), "Infinity": float("inf"), "NaN": float("nan")}[name]
 
 
-_scan = _make_scanner(_Settings) if _make_scanner is not None else None
+# typeshed types the argument as another scanner; the C code reads only these attributes.
+_scan = _make_scanner(_Settings) if _make_scanner is not None else None  # type: ignore[arg-type]
 
 
 def loads(text: str) -> Any:
@@ -77,7 +79,9 @@ def loads(text: str) -> Any:
 
 if _make_encoder is None:  # pragma: no cover
     from json import dumps as _json_dumps
-    from json import loads as loads
 
-    def dumps(value: Any, default: Callable[[Any], Any] | None = None) -> str:
+    # json.loads accepts bytes as well; callers here pass str only.
+    from json import loads as loads  # type: ignore[assignment]
+
+    def dumps(value: object, default: Callable[[object], object] | None = None) -> str:
         return _json_dumps(value, default=default)

@@ -106,7 +106,7 @@ class Logger:
         )
         self._min_level = min_level
         self._lock = threading.Lock()
-        self._sink: Callable[[str], None] | None = None
+        self._sink: Callable[[str], object] | None = None
 
     # -- structured log -----------------------------------------------------------------
 
@@ -169,7 +169,7 @@ class Logger:
 
     # -- user output --------------------------------------------------------------------
 
-    def set_sink(self, sink: Callable[[str], None] | None) -> None:
+    def set_sink(self, sink: Callable[[str], object] | None) -> None:
         """Route user output to `sink` (the shell's output queue), or back to the writer."""
         with self._lock:
             self._sink = sink

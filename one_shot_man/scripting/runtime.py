@@ -37,7 +37,11 @@ from one_shot_man.scripting.prelude import BOOT_JS, CONSOLE_JS, DESCRIBE_JS
 
 TYPE_CHECKING = False  # typing costs ~2 ms to import; annotations only need it for checkers
 if TYPE_CHECKING:
-    from typing import Any, TextIO
+    from typing import Any, TextIO, TypeVar
+
+    from _quickjs import Context as JSContext
+
+    _T = TypeVar("_T")
 
 __all__ = ["CompiledScript", "Runtime", "create_vm"]
 
@@ -56,7 +60,7 @@ _MAX_DELAY_MS = 2**31 - 1
 _POLL_SLICE = 0.005
 
 
-def create_vm() -> Any:
+def create_vm() -> JSContext:
     """A bare QuickJS context: the standard built-ins only, no timers, console or osm API.
 
     Every Runtime starts from one; on its own it is the seed's "VM creation" (goja.New()
@@ -91,7 +95,7 @@ class _Job:
 
     def __init__(self, fn: Callable[[], Any], wait: bool) -> None:
         self.fn = fn
-        self.lock: Any = None
+        self.lock: threading.Lock | None = None
         if wait:
             self.lock = threading.Lock()
             self.lock.acquire()
@@ -170,7 +174,7 @@ class Runtime:
         self._irq_lock = threading.Lock()
         self._irq_gen = -1
         self._aborting = False
-        self._native: Any = None
+        self._native: _native.NativeHandle | None = None
         ctx = self._ctx = create_vm()
         if self._memory_limit_mb:
             ctx.set_memory_limit(self._memory_limit_mb << 20)
@@ -201,7 +205,7 @@ class Runtime:
     # -- properties --------------------------------------------------------------------------
 
     @property
-    def context(self) -> Any:
+    def context(self) -> JSContext:
         """The raw `_quickjs.Context`; touch it only on the owner thread (inside `run_sync`)."""
         if self._closed:
             raise RuntimeClosedError("runtime is closed")
@@ -248,7 +252,7 @@ class Runtime:
         else:
             self._ctx.eval(source)
 
-    def set_global(self, name: str, value: Any) -> None:
+    def set_global(self, name: str, value: object) -> None:
         """Set global `name` to a str/int/float/bool/None or JSON-like list/dict value."""
         if _get_ident() != self._owner:
             return self._cross(lambda: self.set_global(name, value), self.sync_timeout)
@@ -377,7 +381,7 @@ class Runtime:
 
     # -- running work on the owner -----------------------------------------------------------
 
-    def run_sync(self, fn: Callable[..., Any], timeout: float | None = 5.0) -> Any:
+    def run_sync(self, fn: Callable[[JSContext], _T], timeout: float | None = 5.0) -> _T:
         """Run `fn(context)` on the owner and return its result (exceptions propagate).
 
         On the owner it runs inline (re-entrant calls from inside JavaScript too); from another
@@ -394,7 +398,7 @@ class Runtime:
             self._run_jobs()
         return self._macro(fn)
 
-    def run_on_loop(self, fn: Callable[..., Any]) -> bool:
+    def run_on_loop(self, fn: Callable[[JSContext], object]) -> bool:
         """Queue `fn(context)` to run on the owner (FIFO); False if the runtime is closed.
 
         An exception it raises is reported like an uncaught timer error.
@@ -409,7 +413,7 @@ class Runtime:
             self._wake()
         return True
 
-    def _macro(self, fn: Callable[..., Any]) -> Any:
+    def _macro(self, fn: Callable[[JSContext], _T]) -> _T:
         """Run one macrotask on the owner: `fn(context)` then the microtasks it queued."""
         if self._closed:
             raise RuntimeClosedError("runtime is closed")
@@ -451,8 +455,10 @@ class Runtime:
         if self._closed and not self._freed:
             self._free()
 
-    def _cross(self, fn: Callable[[], Any], timeout: float | None) -> Any:
+    def _cross(self, fn: Callable[[], _T], timeout: float | None) -> _T:
         job = _Job(fn, wait=True)
+        lock = job.lock
+        assert lock is not None  # wait=True: the job carries its lock
         with self._cond:
             if self._closed:
                 raise RuntimeClosedError("runtime is closed")
@@ -460,7 +466,7 @@ class Runtime:
             self._cond.notify()
         if self._selecting:
             self._wake()
-        done = job.lock.acquire(timeout=timeout) if timeout else job.lock.acquire()
+        done = lock.acquire(timeout=timeout) if timeout else lock.acquire()
         if not done:
             with self._cond:
                 if job.state == 0:
@@ -475,7 +481,8 @@ class Runtime:
             )
         if job.error is not None:
             raise job.error
-        return job.result
+        result: _T = job.result
+        return result
 
     def _run_jobs(self) -> None:
         """Run every queued job (FIFO); called on the owner at depth 0."""
@@ -751,8 +758,8 @@ class Runtime:
                     raise
                 self._report(exc, self._script, "uncaught exception in microtask")
         if self._host_error is not None:
-            exc, self._host_error = self._host_error, None
-            self._report_python(exc, "host function")
+            host_exc, self._host_error = self._host_error, None
+            self._report_python(host_exc, "host function")
         if self._rejections:
             self._rejections = False
             if self._describe is None:
@@ -768,19 +775,25 @@ class Runtime:
         # `new Function` puts two wrapper lines before the body
         parsed = parse_js_exception(str(exc), name, _SHIFT, 2 if function_body else 0)
         head, line, column, where = parsed.head, parsed.line, parsed.column, parsed.where
-        info = {"script_name": name, "line": line, "column": column, "js_stack": parsed.stack}
+        cls: type[JavaScriptError]
         if head.startswith("InternalError: interrupted") and self._eval_timeout:
-            return TimeLimitError(
-                f"script {name} exceeded the time limit of {self._eval_timeout:g} s",
-                js_error=head, where=where, **info,
-            )  # fmt: skip
-        if head.startswith("InternalError: out of memory") and self._memory_limit_mb:
-            return MemoryLimitError(
-                f"script {name} exceeded the memory limit of {self._memory_limit_mb} MB",
-                js_error=head, where=where, **info,
-            )  # fmt: skip
-        cls = ScriptSyntaxError if head.startswith("SyntaxError") else JavaScriptError
-        return cls(f"{where or name}: {head}", js_error=head, where=where, **info)
+            message = f"script {name} exceeded the time limit of {self._eval_timeout:g} s"
+            cls = TimeLimitError
+        elif head.startswith("InternalError: out of memory") and self._memory_limit_mb:
+            message = f"script {name} exceeded the memory limit of {self._memory_limit_mb} MB"
+            cls = MemoryLimitError
+        else:
+            message = f"{where or name}: {head}"
+            cls = ScriptSyntaxError if head.startswith("SyntaxError") else JavaScriptError
+        return cls(
+            message,
+            script_name=name,
+            line=line,
+            column=column,
+            js_stack=parsed.stack,
+            js_error=head,
+            where=where,
+        )
 
     def _report(self, exc: BaseException, name: str, what: str) -> None:
         self._record(self._error(exc, name), what)
@@ -825,9 +838,12 @@ class Runtime:
     def _watchdog_fire(self, gen: int) -> None:
         """Watchdog thread: interrupt entry `gen` if it is still running."""
         with self._irq_lock:
+            native = self._native  # set whenever the watchdog watches this runtime
+            if native is None:
+                return
             if self._armed and self._entry_gen == gen and self._irq_gen < 0 and not self._freed:
                 self._irq_gen = gen
-                self._native.interrupt()
+                native.interrupt()
 
     # -- lifecycle ---------------------------------------------------------------------------
 
@@ -874,7 +890,7 @@ class Runtime:
             native.release()
         self._timers.clear()
         self._rejected = self._describe = None
-        self._ctx = None
+        self._ctx = None  # type: ignore[assignment]  # freed: nothing reads it once closed
         if self._wake_r >= 0:
             os.close(self._wake_r)
             os.close(self._wake_w)

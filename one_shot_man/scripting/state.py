@@ -18,7 +18,9 @@ from one_shot_man.errors import StorageError
 
 TYPE_CHECKING = False  # typing costs ~2 ms to import; annotations only need it for checkers
 if TYPE_CHECKING:
-    from typing import Any
+    from one_shot_man.jsvalue import JSObject, JSValue
+    from one_shot_man.storage.registry import StorageBackend
+    from one_shot_man.storage.schema import HistoryEntry, Session
 
 HISTORY_LIMIT = 200
 ARCHIVE_ATTEMPTS_MAX = 1000
@@ -35,10 +37,10 @@ class StateManager:
 
     def __init__(
         self,
-        backend: Any,
+        backend: StorageBackend,
         session_id: str,
         *,
-        warn: Callable[[str], None] | None = None,
+        warn: Callable[[str], object] | None = None,
     ) -> None:
         from one_shot_man import storage
 
@@ -78,7 +80,7 @@ class StateManager:
         if session is None:
             session = storage.Session(id=session_id)
         self._session = session
-        self._history: deque[Any] = deque(session.history or [], maxlen=HISTORY_LIMIT)
+        self._history: deque[HistoryEntry] = deque(session.history or [], maxlen=HISTORY_LIMIT)
         storage.compact_history(self._history)
         if session.script_state is None:
             session.script_state = {}
@@ -95,37 +97,48 @@ class StateManager:
         return self._session_id
 
     @property
-    def session(self) -> Any:
+    def session(self) -> Session:
         """The live session object (read it; change state through `set_state`)."""
         return self._session
 
     # -- state -----------------------------------------------------------------------------
 
-    def get_state(self, key: str) -> tuple[Any, bool]:
+    def _shared(self) -> JSObject:
+        shared = self._session.shared_state
+        assert shared is not None  # a None from the file is replaced by {} on open and reset
+        return shared
+
+    def _scripts(self) -> dict[str, JSObject | None]:
+        scripts = self._session.script_state
+        assert scripts is not None  # a None from the file is replaced by {} on open and reset
+        return scripts
+
+    def get_state(self, key: str) -> tuple[JSValue, bool]:
         """The value under `key` and whether it exists (`cmd:key` or a shared key)."""
         with self._lock:
             command, sep, local = key.partition(":")
             if not sep:
-                shared = self._session.shared_state
+                shared = self._shared()
                 return (shared[key], True) if key in shared else (None, False)
-            bucket = self._session.script_state.get(command)
+            bucket = self._scripts().get(command)
             if bucket is None or local not in bucket:
                 return None, False
             return bucket[local], True
 
-    def set_state(self, key: str, value: Any) -> None:
+    def set_state(self, key: str, value: JSValue) -> None:
         with self._lock:
             command, sep, local = key.partition(":")
             if not sep:
-                self._session.shared_state[key] = value
+                self._shared()[key] = value
             else:
-                self._session.script_state.setdefault(command, {})[local] = value
+                # A null bucket from a Go-written file fails here, as it always has.
+                self._scripts().setdefault(command, {})[local] = value  # type: ignore[index]
             self._session.update_time = _now()
             listeners = list(self._listeners.values())
         for listener in listeners:
             listener(key)
 
-    def serialize_complete_state(self) -> dict[str, Any]:
+    def serialize_complete_state(self) -> JSObject:
         """`{"script": ..., "shared": ...}`: what a history snapshot records.
 
         A JSON round trip makes the copy (several times faster than `deepcopy` and exactly
@@ -138,7 +151,8 @@ class StateManager:
         with self._lock:
             state = {"script": self._session.script_state, "shared": self._session.shared_state}
             try:
-                return msgspec.json.decode(msgspec.json.encode(state))
+                snapshot: JSObject = msgspec.json.decode(msgspec.json.encode(state))
+                return snapshot
             except (TypeError, ValueError, OverflowError, msgspec.MsgspecError):
                 return copy.deepcopy(state)
 
@@ -149,7 +163,7 @@ class StateManager:
 
     # -- history ---------------------------------------------------------------------------
 
-    def capture_snapshot(self, mode_id: str, command: str, final_state: Any) -> None:
+    def capture_snapshot(self, mode_id: str, command: str, final_state: JSValue) -> None:
         entry = self._storage.HistoryEntry(
             entry_id=str(time.time_ns()),
             mode_id=mode_id,
@@ -160,7 +174,7 @@ class StateManager:
         with self._lock:
             self._storage.append_history_entry(self._history, entry)
 
-    def history(self) -> list[Any]:
+    def history(self) -> list[HistoryEntry]:
         """Entries oldest first (at most the newest 200), each with its full recorded state.
 
         Older entries are stored as deltas; this rebuilds their states, so it costs the

@@ -10,14 +10,17 @@ that did not happen.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from one_shot_man.scripting.state import StateManager
 
 __all__ = ["keep_in_new_session", "resume_hint"]
 
 _ATTEMPTS = 100
 
 
-def keep_in_new_session(state_manager: Any) -> str:
+def keep_in_new_session(state_manager: StateManager) -> str:
     """Write the state to a new file-store session; returns the name to pass to `--session`.
 
     Raises StorageError (or OSError) when that fails too.

@@ -21,18 +21,18 @@ import weakref
 
 TYPE_CHECKING = False  # typing costs ~2 ms to import; annotations only need it for checkers
 if TYPE_CHECKING:
-    from typing import Any
+    from one_shot_man.scripting.runtime import Runtime
 
 __all__ = ["PERIOD", "register", "unregister"]
 
 PERIOD = 0.02
 _cond = threading.Condition(threading.Lock())
-_runtimes: weakref.WeakSet[Any] = weakref.WeakSet()
+_runtimes: weakref.WeakSet[Runtime] = weakref.WeakSet()
 _started = False
 _parked = False
 
 
-def register(runtime: Any) -> None:
+def register(runtime: Runtime) -> None:
     """Watch `runtime` (its `_entry_gen`, `_armed`, `_owner`, `_watchdog_fire(gen)`)."""
     global _started
     with _cond:
@@ -44,7 +44,7 @@ def register(runtime: Any) -> None:
             _cond.notify()
 
 
-def unregister(runtime: Any) -> None:
+def unregister(runtime: Runtime) -> None:
     """Stop watching `runtime` (at close)."""
     with _cond:
         _runtimes.discard(runtime)
@@ -60,7 +60,7 @@ def _thread_cpu(ident: int) -> float | None:
 def _run() -> None:
     global _parked
     # per runtime: (entry generation, CPU or wall time when first seen)
-    seen: weakref.WeakKeyDictionary[Any, tuple[int, float, bool]] = weakref.WeakKeyDictionary()
+    seen: weakref.WeakKeyDictionary[Runtime, tuple[int, float, bool]] = weakref.WeakKeyDictionary()
     while True:
         with _cond:
             while not _runtimes:
@@ -78,7 +78,8 @@ def _run() -> None:
             if first is None or first[0] != gen:
                 seen[rt] = (gen, now, cpu is not None)
                 continue
-            if now - first[1] >= rt._eval_timeout:
+            timeout = rt._eval_timeout  # set whenever the runtime is armed
+            if timeout is not None and now - first[1] >= timeout:
                 rt._watchdog_fire(gen)
         del watched
         time.sleep(PERIOD)

@@ -8,6 +8,8 @@ TYPE_CHECKING = False  # typing costs ~2 ms to import; annotations only need it 
 if TYPE_CHECKING:
     from typing import Any
 
+    from one_shot_man.scripting.engine import Engine
+
 CONTEXT_JS = r"""(function (osm) {
 'use strict';
 function s(v) { return v === undefined || v === null ? '' : String(v); }
@@ -32,7 +34,7 @@ osm.define('context', osm.internal({
 """
 
 
-def context_ops(engine: Any) -> dict[str, Callable[..., Any]]:
+def context_ops(engine: Engine) -> dict[str, Callable[..., Any]]:
     """Each `context.<method>` calls the engine's ContextManager (created on first use)."""
 
     def bind(method: str) -> Callable[..., Any]:

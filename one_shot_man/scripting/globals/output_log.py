@@ -67,7 +67,7 @@ def _sprintf(fmt: str, args: list[Any]) -> str:
 
 
 def output_ops(
-    print_to_user: Callable[[str], None], write_to_user: Callable[[str, bool], None]
+    print_to_user: Callable[[str], None], write_to_user: Callable[[bool, str], None]
 ) -> dict[str, Callable[..., Any]]:
     def printf(fmt: str, args: list[Any]) -> None:
         print_to_user(_sprintf(fmt, args))

@@ -16,6 +16,8 @@ TYPE_CHECKING = False  # typing costs ~2 ms to import; annotations only need it 
 if TYPE_CHECKING:
     from typing import Any
 
+    from one_shot_man.scripting.engine import Engine
+
 TUI_JS = r"""(function (osm) {
 'use strict';
 if (!osm.Ctx) osm.load('ctx');
@@ -233,27 +235,27 @@ osm.define('tui', osm.internal({
 """
 
 
-def tui_ops(engine: Any) -> dict[str, Callable[..., Any]]:
+def tui_ops(engine: Engine) -> dict[str, Callable[..., Any]]:
     """Host side of `tui`: printing, state, snapshots, reset and rehydration."""
 
     def state_init(key: str, default: Any) -> None:
-        _value, found = engine.state_manager.get_state(key)
+        _value, found = engine.open_state().get_state(key)
         if not found:
-            engine.state_manager.set_state(key, default)
+            engine.open_state().set_state(key, default)
 
     def state_get(key: str) -> dict[str, Any]:
-        value, found = engine.state_manager.get_state(key)
+        value, found = engine.open_state().get_state(key)
         return {"f": found, "v": value}
 
     def state_set(key: str, value: Any) -> None:
-        engine.state_manager.set_state(key, value)
+        engine.open_state().set_state(key, value)
 
     def snapshot(mode: str, command: str) -> None:
-        sm = engine.state_manager
+        sm = engine.open_state()
         sm.capture_snapshot(mode, command, sm.serialize_complete_state())
 
     def reset() -> str:
-        path = engine.state_manager.archive_and_reset()
+        path = engine.open_state().archive_and_reset()
         engine.clear_context()
         return path
 
@@ -268,12 +270,12 @@ def tui_ops(engine: Any) -> dict[str, Callable[..., Any]]:
     }
 
 
-def rehydrate(engine: Any) -> list[int]:
+def rehydrate(engine: Engine) -> list[int]:
     """Re-track the session's file items in the context manager (spec §9.6).
 
     Returns `[kept items, restored files]`; drops files that no longer exist and says so.
     """
-    items, found = engine.state_manager.get_state("contextItems")
+    items, found = engine.open_state().get_state("contextItems")
     if not found or not isinstance(items, list) or not items:
         return [0, 0]
     kept: list[Any] = []
@@ -309,15 +311,15 @@ def rehydrate(engine: Any) -> list[int]:
         kept.append(item)
         files += 1
     if changed:
-        engine.state_manager.set_state("contextItems", kept)
+        engine.open_state().set_state("contextItems", kept)
         try:
-            engine.state_manager.persist_session()
+            engine.open_state().persist_session()
         except Exception as exc:
             engine.print_to_user(f"Warning: failed to persist rehydrated contextItems: {exc}")
     return [len(kept), files]
 
 
-def _add_relative(engine: Any, label: str, fallback_abs: str | None) -> str:
+def _add_relative(engine: Engine, label: str, fallback_abs: str | None) -> str:
     """`AddRelativePath`, retrying a Windows-style label with `/` on POSIX hosts."""
     cm = engine.context_manager
     try:

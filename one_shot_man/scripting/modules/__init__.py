@@ -14,7 +14,7 @@ import sys
 
 TYPE_CHECKING = False  # typing costs ~2 ms to import; annotations only need it for checkers
 if TYPE_CHECKING:
-    from typing import Any
+    from one_shot_man.scripting.engine import Engine
 
 #: `osm:<name>` -> Python module (under this package) implementing it.
 NATIVE_MODULES: dict[str, str] = {
@@ -32,7 +32,7 @@ NATIVE_MODULES: dict[str, str] = {
 }
 
 
-def load_native(name: str, engine: Any) -> str:
+def load_native(name: str, engine: Engine) -> str:
     """Register the module's host operations and return its JS factory source."""
     from one_shot_man.scripting.bridge import HostError
 
@@ -46,4 +46,5 @@ def load_native(name: str, engine: Any) -> str:
     ops = getattr(module, "ops", None)
     if ops is not None:
         engine.bridge.register_many(ops(engine))
-    return module.JS
+    source: str = module.JS
+    return source

@@ -10,6 +10,8 @@ TYPE_CHECKING = False  # typing costs ~2 ms to import; annotations only need it 
 if TYPE_CHECKING:
     from typing import Any
 
+    from one_shot_man.scripting.engine import Engine
+
 JS = r"""(function (module, exports, osm) {
 'use strict';
 exports.parseArgv = function parseArgv(s) {
@@ -30,5 +32,5 @@ exports.formatArgv = function formatArgv(a) {
 """
 
 
-def ops(engine: Any) -> dict[str, Callable[..., Any]]:
+def ops(engine: Engine) -> dict[str, Callable[..., Any]]:
     return {"argv.parse": parse_argv}

@@ -14,6 +14,8 @@ TYPE_CHECKING = False  # typing costs ~2 ms to import; annotations only need it 
 if TYPE_CHECKING:
     from typing import Any
 
+    from one_shot_man.scripting.engine import Engine
+
 JS = r"""(function (module, exports, osm, require) {
 'use strict';
 // Diffs that failed in the last buildContext: `show`/`copy` tell the user about them.
@@ -246,7 +248,7 @@ exports.contextManager = function contextManager(options) {
 """
 
 
-def ops(engine: Any) -> dict[str, Callable[..., Any]]:
+def ops(engine: Engine) -> dict[str, Callable[..., Any]]:
     def build(items: list[Any], txtar: str | None) -> dict[str, Any]:
         from one_shot_man.prompt.build import build_context
 

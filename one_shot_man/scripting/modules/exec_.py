@@ -12,6 +12,8 @@ TYPE_CHECKING = False  # typing costs ~2 ms to import; annotations only need it 
 if TYPE_CHECKING:
     from typing import Any
 
+    from one_shot_man.scripting.engine import Engine
+
 JS = r"""(function (module, exports, osm) {
 'use strict';
 function bad(message) { return {stdout: '', stderr: '', code: -1, error: true, message: message}; }
@@ -72,5 +74,5 @@ def run(argv: list[str]) -> dict[str, Any]:
     }
 
 
-def ops(engine: Any) -> dict[str, Callable[..., Any]]:
+def ops(engine: Engine) -> dict[str, Callable[..., Any]]:
     return {"exec.run": run}

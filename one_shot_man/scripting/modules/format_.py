@@ -14,6 +14,8 @@ TYPE_CHECKING = False  # typing costs ~2 ms to import; annotations only need it 
 if TYPE_CHECKING:
     from typing import Any
 
+    from one_shot_man.scripting.engine import Engine
+
 JS = r"""(function (module, exports, osm) {
 'use strict';
 const LIMIT = 9223372036854775807;  // Go's int64, where the original clamps
@@ -28,7 +30,7 @@ exports.formatBytes = function formatBytes(...a) { return osm.call('format.bytes
 """
 
 
-def ops(engine: Any) -> dict[str, Callable[..., Any]]:
+def ops(engine: Engine) -> dict[str, Callable[..., Any]]:
     from one_shot_man.sizeformat import format_bytes, format_num
 
     return {"format.num": format_num, "format.bytes": format_bytes}

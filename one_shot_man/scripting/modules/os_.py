@@ -13,6 +13,8 @@ TYPE_CHECKING = False  # typing costs ~2 ms to import; annotations only need it 
 if TYPE_CHECKING:
     from typing import Any
 
+    from one_shot_man.scripting.engine import Engine
+
 JS = r"""(function (module, exports, osm) {
 'use strict';
 function s(args, i) { return args.length > i ? String(args[i]) : ''; }
@@ -179,7 +181,7 @@ def open_editor(name_hint: str, initial: str) -> str:
 
 
 def clipboard_copy(
-    text: str, sink: Callable[[str], None] | None, command: str | None = None
+    text: str, sink: Callable[[str], object] | None, command: str | None = None
 ) -> dict[str, Any]:
     """Copy with the shared clipboard chain; when nothing works, print and save the text.
 
@@ -232,7 +234,7 @@ def clipboard_copy(
     }
 
 
-def ops(engine: Any) -> dict[str, Callable[..., Any]]:
+def ops(engine: Engine) -> dict[str, Callable[..., Any]]:
     return {
         "os.readFile": read_file,
         "os.fileExists": file_exists,

@@ -18,6 +18,9 @@ TYPE_CHECKING = False  # typing costs ~2 ms to import; annotations only need it 
 if TYPE_CHECKING:
     from typing import Any
 
+    from one_shot_man.gotemplate.template import Template
+    from one_shot_man.scripting.engine import Engine
+
 JS = r"""(function (module, exports, osm) {
 'use strict';
 const registry = typeof FinalizationRegistry === 'function'
@@ -89,15 +92,15 @@ def _js_function(trampoline: Any, name: str) -> Callable[..., Any]:
     return call
 
 
-def ops(engine: Any) -> dict[str, Callable[..., Any]]:
+def ops(engine: Engine) -> dict[str, Callable[..., Any]]:
     from one_shot_man.gotemplate import template as tmpl_mod
 
-    templates: dict[int, Any] = {}
+    templates: dict[int, Template] = {}
     counter = itertools.count(1)
     engine.on_close(templates.clear)
     engine.module_state["text/template"] = templates
 
-    def get(tid: int) -> Any:
+    def get(tid: int) -> Template:
         try:
             return templates[tid]
         except KeyError:
@@ -124,16 +127,20 @@ def ops(engine: Any) -> dict[str, Callable[..., Any]]:
     def option(tid: int, opts: list[str]) -> None:
         get(tid).option(*opts)
 
-    def execute(tid: int, data: Any) -> str:
+    def execute(tid: int, data: object) -> str:
         return get(tid).execute(data)
 
-    def once(text: str, data: Any) -> str:
+    def once(text: str, data: object) -> str:
         return tmpl_mod.Template("template").parse(text).execute(data)
 
-    def execute_pieces(tid: int, small: dict, names: list[str], *big: str) -> list[Any]:
+    def execute_pieces(
+        tid: int, small: dict[str, Any], names: list[str], *big: str
+    ) -> list[str | int]:
         return _by_reference(get(tid).execute_pieces(_with(small, names, big)), big)
 
-    def once_pieces(text: str, small: dict, names: list[str], *big: str) -> list[Any]:
+    def once_pieces(
+        text: str, small: dict[str, Any], names: list[str], *big: str
+    ) -> list[str | int]:
         template = tmpl_mod.Template("template").parse(text)
         return _by_reference(template.execute_pieces(_with(small, names, big)), big)
 
@@ -158,10 +165,10 @@ def _with(small: dict[str, Any], names: list[str], big: tuple[str, ...]) -> dict
     return data
 
 
-def _by_reference(pieces: list[str], big: tuple[str, ...]) -> list[Any]:
+def _by_reference(pieces: list[str], big: tuple[str, ...]) -> list[str | int]:
     """The output pieces with each big value replaced by its index, the text between joined."""
     index = {id(value): i for i, value in enumerate(big)}
-    out: list[Any] = []
+    out: list[str | int] = []
     run: list[str] = []
     for piece in pieces:
         at = index.get(id(piece))

@@ -9,6 +9,8 @@ TYPE_CHECKING = False  # typing costs ~2 ms to import; annotations only need it 
 if TYPE_CHECKING:
     from typing import Any
 
+    from one_shot_man.scripting.engine import Engine
+
 JS = r"""(function (module, exports, osm) {
 'use strict';
 exports.sleep = function sleep(ms) {
@@ -19,5 +21,5 @@ exports.sleep = function sleep(ms) {
 """
 
 
-def ops(engine: Any) -> dict[str, Callable[..., Any]]:
+def ops(engine: Engine) -> dict[str, Callable[..., Any]]:
     return {"time.sleep": lambda ms: time.sleep(ms / 1000.0)}

@@ -18,6 +18,7 @@ TYPE_CHECKING = False  # typing costs ~2 ms to import; annotations only need it 
 if TYPE_CHECKING:
     from typing import Any
 
+    from one_shot_man.scripting.engine import Engine
     from one_shot_man.tokencount import Counter
 
 JS = r"""(function (module, exports, osm) {
@@ -114,7 +115,7 @@ def _merges(text: str) -> list[list[str]]:
 
 
 # C901 counts the closures below as one function: each host operation is 1-3 branches.
-def ops(engine: Any) -> dict[str, Callable[..., Any]]:  # noqa: C901
+def ops(engine: Engine) -> dict[str, Callable[..., Any]]:  # noqa: C901
     from one_shot_man import tokencount
 
     loaded: list[Counter] = []  # handles are indexes; an engine loads few tokenizers

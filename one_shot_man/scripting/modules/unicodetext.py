@@ -17,6 +17,8 @@ TYPE_CHECKING = False  # typing costs ~2 ms to import; annotations only need it 
 if TYPE_CHECKING:
     from typing import Any
 
+    from one_shot_man.scripting.engine import Engine
+
 JS = r"""(function (module, exports, osm) {
 'use strict';
 exports.width = function width(s) { return osm.call('unicodetext.width', String(s)); };
@@ -90,7 +92,7 @@ def truncate(text: str, max_width: int, tail: str = "...") -> str:
     return "".join(out) + tail
 
 
-def ops(engine: Any) -> dict[str, Callable[..., Any]]:
+def ops(engine: Engine) -> dict[str, Callable[..., Any]]:
     def _truncate(text: str, max_width: Any, tail: str) -> str:
         if not isinstance(max_width, int):
             raise HostError("truncate: maxWidth must be a number", "TypeError")
