@@ -6,10 +6,14 @@ text to print, or raises `BuiltinError` (printed as `Error: <message>`).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from one_shot_man.errors import CommandError
 from one_shot_man.shell.completion import global_commands, mode_commands
+
+if TYPE_CHECKING:
+    from one_shot_man.jsvalue import JSObject
+    from one_shot_man.scripting.engine import Engine
 
 __all__ = ["BuiltinError", "help_text", "run_builtin"]
 
@@ -28,7 +32,7 @@ class BuiltinError(CommandError):
     """A built-in shell command was used wrongly (e.g. `mode` without a name)."""
 
 
-def help_text(info: dict[str, Any], scripts_loaded: int) -> str:
+def help_text(info: JSObject, scripts_loaded: int) -> str:
     """The general help (spec §10.6), ending without a newline."""
     lines = [_HELP_HEAD.rstrip("\n"), ""]
     # A workflow's own `help` only adds to this text (it runs after it), and the head
@@ -54,7 +58,7 @@ def help_text(info: dict[str, Any], scripts_loaded: int) -> str:
     return "\n".join(lines)
 
 
-def run_builtin(engine: Any, info: dict[str, Any], name: str, args: list[str]) -> str | None:
+def run_builtin(engine: Engine, info: JSObject, name: str, args: list[str]) -> str | None:
     """Run built-in `name`; the text to print (None: nothing)."""
     if name == "mode":
         if len(args) != 1:
@@ -80,7 +84,7 @@ def run_builtin(engine: Any, info: dict[str, Any], name: str, args: list[str]) -
         if args:
             raise BuiltinError("usage: reset (takes no arguments)")
         try:
-            path = engine.state_manager.archive_and_reset()
+            path = engine.open_state().archive_and_reset()
         except Exception as exc:
             return f"WARNING: Failed to archive session: {exc}\nState preserved; reset aborted."
         engine.clear_context()
@@ -90,7 +94,7 @@ def run_builtin(engine: Any, info: dict[str, Any], name: str, args: list[str]) -
     raise BuiltinError(f"command {name} not found")
 
 
-def _state_text(engine: Any, mode: str) -> str:
+def _state_text(engine: Engine, mode: str) -> str:
     """`state`: the mode, the session it is kept in, and what that session holds."""
     lines = [f"Mode: {mode}"]
     sm = getattr(engine, "state_manager", None)

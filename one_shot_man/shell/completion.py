@@ -8,9 +8,12 @@ the cursor, whose start offset `complete` also returns.
 from __future__ import annotations
 
 import os
-from typing import Any
 
 from one_shot_man.argv import before_cursor
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from one_shot_man.jsvalue import JSObject
 
 __all__ = [
     "BUILTIN_NAMES",
@@ -27,7 +30,7 @@ Suggestion = tuple[str, str]
 BUILTIN_NAMES = ("help", "exit", "quit", "mode", "modes", "state", "reset")
 
 #: The built-in global commands (registered before any script runs), as listed by `help`.
-GLOBAL_BUILTINS: tuple[dict[str, Any], ...] = (
+GLOBAL_BUILTINS: tuple[JSObject, ...] = (
     {
         "name": "mode",
         "description": "Switch to a different mode",
@@ -59,18 +62,18 @@ GLOBAL_BUILTINS: tuple[dict[str, Any], ...] = (
 )
 
 
-def global_commands(info: dict[str, Any]) -> list[dict[str, Any]]:
+def global_commands(info: JSObject) -> list[JSObject]:
     """Global commands in registration order: the built-ins, then the script's.
 
     A script command with a built-in's name replaces it in place (as re-registration does).
     """
-    ordered: dict[str, dict[str, Any]] = {c["name"]: c for c in GLOBAL_BUILTINS}
+    ordered: dict[str, JSObject] = {c["name"]: c for c in GLOBAL_BUILTINS}
     for cmd in info.get("commands", ()):
         ordered[cmd["name"]] = cmd
     return list(ordered.values())
 
 
-def mode_commands(info: dict[str, Any]) -> list[dict[str, Any]]:
+def mode_commands(info: JSObject) -> list[JSObject]:
     """The current mode's commands in mode order (none without a current mode)."""
     current = info.get("current")
     for mode in info.get("modes", ()):
@@ -79,7 +82,7 @@ def mode_commands(info: dict[str, Any]) -> list[dict[str, Any]]:
     return []
 
 
-def find_command(info: dict[str, Any], name: str) -> dict[str, Any] | None:
+def find_command(info: JSObject, name: str) -> JSObject | None:
     """The command a line runs: the current mode's first, then the global one."""
     for cmd in mode_commands(info):
         if cmd["name"] == name:
@@ -91,7 +94,7 @@ def find_command(info: dict[str, Any], name: str) -> dict[str, Any] | None:
 
 
 def complete(
-    text_before_cursor: str, info: dict[str, Any], *, cwd: str | None = None
+    text_before_cursor: str, info: JSObject, *, cwd: str | None = None
 ) -> tuple[list[Suggestion], int]:
     """Suggestions for the token under the cursor and where that token starts."""
     words, current, start = before_cursor(text_before_cursor)
@@ -105,8 +108,8 @@ def complete(
             if cmd["name"].startswith(current):
                 merged[cmd["name"]] = cmd.get("description", "")
         return list(merged.items()), start
-    cmd = find_command(info, words[0])
-    if cmd is not None and "file" in cmd.get("argCompleters", ()):
+    command = find_command(info, words[0])
+    if command is not None and "file" in command.get("argCompleters", ()):
         out.extend(file_path_suggestions(current, cwd=cwd))
         simple = len(words) == 1 and current != "" and "/" not in current
         avoid_fallback = simple and not text_before_cursor.endswith(" ")

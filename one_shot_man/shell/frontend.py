@@ -9,10 +9,45 @@ the line being typed. prompt_toolkit is imported only here, on first interactive
 from __future__ import annotations
 
 import os
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Protocol, TextIO
 
 from one_shot_man.shell.completion import complete
 from one_shot_man.shell.shutdown import ShellShutdown
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+
+    from prompt_toolkit.application import Application
+    from prompt_toolkit.completion import CompleteEvent, Completer, Completion
+    from prompt_toolkit.document import Document
+    from prompt_toolkit.eventloop.inputhook import InputHookContext
+    from prompt_toolkit.formatted_text import StyleAndTextTuples
+    from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent
+    from prompt_toolkit.styles import Style
+
+    from one_shot_man.config.model import Config
+    from one_shot_man.jsvalue import JSObject
+    from one_shot_man.scripting.engine import Engine
+
+
+class PromptShell(Protocol):
+    """What the prompt_toolkit front end uses of the shell (`shell.Shell` is one)."""
+
+    engine: Engine
+    config: Config | None
+    signal_hook: Callable[[str], bool] | None
+
+    @property
+    def info(self) -> JSObject: ...
+
+    def history_commands(self) -> list[str]: ...
+
+    def prompt_text(self) -> str: ...
+
+    def start(self) -> bool: ...
+
+    def execute_line(self, line: str) -> bool: ...
+
 
 __all__ = ["DEFAULT_COLORS", "parse_color", "prompt_colors", "run_prompt"]
 
@@ -58,7 +93,7 @@ def parse_color(name: str) -> str:
     return _ANSI.get(name.strip().lower(), "ansiwhite")
 
 
-def prompt_colors(config: Any = None) -> dict[str, str]:
+def prompt_colors(config: Config | None = None) -> dict[str, str]:
     """The twelve roles with `prompt.color.<role>` overrides from the global config applied."""
     colors = dict(DEFAULT_COLORS)
     options = getattr(config, "global_options", None) or {}
@@ -71,7 +106,7 @@ def prompt_colors(config: Any = None) -> dict[str, str]:
     return colors
 
 
-def _style(colors: dict[str, str]) -> Any:
+def _style(colors: dict[str, str]) -> Style:
     from prompt_toolkit.styles import Style
 
     c = {role: parse_color(value) for role, value in colors.items()}
@@ -103,13 +138,15 @@ def _quote_if_needed(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def _completer(shell: Any) -> Any:
+def _completer(shell: PromptShell) -> Completer:
     from prompt_toolkit.completion import Completer, Completion
 
     class ShellCompleter(Completer):
         """Default completion (commands, modes, files) over the shell's cached tables."""
 
-        def get_completions(self, document: Any, complete_event: Any) -> Any:
+        def get_completions(
+            self, document: Document, complete_event: CompleteEvent
+        ) -> Iterator[Completion]:
             before = document.text_before_cursor
             try:
                 suggestions, start = complete(before, shell.info, cwd=os.getcwd())
@@ -126,13 +163,13 @@ def _completer(shell: Any) -> Any:
     return ShellCompleter()
 
 
-def _key_bindings() -> Any:
+def _key_bindings() -> KeyBindings:
     from prompt_toolkit.key_binding import KeyBindings
 
     kb = KeyBindings()
 
     @kb.add("escape", eager=False)
-    def _toggle(event: Any) -> None:
+    def _toggle(event: KeyPressEvent) -> None:
         """Escape shows or hides the completion menu."""
         buf = event.current_buffer
         if buf.complete_state:
@@ -145,7 +182,7 @@ def _key_bindings() -> Any:
 
 # C901 counts the closures below as one function: prompt_toolkit's callbacks share the
 # live application and the pending output, and each is 1-3 branches.
-def run_prompt(shell: Any, *, stdin: TextIO, stdout: TextIO) -> None:  # noqa: C901
+def run_prompt(shell: PromptShell, *, stdin: TextIO, stdout: TextIO) -> None:  # noqa: C901
     """Prompt, execute, repeat until exit/quit, Ctrl-D on an empty line or `tui.requestExit()`."""
     from prompt_toolkit import PromptSession
     from prompt_toolkit.application import run_in_terminal
@@ -158,7 +195,7 @@ def run_prompt(shell: Any, *, stdin: TextIO, stdout: TextIO) -> None:  # noqa: C
     engine = shell.engine
     runtime = engine.runtime
     pending: list[str] = []
-    live: dict[str, Any] = {"app": None}
+    live: dict[str, Application[str] | None] = {"app": None}
 
     def flush() -> None:
         while pending:
@@ -166,7 +203,7 @@ def run_prompt(shell: Any, *, stdin: TextIO, stdout: TextIO) -> None:  # noqa: C
             stdout.write(text)
         stdout.flush()
 
-    def flush_above_prompt(app: Any) -> None:
+    def flush_above_prompt(app: Application[str]) -> None:
         with set_app(app):
             run_in_terminal(flush)
 
@@ -181,7 +218,7 @@ def run_prompt(shell: Any, *, stdin: TextIO, stdout: TextIO) -> None:  # noqa: C
         if len(pending) == 1:
             loop.call_soon_threadsafe(flush_above_prompt, app)
 
-    def inputhook(context: Any) -> None:
+    def inputhook(context: InputHookContext) -> None:
         try:
             runtime.wait_for(context.fileno())
         except Exception:  # a closed runtime: just wait for the key
@@ -189,7 +226,7 @@ def run_prompt(shell: Any, *, stdin: TextIO, stdout: TextIO) -> None:  # noqa: C
 
             select.select([context.fileno()], [], [])
 
-    session: Any = PromptSession(
+    session: PromptSession[str] = PromptSession(
         history=InMemoryHistory(shell.history_commands()),
         completer=_completer(shell),
         complete_while_typing=True,
@@ -204,12 +241,12 @@ def run_prompt(shell: Any, *, stdin: TextIO, stdout: TextIO) -> None:  # noqa: C
     def stop_prompt(signame: str) -> bool:
         app = live["app"]
         loop = getattr(app, "loop", None) if app is not None else None
-        if loop is None:
+        if app is None or loop is None:
             return False
         loop.call_soon_threadsafe(lambda: app.exit(exception=ShellShutdown(signame)))
         return True
 
-    def message() -> Any:
+    def message() -> StyleAndTextTuples:
         return [("class:prefix", shell.prompt_text())]
 
     engine.logger.set_sink(sink)

@@ -17,10 +17,27 @@ import signal
 import sys
 import threading
 from collections.abc import Callable, Iterable
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from one_shot_man.shell.completion import find_command
 from one_shot_man.shell.shutdown import ShellShutdown
+
+if TYPE_CHECKING:
+    from types import FrameType
+    from typing import Protocol
+
+    from one_shot_man.config.model import Config
+    from one_shot_man.jsvalue import JSObject
+    from one_shot_man.scripting.engine import Engine
+    from one_shot_man.scripting.state import StateManager
+
+    class _RunPrompt(Protocol):
+        """The prompt_toolkit front end's entry point (`frontend.run_prompt`)."""
+
+        def __call__(self, shell: Shell, *, stdin: TextIO, stdout: TextIO) -> None: ...
+
+    #: What `signal.signal` returns: a handler, SIG_DFL/SIG_IGN, or None (not set from Python).
+    _Handler = Callable[[int, FrameType | None], object] | int | signal.Handlers | None
 
 __all__ = ["Shell", "run_piped_session", "run_terminal"]
 
@@ -30,10 +47,10 @@ _SIGNAL_NAMES = {signal.SIGINT: "interrupt", signal.SIGTERM: "terminated", 1: "h
 class Shell:
     """The line executor and shell state over one Engine (front-end independent)."""
 
-    def __init__(self, engine: Any, config: Any = None) -> None:
+    def __init__(self, engine: Engine, config: Config | None = None) -> None:
         self.engine = engine
         self.config = config
-        self._info: dict[str, Any] | None = None
+        self._info: JSObject | None = None
         self.exit_requested = False
         #: Set by a front end while it waits for input: takes a signal name and returns True
         #: when it will stop the wait itself (an exception raised inside an event loop
@@ -43,7 +60,7 @@ class Shell:
     # -- what the engine knows ---------------------------------------------------------------
 
     @property
-    def info(self) -> dict[str, Any]:
+    def info(self) -> JSObject:
         """Modes and commands (cached; refreshed after every executed line)."""
         if self._info is None:
             self._info = self.engine.tui_info()
@@ -57,9 +74,10 @@ class Shell:
     def current_mode(self) -> str | None:
         return self.info.get("current") or None
 
-    def _mode(self) -> dict[str, Any] | None:
+    def _mode(self) -> JSObject | None:
         current = self.current_mode
-        for mode in self.info.get("modes", ()):
+        modes: list[JSObject] = self.info.get("modes", [])
+        for mode in modes:
             if mode["name"] == current:
                 return mode
         return None
@@ -242,10 +260,10 @@ class Shell:
                 pass
         self._keep_elsewhere(sm)
 
-    def _keep_elsewhere(self, sm: Any) -> None:
+    def _keep_elsewhere(self, sm: StateManager | None) -> None:
         from one_shot_man.scripting.unsaved import keep_in_new_session, resume_hint
 
-        if getattr(sm, "session", None) is None:
+        if sm is None or getattr(sm, "session", None) is None:
             self.say("Your context was only in memory and is lost when osm exits.")
             return
         try:
@@ -280,14 +298,16 @@ def _one_line(exc: BaseException) -> str:
     return first.removeprefix("script execution failed: ")
 
 
-def _is_tty(stream: Any) -> bool:
+def _is_tty(stream: TextIO) -> bool:
     try:
         return bool(stream.isatty())
     except (AttributeError, ValueError, OSError):
         return False
 
 
-def run_lines(shell: Shell, lines: Iterable[str], *, pump: Callable[[], Any] | None = None) -> None:
+def run_lines(
+    shell: Shell, lines: Iterable[str], *, pump: Callable[[], object] | None = None
+) -> None:
     """Execute `lines` in order until one asks to exit (no prompt, no echo)."""
     if not shell.start():
         return
@@ -299,11 +319,11 @@ def run_lines(shell: Shell, lines: Iterable[str], *, pump: Callable[[], Any] | N
 
 
 def run_piped_session(
-    engine: Any,
+    engine: Engine,
     lines: Iterable[str],
     stdout: TextIO | None = None,
     *,
-    config: Any = None,
+    config: Config | None = None,
     save: bool = True,
 ) -> None:
     """Drive a whole shell session from `lines` (for scripts, tests and benchmarks).
@@ -324,7 +344,7 @@ def run_piped_session(
             logger.set_sink(None)
 
 
-def _pump_for(engine: Any) -> Callable[[], Any] | None:
+def _pump_for(engine: Engine) -> Callable[[], None] | None:
     runtime = getattr(engine, "runtime", None)
     pump = getattr(runtime, "pump", None)
     if pump is None:
@@ -339,7 +359,7 @@ def _pump_for(engine: Any) -> Callable[[], Any] | None:
     return run_timers
 
 
-def _stdin_lines(stdin: TextIO, engine: Any) -> Iterable[str]:
+def _stdin_lines(stdin: TextIO, engine: Engine) -> Iterable[str]:
     """Lines of `stdin`; while waiting for a pipe, the runtime's timers keep firing."""
     fd = _raw_fd(stdin)
     wait_for = getattr(getattr(engine, "runtime", None), "wait_for", None)
@@ -353,8 +373,8 @@ def _stdin_lines(stdin: TextIO, engine: Any) -> Iterable[str]:
     while True:
         cut = buf.find(b"\n")
         if cut >= 0:
-            line, buf = buf[: cut + 1], buf[cut + 1 :]
-            yield line.decode("utf-8", "replace")
+            raw, buf = buf[: cut + 1], buf[cut + 1 :]
+            yield raw.decode("utf-8", "replace")
             continue
         try:
             wait_for(fd)
@@ -371,7 +391,7 @@ def _stdin_lines(stdin: TextIO, engine: Any) -> Iterable[str]:
         buf += chunk
 
 
-def _raw_fd(stream: Any) -> int | None:
+def _raw_fd(stream: TextIO) -> int | None:
     """The descriptor under a text stream (osm reads nothing from stdin before the shell)."""
     if getattr(stream, "buffer", None) is None:
         return None
@@ -382,8 +402,8 @@ def _raw_fd(stream: Any) -> int | None:
 
 
 def run_terminal(
-    engine: Any,
-    config: Any = None,
+    engine: Engine,
+    config: Config | None = None,
     *,
     stdin: TextIO | None = None,
     stdout: TextIO | None = None,
@@ -418,7 +438,7 @@ def run_terminal(
         restore()
 
 
-def _prompt_front_end() -> Callable[..., None] | None:
+def _prompt_front_end() -> _RunPrompt | None:
     """prompt_toolkit's front end, or None when prompt_toolkit is not installed."""
     try:
         from one_shot_man.shell.frontend import run_prompt
@@ -454,9 +474,9 @@ def _install_signal_handlers(shell: Shell) -> Callable[[], None]:
     """SIGTERM (and SIGHUP) end the shell gracefully; returns a function that undoes it."""
     if threading.current_thread() is not threading.main_thread():
         return lambda: None
-    previous: dict[int, Any] = {}
+    previous: dict[int, _Handler] = {}
 
-    def handler(signum: int, _frame: Any) -> None:
+    def handler(signum: int, _frame: FrameType | None) -> None:
         name = _SIGNAL_NAMES.get(signum) or signal.Signals(signum).name
         hook = shell.signal_hook
         if hook is not None and hook(name):
