@@ -28,10 +28,20 @@ from one_shot_man.pathsearch import (
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable
-    from typing import Any
+    from typing import TypedDict, Unpack
 
     from one_shot_man.config import Config
     from one_shot_man.trust.project import CodeDir
+
+    class ScriptDirOptions(TypedDict, total=False):
+        """`discover_script_dirs`'s keyword arguments (each defaults to the process's own)."""
+
+        cwd: str | None
+        config_dir: str | None
+        exec_dir: str | None
+        discovery: ScriptDiscoveryConfig | None
+        warn: Callable[[str], object] | None
+
 
 __all__ = [
     "DEFAULT_MAX_TRAVERSAL_DEPTH",
@@ -85,7 +95,7 @@ class ScriptDiscoveryConfig:
 
     @classmethod
     def from_config(
-        cls, config: Config | None, warn: Callable[[str], None] | None = None
+        cls, config: Config | None, warn: Callable[[str], object] | None = None
     ) -> ScriptDiscoveryConfig:
         """Read the keys from the global section; bad values fall back to defaults."""
         result = cls()
@@ -164,7 +174,9 @@ def legacy_script_paths(*, cwd: str, config_dir: str, exec_dir: str) -> list[str
     return [os.path.join(d, "scripts") for d in (exec_dir, config_dir, cwd) if d]
 
 
-def discover_script_paths(config: Config | None = None, **options: Any) -> list[str]:
+def discover_script_paths(
+    config: Config | None = None, **options: Unpack[ScriptDirOptions]
+) -> list[str]:
     """The script directories in priority order: legacy, custom, then autodiscovered.
 
     Every candidate is made absolute, normalised and resolved through symlinks
@@ -182,7 +194,7 @@ def discover_script_dirs(
     config_dir: str | None = None,
     exec_dir: str | None = None,
     discovery: ScriptDiscoveryConfig | None = None,
-    warn: Callable[[str], None] | None = None,
+    warn: Callable[[str], object] | None = None,
 ) -> list[CodeDir]:
     """`discover_script_paths`, each folder marked with the project it was found in.
 

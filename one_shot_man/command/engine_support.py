@@ -13,35 +13,25 @@ from one_shot_man.errors import ArgumentError, CommandError
 TYPE_CHECKING = False  # typing costs ~2 ms to import; annotations only need it for checkers
 if TYPE_CHECKING:
     from collections.abc import Callable
-    from typing import Any, Protocol, TextIO
+    from typing import TextIO, TypedDict
 
+    from one_shot_man.config.model import Config
     from one_shot_man.scripting.engine import Engine
+    from one_shot_man.scripting.engine import EngineFactory as EngineFactory
 
-    class EngineFactory(Protocol):
-        """Builds the Engine a command runs on: `Engine` itself, or a test's stand-in.
+    #: Runs the interactive shell on an engine (the shell's `run_terminal`, or a test's).
+    TerminalRunner = Callable[[Engine, Config | None], None]
 
-        Only for checkers (defining it at run time would import `typing` on every start).
-        """
-
-        def __call__(
-            self,
-            stdout: TextIO,
-            stderr: TextIO,
-            *,
-            session_id: str | None = ...,
-            store: str | None = ...,
-            config: Any = ...,
-            log_file: TextIO | None = ...,
-            log_buffer: int = ...,
-            log_level: int = ...,
-            test_mode: bool = ...,
-        ) -> Engine: ...
+    class _LogOptions(TypedDict, total=False):
+        log_file: TextIO
+        log_buffer: int
+        log_level: int
 
 
 _BUILTIN_STORES = ("fs", "memory")
 
 
-def check_store(flag_value: str | None, config: Any) -> None:
+def check_store(flag_value: str | None, config: Config | None) -> None:
     """Refuse an unknown store before any work starts (ArgumentError, exit status 2).
 
     The store comes from `--store`, else `OSM_STORE`, else the config's `store`; a typo in
@@ -79,7 +69,7 @@ def new_engine(
     *,
     session: str | None,
     store: str | None,
-    config: Any,
+    config: Config | None,
     test_mode: bool,
     log_file: TextIO | None = None,
     log_buffer: int | None = None,
@@ -93,7 +83,7 @@ def new_engine(
         from one_shot_man.scripting.engine import Engine
 
         factory = Engine
-    logging: dict[str, Any] = {}
+    logging: _LogOptions = {}
     if log_file is not None:
         logging["log_file"] = log_file
     if log_buffer is not None:
@@ -111,7 +101,7 @@ def new_engine(
     )
 
 
-def run_terminal(runner: Callable[..., Any] | None, engine: Any, config: Any) -> None:
+def run_terminal(runner: TerminalRunner | None, engine: Engine, config: Config | None) -> None:
     """Run the interactive shell on `engine` until the user leaves it."""
     if runner is None:
         try:

@@ -12,6 +12,7 @@ from one_shot_man.errors import UsageError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    import builtins
     from typing import TextIO
 
 __all__ = ["Flag", "FlagSet", "HelpRequested", "parse_go_bool"]
@@ -105,8 +106,8 @@ class Flag:
         """Go's `DefValue`: the default rendered as text."""
         if self.kind == "bool":
             return "true" if self.default else "false"
-        if self.kind == "list":
-            return ",".join(self.default)  # type: ignore[call-overload]
+        if self.kind == "list" and isinstance(self.default, list):
+            return ",".join(self.default)
         return str(self.default)
 
     def set(self, text: str) -> None:
@@ -182,7 +183,7 @@ class FlagSet:
         """Every defined flag, sorted by name (Go `VisitAll` order)."""
         return [self._flags[k] for k in sorted(self._flags)]
 
-    def has_flags(self) -> bool:
+    def has_flags(self) -> builtins.bool:  # `bool` here is the method below
         return bool(self._flags)
 
     def set(self, name: str, text: str) -> None:
@@ -194,7 +195,7 @@ class FlagSet:
 
     # -- parsing --------------------------------------------------------------
 
-    def parse(self, arguments: list[str], *, interspersed: bool = False) -> list[str]:
+    def parse(self, arguments: list[str], *, interspersed: builtins.bool = False) -> list[str]:
         """Parse flags from `arguments`; returns (and stores in `.args`) what is left.
 
         Go stops at the first positional argument. `interspersed` keeps parsing after it
@@ -223,7 +224,9 @@ class FlagSet:
         self.args = positional + args[i:]
         return self.args
 
-    def _parse_one(self, name: str, token: str, args: list[str], i: int) -> int:
+    def _parse_one(
+        self, name: str, token: str, args: list[str], i: builtins.int
+    ) -> builtins.int:  # `int` here is the method above
         """Set the flag `name` (`token` without its dashes); a value may take args[i].
 
         Returns the position of the next argument (Go's `parseOne`).

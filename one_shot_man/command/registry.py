@@ -78,9 +78,12 @@ class BuiltinSpec:
         except ImportError as exc:
             raise CommandError(f"command {self.name} is not available: {exc}") from exc
         factory = getattr(module, self.factory)
+        command: Command
         if self.factory.startswith("create"):
-            return factory(registry)
-        return factory(registry.config)
+            command = factory(registry)
+        else:
+            command = factory(registry.config)
+        return command
 
     def __repr__(self) -> str:
         return f"BuiltinSpec({self.name!r}, {self.module}:{self.factory})"
@@ -225,7 +228,7 @@ class Registry:
         self,
         config: Config | None = None,
         builtins: bool = True,
-        warn: Callable[[str], None] | None = None,
+        warn: Callable[[str], object] | None = None,
         trust_store: TrustStore | None = None,
     ) -> None:
         # Not keyword-only (callers name them anyway): CPython 3.11 looks each keyword-only

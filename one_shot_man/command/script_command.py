@@ -20,9 +20,9 @@ if TYPE_CHECKING:
 __all__ = ["ExecutableScriptCommand"]
 
 
-def _fileno(stream: object) -> int | None:
+def _fileno(stream: TextIO) -> int | None:
     try:
-        return stream.fileno()  # type: ignore[attr-defined]
+        return stream.fileno()
     except (AttributeError, OSError, ValueError):
         return None
 

@@ -28,7 +28,7 @@ def _why(verdict: str) -> str:
 class ScriptGate:
     """Lets trusted project scripts through and remembers the first one it stopped."""
 
-    def __init__(self, store: TrustStore | None, warn: Callable[[str], None] | None) -> None:
+    def __init__(self, store: TrustStore | None, warn: Callable[[str], object] | None) -> None:
         self.store = store if store is not None else default_store(warn)
         #: (path, real project folder, verdict) of the first script not let through.
         self.stopped: tuple[str, str, str] | None = None

@@ -9,7 +9,10 @@ with `args, output, tui, ctxmgr, state, stateKeys, buildPrompt` in scope.
 from __future__ import annotations
 
 import json
-from typing import Any
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from one_shot_man.jsvalue import JSObject
 
 __all__ = ["BUILTIN_GOALS"]
 
@@ -395,18 +398,18 @@ _FRAMEWORKS = ["auto", "jest", "mocha", "go", "pytest", "junit", "rspec"]
 CONTEXT_COMMANDS = ("add", "diff", "note", "list", "edit", "remove", "show", "copy")
 
 
-def _cm(*names: str, **descriptions: str) -> list[dict[str, Any]]:
+def _cm(*names: str, **descriptions: str) -> list[JSObject]:
     """contextManager commands in order; keyword arguments override descriptions."""
-    out: list[dict[str, Any]] = []
+    out: list[JSObject] = []
     for name in names:
-        entry: dict[str, Any] = {"name": name, "type": "contextManager"}
+        entry: JSObject = {"name": name, "type": "contextManager"}
         if name in descriptions:
             entry["description"] = descriptions[name]
         out.append(entry)
     return out
 
 
-def _custom(name: str, description: str, usage: str, handler: str) -> dict[str, Any]:
+def _custom(name: str, description: str, usage: str, handler: str) -> JSObject:
     return {
         "name": name,
         "type": "custom",
@@ -418,7 +421,7 @@ def _custom(name: str, description: str, usage: str, handler: str) -> dict[str, 
 
 _HELP = {"name": "help", "type": "help"}
 
-BUILTIN_GOALS: list[dict[str, Any]] = [
+BUILTIN_GOALS: list[JSObject] = [
     {
         "name": "comment-stripper",
         "description": "Remove useless comments and refactor useful ones",

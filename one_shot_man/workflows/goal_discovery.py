@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
 from one_shot_man import pathsearch
 from one_shot_man.config.values import parse_go_bool, parse_path_list
@@ -26,6 +26,20 @@ from one_shot_man.pathsearch import (
     parse_positive_int,
 )
 from one_shot_man.trust.project import CodeDir
+
+if TYPE_CHECKING:
+    from typing import TypedDict, Unpack
+
+    from one_shot_man.config.model import Config
+
+    class GoalDirOptions(TypedDict, total=False):
+        """Where `discover_goal_dirs` looks from (each defaults to the process's own)."""
+
+        cwd: str | None
+        config_dir: str | None
+        exec_dir: str | None
+        env: Mapping[str, str] | None
+
 
 __all__ = [
     "DEFAULT_MAX_TRAVERSAL_DEPTH",
@@ -59,10 +73,10 @@ class GoalDiscoveryConfig:
     @classmethod
     def from_config(
         cls,
-        config: Any = None,
+        config: Config | None = None,
         *,
         env: Mapping[str, str] | None = None,
-        warn: Callable[[str], None] | None = None,
+        warn: Callable[[str], object] | None = None,
     ) -> GoalDiscoveryConfig:
         """Read `goal.*` from `config` (global options) and the environment override."""
         env = os.environ if env is None else env
@@ -102,24 +116,29 @@ def _go_bool(value: str, default: bool) -> bool:
         return default
 
 
-def discover_goal_paths(config: Any = None, **options: Any) -> list[str]:
+def discover_goal_paths(
+    config: Config | None = None,
+    *,
+    warn: Callable[[str], object] | None = None,
+    **options: Unpack[GoalDirOptions],
+) -> list[str]:
     """Goal directories in priority order (highest first); they need not exist.
 
     `cwd`, `config_dir`, `exec_dir` and `env` default to the process's own and exist
     so tests and tools can ask "what would osm search from there" (`options` are
     `discover_goal_dirs`'s: `cwd`, `config_dir`, `exec_dir`, `env`, `warn`).
     """
-    return [d.path for d in discover_goal_dirs(config, **options)]
+    return [d.path for d in discover_goal_dirs(config, warn=warn, **options)]
 
 
 def discover_goal_dirs(
-    config: Any = None,
+    config: Config | None = None,
     *,
     cwd: str | None = None,
     config_dir: str | None = None,
     exec_dir: str | None = None,
     env: Mapping[str, str] | None = None,
-    warn: Callable[[str], None] | None = None,
+    warn: Callable[[str], object] | None = None,
 ) -> list[CodeDir]:
     """`discover_goal_paths`, each folder marked with the project it was found in.
 

@@ -15,8 +15,15 @@ from one_shot_man.errors import CommandError, ConfigError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    import builtins
     from collections.abc import Callable, Iterable
-    from typing import Any
+    from typing import Unpack
+
+    from one_shot_man.config.model import Config
+    from one_shot_man.jsvalue import JSObject, JSValue
+    from one_shot_man.trust.project import CodeDir
+    from one_shot_man.trust.store import TrustStore
+    from one_shot_man.workflows.goal_discovery import GoalDirOptions
 
 __all__ = [
     "COMMAND_TYPES",
@@ -91,9 +98,9 @@ class CommandConfig:
     def __repr__(self) -> str:
         return f"CommandConfig(name={self.name!r}, type={self.type!r})"
 
-    def to_config(self) -> dict[str, Any]:
+    def to_config(self) -> JSObject:
         """The JSON shape the interpreter reads (empty optional fields omitted)."""
-        out: dict[str, Any] = {"name": self.name, "type": self.type}
+        out: JSObject = {"name": self.name, "type": self.type}
         if self.description:
             out["description"] = self.description
         if self.usage:
@@ -120,10 +127,10 @@ class Goal:
         usage: str = "",
         tui_title: str = "",
         tui_prompt: str = "",
-        state_vars: dict[str, Any] | None = None,
+        state_vars: JSObject | None = None,
         prompt_instructions: str = "",
         prompt_template: str = "",
-        prompt_options: dict[str, Any] | None = None,
+        prompt_options: JSObject | None = None,
         context_header: str = "",
         banner_template: str = "",
         usage_template: str = "",
@@ -166,7 +173,7 @@ class Goal:
     def builtin(self) -> bool:
         return self.source == "<built-in>"
 
-    def to_config(self) -> dict[str, Any]:
+    def to_config(self) -> JSObject:
         """`GOAL_CONFIG` for the interpreter: every key present, absent values as null."""
         return {
             "name": self.name,
@@ -231,7 +238,7 @@ _KNOWN_FIELDS = frozenset(_STRING_FIELDS) | {
 }
 
 
-def _json_type(value: Any) -> str:
+def _json_type(value: JSValue) -> str:
     if value is None:
         return "null"
     if isinstance(value, bool):
@@ -254,7 +261,7 @@ class _Decoder:
             self.source, f"failed to parse goal JSON: field {field_path!r}: {reason}", field_path
         )
 
-    def string(self, value: Any, field_path: str) -> str:
+    def string(self, value: JSValue, field_path: str) -> str:
         # JSON null leaves a Go string field empty; anything else must be a string.
         if value is None:
             return ""
@@ -262,30 +269,30 @@ class _Decoder:
             raise self.fail(field_path, f"expected a string, got {_json_type(value)}")
         return value
 
-    def object(self, value: Any, field_path: str) -> dict[str, Any] | None:
+    def object(self, value: JSValue, field_path: str) -> JSObject | None:
         if value is None:
             return None
         if not isinstance(value, dict):
             raise self.fail(field_path, f"expected an object, got {_json_type(value)}")
         return value
 
-    def string_list(self, value: Any, field_path: str) -> list[str] | None:
+    def string_list(self, value: JSValue, field_path: str) -> list[str] | None:
         if value is None:
             return None
         if not isinstance(value, list):
             raise self.fail(field_path, f"expected an array of strings, got {_json_type(value)}")
         return [self.string(v, f"{field_path}[{i}]") for i, v in enumerate(value)]
 
-    def command(self, value: Any, field_path: str) -> CommandConfig:
+    def command(self, value: JSValue, field_path: str) -> CommandConfig:
         obj = self.object(value, field_path)
         obj = obj if obj is not None else {}
-        kwargs: dict[str, Any] = {}
+        kwargs: JSObject = {}
         for key, attr in _COMMAND_STRING_FIELDS.items():
             kwargs[attr] = self.string(obj.get(key), f"{field_path}.{key}")
         completers = self.string_list(obj.get("argCompleters"), f"{field_path}.argCompleters")
         return CommandConfig(arg_completers=completers or [], **kwargs)
 
-    def commands(self, value: Any) -> list[CommandConfig] | None:
+    def commands(self, value: JSValue) -> list[CommandConfig] | None:
         if value is None:
             return None
         if not isinstance(value, list):
@@ -293,7 +300,7 @@ class _Decoder:
         return [self.command(v, f"commands[{i}]") for i, v in enumerate(value)]
 
 
-def goal_from_dict(data: Any, *, source: str = "<memory>") -> Goal:
+def goal_from_dict(data: JSValue, *, source: str = "<memory>") -> Goal:
     """Build and validate a Goal from decoded JSON.
 
     Types are checked field by field (a wrong type names the field); unknown fields are
@@ -306,7 +313,7 @@ def goal_from_dict(data: Any, *, source: str = "<memory>") -> Goal:
             source,
             f"failed to parse goal JSON: expected a JSON object, got {_json_type(data)}",
         )
-    kwargs: dict[str, Any] = {}
+    kwargs: JSObject = {}
     for key, attr in _STRING_FIELDS.items():
         kwargs[attr] = dec.string(data.get(key), key)
     kwargs["state_vars"] = dec.object(data.get("stateVars"), "stateVars")
@@ -320,7 +327,7 @@ def goal_from_dict(data: Any, *, source: str = "<memory>") -> Goal:
     return goal
 
 
-def _apply_user_defaults(data: dict[str, Any], kwargs: dict[str, Any]) -> None:
+def _apply_user_defaults(data: JSObject, kwargs: JSObject) -> None:
     """Fill what a user's goal file usually leaves out with what the built-ins use.
 
     In the Go original a goal without `promptTemplate` rendered an empty prompt and one
@@ -430,11 +437,16 @@ def builtin_goals() -> list[Goal]:
     return [goal_from_dict(copy.deepcopy(g), source="<built-in>") for g in BUILTIN_GOALS]
 
 
-def discover_goal_paths(config: Any = None, **kwargs: Any) -> list[str]:
+def discover_goal_paths(
+    config: Config | None = None,
+    *,
+    warn: Callable[[str], object] | None = None,
+    **kwargs: Unpack[GoalDirOptions],
+) -> list[str]:
     """Goal directories in priority order (see `goal_discovery.discover_goal_paths`)."""
     from one_shot_man.workflows.goal_discovery import discover_goal_paths as discover
 
-    return discover(config, **kwargs)
+    return discover(config, warn=warn, **kwargs)
 
 
 # -- registry -------------------------------------------------------------------------------
@@ -460,19 +472,19 @@ class GoalRegistry:
 
     def __init__(
         self,
-        config: Any = None,
+        config: Config | None = None,
         *,
         builtins: Iterable[Goal] | None = None,
         paths: Iterable[str] | None = None,
-        warn: Callable[[str], None] | None = None,
-        discovery: dict[str, Any] | None = None,
-        trust_store: Any = None,
+        warn: Callable[[str], object] | None = None,
+        discovery: GoalDirOptions | None = None,
+        trust_store: TrustStore | None = None,
     ) -> None:
         self._config = config
         self._builtins = list(builtins) if builtins is not None else None
         self._fixed_paths = list(paths) if paths is not None else None
         self._warn = warn or _stderr_warn
-        self._discovery = dict(discovery or {})
+        self._discovery: GoalDirOptions = {**(discovery or {})}
         self._trust_store = trust_store
         self._goals: dict[str, Goal] | None = None
         self.paths: list[str] = []
@@ -484,7 +496,7 @@ class GoalRegistry:
         self.warnings.append(message)
         self._warn(message)
 
-    def _code_dirs(self) -> list[Any]:
+    def _code_dirs(self) -> list[CodeDir]:
         from one_shot_man.trust.project import CodeDir
 
         if self._fixed_paths is not None:
@@ -493,15 +505,17 @@ class GoalRegistry:
 
         return discover_goal_dirs(self._config, warn=self._warning, **self._discovery)
 
-    def _store(self) -> Any:
+    def _store(self) -> TrustStore:
         if self._trust_store is None:
             from one_shot_man.trust.store import default_store
 
             self._trust_store = default_store(self._warn)
         return self._trust_store
 
-    def _judge(self, goal: Goal, directory: Any, path: str, raw: bytes) -> None:
+    def _judge(self, goal: Goal, directory: CodeDir, path: str, raw: bytes) -> None:
         from one_shot_man.trust.project import digest
+
+        assert directory.root is not None  # only a project folder's goals are judged
 
         goal.project_root = self._store().real_root(directory.root)
         key = directory.key(os.path.basename(path))
@@ -560,6 +574,6 @@ class GoalRegistry:
             raise GoalNotFoundError(name)
         return goal
 
-    def get_all_goals(self) -> list[Goal]:
+    def get_all_goals(self) -> builtins.list[Goal]:  # `list` here is the method above
         """Every goal, sorted by name."""
         return list(self._all().values())

@@ -13,9 +13,10 @@ from one_shot_man.errors import CommandError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, TextIO
+    from typing import TextIO
 
     from one_shot_man.command.registry import Registry
+    from one_shot_man.workflows.goals import GoalRegistry
 
 __all__ = ["SESSION_SUBCOMMANDS", "SHELLS", "CompletionCommand", "create"]
 
@@ -45,7 +46,7 @@ class CompletionCommand(BaseCommand):
     description = "Generate shell completion scripts"
     usage = "completion [shell]"
 
-    def __init__(self, registry: Registry, goal_registry: Any = None) -> None:
+    def __init__(self, registry: Registry, goal_registry: GoalRegistry | None = None) -> None:
         super().__init__()
         self.registry = registry
         self._goal_registry = goal_registry

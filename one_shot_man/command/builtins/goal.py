@@ -18,10 +18,14 @@ from one_shot_man.trust.project import trust_hint
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Callable
-    from typing import Any, TextIO
+    from typing import TextIO
 
-    from one_shot_man.command.engine_support import EngineFactory
+    from one_shot_man.command.engine_support import TerminalRunner
+    from one_shot_man.command.flags import Flag, FlagSet
+    from one_shot_man.config.model import Config
+    from one_shot_man.scripting.engine import Engine, EngineFactory
+    from one_shot_man.workflows.goals import Goal, GoalRegistry
+
 
 __all__ = ["GoalCommand", "GoalOptions", "format_goal_list", "format_ignored_goals"]
 
@@ -87,7 +91,7 @@ def _category_heading(category: str) -> str:
     return "".join(out)
 
 
-def _origin_note(goal: Any) -> str:
+def _origin_note(goal: Goal) -> str:
     """` [project /repo]` after a project goal (plus why it will not run, if it will not)."""
     root = getattr(goal, "project_root", None)
     if root is None:
@@ -99,7 +103,7 @@ def _origin_note(goal: Any) -> str:
     return f"  [project {root}, {state}]"
 
 
-def format_ignored_goals(ignored: dict[str, Any], category: str = "") -> str:
+def format_ignored_goals(ignored: dict[str, Goal], category: str = "") -> str:
     """The note under a listing for untrusted project goals that a built-in or user goal hides."""
     if category:
         wanted = category.casefold()
@@ -109,11 +113,11 @@ def format_ignored_goals(ignored: dict[str, Any], category: str = "") -> str:
     lines = ["", "Ignored project goals (their folder is not trusted; the goal listed runs):"]
     for name in sorted(ignored):
         goal = ignored[name]
-        lines.append(f"  {name:<20} {goal.source}  (to use it: {trust_hint(goal.project_root)})")
+        lines.append(f"  {name:<20} {goal.source}  (to use it: {trust_hint(_root(goal))})")
     return "\n".join(lines) + "\n"
 
 
-def format_goal_list(goals: list[Any], category: str = "") -> str:
+def format_goal_list(goals: list[Goal], category: str = "") -> str:
     """The `osm goal -l` listing, with the optional case-insensitive category filter."""
     if category:
         wanted = category.casefold()
@@ -122,7 +126,7 @@ def format_goal_list(goals: list[Any], category: str = "") -> str:
         if category:
             return f"No goals found for category: {category}\n"
         return "No goals available\n"
-    groups: dict[str, list[Any]] = {}
+    groups: dict[str, list[Goal]] = {}
     for goal in goals:
         groups.setdefault(goal.category, []).append(goal)
     lines = ["Available Goals:", ""]
@@ -141,7 +145,7 @@ def format_goal_list(goals: list[Any], category: str = "") -> str:
     return "\n".join(lines) + "\n"
 
 
-def _read_flag(ref: Any) -> Any:
+def _read_flag(ref: object) -> object:
     """A flag's value from whatever the FlagSet handed back when it was defined."""
     if hasattr(ref, "value"):
         return ref.value
@@ -150,24 +154,30 @@ def _read_flag(ref: Any) -> Any:
     return ref
 
 
-def _write_list(registry: Any, category: str, stdout: TextIO) -> int:
+def _write_list(registry: GoalRegistry, category: str, stdout: TextIO) -> int:
     stdout.write(format_goal_list(registry.get_all_goals(), category))
     stdout.write(format_ignored_goals(getattr(registry, "ignored", {}), category))
     return 0
 
 
-def _why_untrusted(goal: Any) -> str:
+def _root(goal: Goal) -> str:
+    """The project folder of an untrusted or ignored goal: only project goals are either."""
+    assert goal.project_root is not None
+    return goal.project_root
+
+
+def _why_untrusted(goal: Goal) -> str:
     if goal.trust == "changed":
         return "its file changed since you trusted that folder"
     return "you have not trusted that folder"
 
 
-def _check_trust(goal: Any, ignored: Any, stderr: TextIO) -> None:
+def _check_trust(goal: Goal, ignored: Goal | None, stderr: TextIO) -> None:
     """Refuse an untrusted project goal; say once that a shadowed one was ignored."""
     from one_shot_man.trust.project import UntrustedProjectError
 
     if not getattr(goal, "trusted", True):
-        root = goal.project_root
+        root = _root(goal)
         raise UntrustedProjectError(
             f"goal '{goal.name}' comes from {goal.source} in the project folder {root}, and "
             f"{_why_untrusted(goal)}; its JavaScript does not run until you review it and run "
@@ -180,7 +190,7 @@ def _check_trust(goal: Any, ignored: Any, stderr: TextIO) -> None:
             f"osm: ignored the project goal '{goal.name}' from {ignored.source} "
             f"({_why_untrusted(ignored)}, {ignored.project_root}); {kind} goal "
             f"'{goal.name}' runs instead. "
-            f"To use the project's goal, review it and run '{trust_hint(ignored.project_root)}'\n"
+            f"To use the project's goal, review it and run '{trust_hint(_root(ignored))}'\n"
         )
 
 
@@ -195,12 +205,12 @@ class GoalCommand:
 
     def __init__(
         self,
-        config: Any = None,
-        registry: Any = None,
+        config: Config | None = None,
+        registry: GoalRegistry | None = None,
         *,
         test_mode: bool = False,
         engine_factory: EngineFactory | None = None,
-        terminal_runner: Callable[[Any, Any], None] | None = None,
+        terminal_runner: TerminalRunner | None = None,
     ) -> None:
         self.config = config
         self._registry = registry
@@ -209,15 +219,15 @@ class GoalCommand:
         self._engine_factory = engine_factory
         self._terminal_runner = terminal_runner
         self.options = GoalOptions()
-        self._flags: Any = None
-        self._refs: dict[str, Any] = {}
+        self._flags: FlagSet | None = None
+        self._refs: dict[str, Flag] = {}
 
     @property
-    def registry(self) -> Any:
+    def registry(self) -> GoalRegistry:
         """The goal registry, built (lazily, cheaply) from the config on first use."""
         return self._goal_registry(None)
 
-    def _goal_registry(self, stderr: TextIO | None) -> Any:
+    def _goal_registry(self, stderr: TextIO | None) -> GoalRegistry:
         if self._registry is None:
             from one_shot_man.workflows.goals import GoalRegistry
 
@@ -227,7 +237,7 @@ class GoalCommand:
 
     # -- flags -------------------------------------------------------------------------------
 
-    def setup_flags(self, flags: Any) -> None:
+    def setup_flags(self, flags: FlagSet) -> None:
         """Define `-i -l -c -r -session -store` on the command's FlagSet."""
         self._flags = flags
         self._refs = {
@@ -304,7 +314,7 @@ class GoalCommand:
             engine.close()
         return 0
 
-    def _new_engine(self, opts: GoalOptions, stdout: TextIO, stderr: TextIO) -> Any:
+    def _new_engine(self, opts: GoalOptions, stdout: TextIO, stderr: TextIO) -> Engine:
         return new_engine(
             self._engine_factory,
             stdout,
@@ -315,5 +325,5 @@ class GoalCommand:
             test_mode=self.test_mode,
         )
 
-    def _run_terminal(self, engine: Any) -> None:
+    def _run_terminal(self, engine: Engine) -> None:
         run_terminal(self._terminal_runner, engine, self.config)

@@ -90,6 +90,7 @@ class PromptCommand(BaseCommand):
         )
 
     def execute(self, args: list[str], stdout: TextIO, stderr: TextIO) -> int:
+        # Flag.value is `object`; a repeatable (`strings`) flag always holds a list[str].
         diffs: list[str] = self._flags["diff"].value  # type: ignore[assignment]
         notes: list[str] = self._flags["note"].value  # type: ignore[assignment]
         output = str(self._flags["o"].value or self._flags["output"].value)
@@ -140,6 +141,7 @@ class PromptCommand(BaseCommand):
         f = self._flags
         selection = _Selection(
             manager.owner_key(os.path.abspath(top)),
+            # strings flags: their values are lists of str (Flag.value is typed object)
             extensions=[*f["e"].value, *f["extension"].value],  # type: ignore[misc]
             include_hidden=bool(f["include-hidden"].value),
             use_gitignore=not f["ignore-gitignore"].value,

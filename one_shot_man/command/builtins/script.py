@@ -13,9 +13,13 @@ from one_shot_man.errors import CommandError, ScriptError, UsageError, os_reason
 
 TYPE_CHECKING = False  # typing costs ~2 ms to import; annotations only need it for checkers
 if TYPE_CHECKING:
-    from typing import Any, TextIO
+    from typing import TextIO
 
-    from one_shot_man.command.engine_support import EngineFactory
+    from one_shot_man.command.engine_support import TerminalRunner
+    from one_shot_man.command.flags import Flag, FlagSet
+    from one_shot_man.config.model import Config
+    from one_shot_man.scripting.engine import Engine, EngineFactory
+
 
 NAME = "script"
 DESCRIPTION = "Execute JavaScript scripts with deferred/declarative API"
@@ -97,19 +101,19 @@ class ScriptCommand:
 
     def __init__(
         self,
-        config: Any = None,
+        config: Config | None = None,
         engine_factory: EngineFactory | None = None,
-        terminal_runner: Any = None,
+        terminal_runner: TerminalRunner | None = None,
     ) -> None:
         self.config = config
         self.options = ScriptOptions()
-        self._bound: list[tuple[str, Any]] = []
+        self._bound: list[tuple[str, Flag]] = []
         # Tests replace the factory to check error paths; it takes Engine's arguments.
         self._engine_factory = engine_factory
         #: `run_terminal(engine, config)` of the interactive shell (tests replace it).
         self._terminal_runner = terminal_runner
 
-    def setup_flags(self, flags: Any) -> None:
+    def setup_flags(self, flags: FlagSet) -> None:
         """Define the flags (Go names and help texts; long and short forms share a field)."""
         self.options = ScriptOptions()
         self._bound = [
@@ -164,10 +168,11 @@ class ScriptCommand:
         runner = self._terminal_runner
         if o.interactive and runner is None:
             try:
-                from one_shot_man.shell.shell import run_terminal as runner
+                from one_shot_man.shell.shell import run_terminal as shell_runner
             except ImportError as exc:
                 # Say so before creating (and persisting) a session.
                 raise CommandError("interactive mode is not available: " + str(exc)) from exc
+            runner = shell_runner
         from one_shot_man.command.engine_support import check_store, new_engine
 
         check_store(o.store, self.config)
@@ -196,7 +201,7 @@ class ScriptCommand:
                     raise ScriptError(f"failed to evaluate script {path}: {exc}") from exc
             if o.script:
                 engine.execute_script("command-line", o.script)
-            if o.interactive:
+            if o.interactive and runner is not None:  # set above whenever interactive
                 runner(engine, self.config)
                 return 0
             if script is None and not o.script:
@@ -210,7 +215,7 @@ class ScriptCommand:
         return 0
 
 
-def _raise_async_errors(engine: Any) -> None:
+def _raise_async_errors(engine: Engine) -> None:
     """Fail like Node does when a timer callback threw or a rejection went unhandled.
 
     Each error was already printed (with script, line and column) when it happened, so

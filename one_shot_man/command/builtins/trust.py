@@ -15,9 +15,12 @@ from one_shot_man.errors import CommandError, UsageError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, TextIO
+    from typing import TextIO
 
+    from one_shot_man.command.flags import Flag, FlagSet
     from one_shot_man.command.registry import Registry
+    from one_shot_man.config.model import Config
+    from one_shot_man.trust.store import TrustStore
 
 __all__ = ["TrustCommand", "create", "project_files"]
 
@@ -26,7 +29,7 @@ DESCRIPTION = "Allow a project folder's goals and scripts to run (or list/revoke
 USAGE = "trust [options] [dir]"
 
 
-def _code_dirs(root: str, config: Any) -> list[tuple[str, bool]]:
+def _code_dirs(root: str, config: Config | None) -> list[tuple[str, bool]]:
     """(path below root, holds scripts?) for every folder osm takes project code from."""
     from one_shot_man.command.discovery import ScriptDiscoveryConfig
     from one_shot_man.workflows.goal_discovery import PROJECT_GOAL_DIR, GoalDiscoveryConfig
@@ -61,7 +64,7 @@ def _script_files(directory: str) -> list[str]:
     return out
 
 
-def project_files(root: str, config: Any = None) -> dict[str, str]:
+def project_files(root: str, config: Config | None = None) -> dict[str, str]:
     """Trust-store key -> digest of every goal and script file in project folder `root`."""
     from one_shot_man.trust.project import digest, file_key
     from one_shot_man.workflows.goals import find_goal_files
@@ -96,13 +99,13 @@ class TrustCommand(BaseCommand):
     description = DESCRIPTION
     usage = USAGE
 
-    def __init__(self, config: Any = None) -> None:
+    def __init__(self, config: Config | None = None) -> None:
         super().__init__()
         self.config = config
-        self._list: Any = None
-        self._revoke: Any = None
+        self._list: Flag | None = None
+        self._revoke: Flag | None = None
 
-    def setup_flags(self, flags: Any) -> None:
+    def setup_flags(self, flags: FlagSet) -> None:
         self._list = flags.bool("list", False, "List trusted folders and whether they changed")
         self._revoke = flags.bool("revoke", False, "Stop trusting the folder")
 
@@ -163,7 +166,7 @@ class TrustCommand(BaseCommand):
                     continue
         return None
 
-    def _write_list(self, store: Any, stdout: TextIO) -> int:
+    def _write_list(self, store: TrustStore, stdout: TextIO) -> int:
         folders = store.folders()
         if not folders:
             stdout.write("No trusted folders.\n")

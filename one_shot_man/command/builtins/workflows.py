@@ -17,10 +17,13 @@ from one_shot_man.errors import CommandError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Callable
-    from typing import Any, TextIO
+    from typing import TextIO
 
-    from one_shot_man.command.engine_support import EngineFactory
+    from one_shot_man.command.engine_support import TerminalRunner
+    from one_shot_man.command.flags import Flag, FlagSet
+    from one_shot_man.config.model import Config
+    from one_shot_man.scripting.engine import Engine, EngineFactory
+
 
 __all__ = ["CodeReviewCommand", "PromptFlowCommand", "SuperDocumentCommand", "theme_colors"]
 
@@ -45,9 +48,9 @@ _THEME = {
 }
 
 
-def theme_colors(config: Any = None) -> dict[str, Any]:
+def theme_colors(config: Config | None = None) -> dict[str, object]:
     """The theme map: defaults, then global `theme.<name>` keys, then `[super-document]` ones."""
-    theme: dict[str, Any] = {k: {"light": lt, "dark": dk} for k, (lt, dk) in _THEME.items()}
+    theme: dict[str, object] = {k: {"light": lt, "dark": dk} for k, (lt, dk) in _THEME.items()}
     if config is None:
         return theme
     sections = [getattr(config, "global_options", None) or {}]
@@ -75,10 +78,10 @@ class _WorkflowCommand:
 
     def __init__(
         self,
-        config: Any = None,
+        config: Config | None = None,
         *,
         engine_factory: EngineFactory | None = None,
-        terminal_runner: Callable[[Any, Any], None] | None = None,
+        terminal_runner: TerminalRunner | None = None,
     ) -> None:
         self.config = config
         self._engine_factory = engine_factory
@@ -87,11 +90,11 @@ class _WorkflowCommand:
         self.test_mode = False
         self.session = ""
         self.store = ""
-        self._flags: dict[str, Any] = {}
+        self._flags: dict[str, Flag] = {}
 
     # -- flags -------------------------------------------------------------------------------
 
-    def setup_flags(self, flags: Any) -> None:
+    def setup_flags(self, flags: FlagSet) -> None:
         """`-interactive`/`-i` (default true), `-test`, `-session`, `-store`."""
         self._flags = {
             "interactive": flags.bool("interactive", True, self.interactive_help + " (default)"),
@@ -102,7 +105,7 @@ class _WorkflowCommand:
         self._flags["session"] = flags.string("session", "", _SESSION_USAGE)
         self._flags["store"] = flags.string("store", "", _STORE_USAGE)
 
-    def _extra_flags(self, flags: Any) -> None:
+    def _extra_flags(self, flags: FlagSet) -> None:
         """Command-specific flags, defined between `-i` and `-test` (Go's order)."""
 
     def _read_flags(self) -> None:
@@ -115,16 +118,16 @@ class _WorkflowCommand:
         elif f["interactive"].is_set:
             self.interactive = bool(f["interactive"].value)
         self.test_mode = bool(f["test"].value)
-        self.session = f["session"].value or ""
-        self.store = f["store"].value or ""
+        self.session = str(f["session"].value or "")
+        self.store = str(f["store"].value or "")
         self._read_extra_flags(f)
 
-    def _read_extra_flags(self, flags: dict[str, Any]) -> None:
+    def _read_extra_flags(self, flags: dict[str, Flag]) -> None:
         """Read what `_extra_flags` defined."""
 
     # -- execution ---------------------------------------------------------------------------
 
-    def script_config(self) -> dict[str, Any]:
+    def script_config(self) -> dict[str, object]:
         """The `config` global the script sees."""
         return {"name": self.name}
 
@@ -156,7 +159,7 @@ class _WorkflowCommand:
             engine.close()
         return 0
 
-    def _new_engine(self, stdout: TextIO, stderr: TextIO) -> Any:
+    def _new_engine(self, stdout: TextIO, stderr: TextIO) -> Engine:
         return new_engine(
             self._engine_factory,
             stdout,
@@ -167,7 +170,7 @@ class _WorkflowCommand:
             test_mode=self.test_mode,
         )
 
-    def _run_terminal(self, engine: Any) -> None:
+    def _run_terminal(self, engine: Engine) -> None:
         run_terminal(self._terminal_runner, engine, self.config)
 
     def __repr__(self) -> str:
@@ -208,18 +211,16 @@ class SuperDocumentCommand(_WorkflowCommand):
     template = "super_document"
     template_global = "superDocumentTemplate"
     interactive_help = "Start the interactive shell"
+    #: `--shell` as given (set when the flags are read; the shell is the only interface).
+    shell_mode = False
 
-    def __init__(self, config: Any = None, **kwargs: Any) -> None:
-        super().__init__(config, **kwargs)
-        self.shell_mode = False
-
-    def _extra_flags(self, flags: Any) -> None:
+    def _extra_flags(self, flags: FlagSet) -> None:
         self._flags["shell"] = flags.bool(
             "shell", False, "Accepted for compatibility: the shell is the only interface"
         )
 
-    def _read_extra_flags(self, flags: dict[str, Any]) -> None:
+    def _read_extra_flags(self, flags: dict[str, Flag]) -> None:
         self.shell_mode = bool(flags["shell"].value)
 
-    def script_config(self) -> dict[str, Any]:
+    def script_config(self) -> dict[str, object]:
         return {"name": self.name, "shellMode": self.shell_mode, "theme": theme_colors(self.config)}
