@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.osm-installed
 help:
 	@echo "make test        set up .venv and run the whole pytest suite (threshold and leak tests included)"
 	@echo "make test-short  the same without the performance thresholds, leak checks and slow tests"
-	@echo "make lint        ruff over the library, tests and benchmarks; actionlint on the workflows"
+	@echo "make lint        ruff over the library, tests and benchmarks; mypy (strict) on the library; actionlint on the workflows"
 	@echo "make fuzz        the property tests' long profile (>= 10,000 inputs a target), with a report"
 	@echo "make soak        8 processes save, archive and clean sessions for a minute (SOAK_SECONDS)"
 	@echo "make bench       full asv run of HEAD, results recorded, dashboard published (docs/performance.md)"
@@ -48,12 +48,16 @@ SOAK_SECONDS ?= 60
 soak: $(STAMP)
 	OSM_SOAK_SECONDS=$(SOAK_SECONDS) $(PY) -m pytest tests/storage/test_storage_soak.py -q -s -o timeout=900
 
+# mypy (strict; config in setup.cfg [mypy]) over one_shot_man/, with its wall time: it should
+# stay a few seconds (about 0.4 s from its cache, 3 s from scratch here) so nobody skips it.
 lint: $(STAMP)
 	$(PY) -m ruff check one_shot_man tests benchmarks tools
 	$(PY) -m ruff format --check one_shot_man tests benchmarks tools
+	@start=$$(date +%s%N); $(PY) -m mypy && \
+		echo "mypy: $$(( ($$(date +%s%N) - start) / 1000000 )) ms"
 
 clean:
-	rm -rf $(VENV) .asv build *.egg-info .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .asv build *.egg-info .pytest_cache .ruff_cache .mypy_cache .hypothesis
 
 # Benchmark targets (bench, bench-quick, history, compare, dashboard) live in mk/.
 -include mk/*.mk

