@@ -8,8 +8,9 @@
 3. Running osm's own JavaScript (the prelude pieces every Runtime and Engine evaluates) from
    bytecode: the binding can only parse source, and parsing is most of what a Runtime costs on
    top of the bare context (~400k instructions for the 700-character boot code, against ~30k
-   to read its bytecode). Each piece is compiled once per process, in the first context that
-   runs it, so a process with a single Runtime parses it once, as before.
+   to read its bytecode). A piece is parsed from source the first time it runs in a process
+   (most processes run each piece once: writing its bytecode would be wasted), compiled and
+   written as bytecode the second time, and read from bytecode from then on.
 
 Everything here checks the binding's object layout first (`JS_GetRuntime(context) == runtime`)
 and reports `AVAILABLE = False` instead of guessing when it does not match; the runtime then
@@ -18,14 +19,15 @@ falls back to no interrupt and no rejection reports (documented in docs/scriptin
 
 from __future__ import annotations
 
+import _thread
 import ctypes
 import sys
-from collections.abc import Callable
 
 import _quickjs
 
 TYPE_CHECKING = False  # typing costs ~2 ms to import; annotations only need it for checkers
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from typing import Any
 
 __all__ = ["AVAILABLE", "NativeHandle"]
@@ -53,7 +55,6 @@ class _JSValue(ctypes.Structure):
     _fields_ = [("u", ctypes.c_uint64), ("tag", ctypes.c_int64)]
 
 
-_INTERRUPT = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p)
 _TRACKER = ctypes.CFUNCTYPE(
     None, ctypes.c_void_p, _JSValue, _JSValue, ctypes.c_bool, ctypes.c_void_p
 )
@@ -131,17 +132,33 @@ def _stop_now(_rt: int | None, _opaque: int | None) -> int:
     return 1
 
 
-# Wrapped by a call, not as a decorator: ctypes' prototypes are untyped, and the module-level
-# name keeps the C callback alive for as long as QuickJS may call it.
-_stop = _INTERRUPT(_stop_now)
+#: `_stop_now` as a C function, made on the first interrupt (a callback type and its thunk cost
+#: ~0.1 M instructions at every start-up, and most processes never interrupt a script).
+_STOP_ADDRESS = 0
+_STOP_LOCK = _thread.allocate_lock()
+_STOP_KEEP: list[object] = []  # keeps the C thunk alive for the life of the process
 
 
-_STOP_ADDRESS = ctypes.cast(_stop, ctypes.c_void_p).value
+def _stop_address() -> int:
+    global _STOP_ADDRESS
+    with _STOP_LOCK:
+        if not _STOP_ADDRESS:
+            interrupt_type = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p)
+            thunk = interrupt_type(_stop_now)
+            _STOP_KEEP.append(thunk)
+            _STOP_ADDRESS = ctypes.cast(thunk, ctypes.c_void_p).value or 0
+        return _STOP_ADDRESS
+
+
+#: Whether `JS_GetRuntime(context) == runtime` held once (the binding's layout is per build).
+_LAYOUT_CHECKED = False
 #: Rejection callbacks by opaque key (the key is passed through QuickJS as `opaque`).
 _TRACKERS: dict[int, Callable[[], None]] = {}
 _next_key = 0
 #: Bytecode of osm's own pieces of JavaScript, by source text (compiled once per process).
 _BYTECODE: dict[tuple[str, bool], bytes] = {}
+#: Pieces run once so far (parsed from source; the second run compiles and caches them).
+_SEEN: set[tuple[str, bool]] = set()
 #: osm has about a dozen such pieces; a bound keeps a caller with changing sources from growing it.
 _BYTECODE_LIMIT = 64
 
@@ -173,6 +190,7 @@ def _track_rejection(
 
 
 _track = _TRACKER(_track_rejection)
+_TRACK_ADDRESS = ctypes.cast(_track, ctypes.c_void_p).value
 
 
 class NativeHandle:
@@ -181,11 +199,16 @@ class NativeHandle:
     __slots__ = ("_cx", "_key", "_rt")
 
     def __init__(self, context: _quickjs.Context) -> None:
+        global _LAYOUT_CHECKED
         base = id(context)
         rt = ctypes.c_void_p.from_address(base + _HEAD).value
         cx = ctypes.c_void_p.from_address(base + _HEAD + _PTR).value
-        if not rt or not cx or _LIB.JS_GetRuntime(cx) != rt:
+        if not rt or not cx:
             raise OSError("unexpected _quickjs.Context layout")
+        if not _LAYOUT_CHECKED:  # one struct layout per loaded binding: checked on the first
+            if _LIB.JS_GetRuntime(cx) != rt:
+                raise OSError("unexpected _quickjs.Context layout")
+            _LAYOUT_CHECKED = True
         self._rt = rt
         self._cx = cx
         self._key = 0
@@ -202,10 +225,16 @@ class NativeHandle:
         created here, and the binding's own eval calls it. Its top-level declarations are
         therefore local: pieces are self-contained (IIFEs); line numbers are unchanged.
         """
-        lib = _LIB
-        cx = self._cx
         key = (source, pure)
         code = _BYTECODE.get(key)
+        if code is None and key not in _SEEN and len(_SEEN) < _BYTECODE_LIMIT:
+            # First sighting: parse it like any script. Most processes (`osm script`, a
+            # workflow) run each piece once, and for them writing bytecode is pure cost.
+            _SEEN.add(key)
+            context.eval(source)
+            return
+        lib = _LIB
+        cx = self._cx
         if code is None:
             data = (source if pure else _WRAP + source + "\n})").encode()
             fn = lib.JS_Eval(cx, data, len(data), b"<input>", _JS_EVAL_FLAG_COMPILE_ONLY)
@@ -218,23 +247,24 @@ class NativeHandle:
         else:
             fn = lib.JS_ReadObject(cx, code, len(code), _JS_READ_OBJ_BYTECODE)
         result = fn if fn.tag == _JS_TAG_EXCEPTION else lib.JS_EvalFunction(cx, fn)
-        glob = lib.JS_GetGlobalObject(cx)
         if result.tag == _JS_TAG_EXCEPTION:
+            glob = lib.JS_GetGlobalObject(cx)
             lib.JS_SetPropertyStr(cx, glob, b"__rt_exc", lib.JS_GetException(cx))
             lib.JS_FreeValue(cx, glob)
             context.eval(_RETHROW)
             return
-        if pure:
-            lib.JS_FreeValue(cx, glob)
-            lib.JS_FreeValue(cx, result)
+        if pure:  # (each ctypes call costs ~5k instructions: only the one that is needed)
+            if result.tag < 0:  # a reference-counted value (pure pieces end in undefined)
+                lib.JS_FreeValue(cx, result)
             return
+        glob = lib.JS_GetGlobalObject(cx)
         lib.JS_SetPropertyStr(cx, glob, b"__rt_piece", result)  # takes the function over
         lib.JS_FreeValue(cx, glob)
         context.eval(_CALL_PIECE)
 
     def interrupt(self) -> None:
         """Make the running script stop at its next interrupt poll (any thread may call this)."""
-        _LIB.JS_SetInterruptHandler(self._rt, _STOP_ADDRESS, None)
+        _LIB.JS_SetInterruptHandler(self._rt, _STOP_ADDRESS or _stop_address(), None)
 
     def clear_interrupt(self) -> None:
         """Remove the stop handler (owner thread, after the script returned)."""
@@ -246,13 +276,14 @@ class NativeHandle:
         _next_key += 1
         self._key = _next_key
         _TRACKERS[self._key] = notify
-        _LIB.JS_SetHostPromiseRejectionTracker(
-            self._rt, ctypes.cast(_track, ctypes.c_void_p), self._key
-        )
+        _LIB.JS_SetHostPromiseRejectionTracker(self._rt, _TRACK_ADDRESS, self._key)
 
     def release(self) -> None:
-        """Detach the tracker before the context is freed."""
+        """Detach the tracker before the context is freed.
+
+        Forgetting the key is enough: `_track` ignores a key it does not know, so the C hook
+        (freed with the runtime) is left in place instead of paying a second ctypes call.
+        """
         if self._key:
-            _LIB.JS_SetHostPromiseRejectionTracker(self._rt, None, None)
             _TRACKERS.pop(self._key, None)
             self._key = 0

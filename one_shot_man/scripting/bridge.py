@@ -15,12 +15,11 @@ loads its own piece of JavaScript on first use.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-
 from one_shot_man.scripting import json_lite
 
 TYPE_CHECKING = False  # typing costs ~2 ms to import; annotations only need it for checkers
 if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
     from typing import Any
 
     from _quickjs import Context as JSContext
@@ -164,6 +163,9 @@ class HostBridge:
     def __init__(self) -> None:
         self._ops: dict[str, HostFunction] = {}
         self._pieces: dict[str, Callable[[], str]] = {}
+        #: Host operations a piece's JavaScript calls, registered when the piece loads (or
+        #: when any unknown operation is called): an engine pays only for what runs.
+        self._piece_ops: dict[str, Callable[[], dict[str, HostFunction]]] = {}
         self._loaded: set[str] = set()
         self.js: JSContext | None = None  # set by `install` on the owner thread
         #: Evaluates one of osm's own pieces (`Runtime.run_static`: cached bytecode).
@@ -189,11 +191,36 @@ class HostBridge:
             self._ops[name] = fn
 
     def has(self, name: str) -> bool:
+        if name not in self._ops:
+            self._register_piece_ops()
         return name in self._ops
 
-    def add_piece(self, name: str, source: Callable[[], str]) -> None:
-        """A lazily evaluated chunk of JavaScript, loaded by `__osm.load(name)`."""
+    def add_piece(
+        self,
+        name: str,
+        source: Callable[[], str],
+        ops: Callable[[], dict[str, HostFunction]] | None = None,
+    ) -> None:
+        """A lazily evaluated chunk of JavaScript, loaded by `__osm.load(name)`.
+
+        `ops()` gives the host operations it calls; they are registered when it loads and
+        never replace an operation registered by name before then (`register` wins, as if
+        these had been registered first).
+        """
         self._pieces[name] = source
+        if ops is not None:
+            self._piece_ops[name] = ops
+
+    def _register_piece_ops(self, name: str | None = None) -> None:
+        """Register the deferred operations of piece `name` (None: of every piece)."""
+        pending = self._piece_ops
+        if not pending:
+            return
+        names = list(pending) if name is None else [name] if name in pending else []
+        table = self._ops
+        for piece in names:
+            for op, fn in pending.pop(piece)().items():
+                table.setdefault(op, fn)
 
     def install(self, js: JSContext, run: Callable[..., object] | None = None) -> None:
         """Add the dispatcher and evaluate the prelude. Must run on the owner thread.
@@ -222,6 +249,7 @@ class HostBridge:
         source = self._pieces.get(name)
         if source is None:
             raise HostError(f"unknown engine piece: {name}")
+        self._register_piece_ops(name)
         run(source())
         self._loaded.add(name)
 
@@ -246,7 +274,10 @@ class HostBridge:
                 return ""
             if self.broken_pipe and op in _QUIET_AFTER_BROKEN_PIPE:
                 return ""
-            fn = self._ops[op]
+            fn = self._ops.get(op)
+            if fn is None:
+                self._register_piece_ops()
+                fn = self._ops[op]
             args = json_lite.loads(payload) if payload else []
             result = fn(*args, *raw)
             if text:
@@ -301,5 +332,6 @@ class HostBridge:
         """Drop references to JS objects and host closures (engine close)."""
         self._ops.clear()
         self._pieces.clear()
+        self._piece_ops.clear()
         self._loaded.clear()
         self.js = self._run = None

@@ -11,17 +11,18 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
 
 from one_shot_man.errors import ScriptError
 from one_shot_man.scripting import json_lite
 from one_shot_man.scripting.bridge import HostBridge
 from one_shot_man.scripting.errors import describe_js_error, format_js_error
-from one_shot_man.scripting.globals.ctx import CONTEXT_FAILED, CTX_JS, ctx_ops
+from one_shot_man.scripting.globals.ctx import CONTEXT_FAILED, CTX_JS, SCRIPT_JS, ctx_ops
 from one_shot_man.scripting.logger import INFO, Logger
 
 TYPE_CHECKING = False  # typing costs ~2 ms to import; annotations only need it for checkers
 if TYPE_CHECKING:
+    from collections.abc import Callable
+    from types import ModuleType
     from typing import Any, Protocol, TextIO, TypeVar
 
     from _quickjs import Context as JSContext
@@ -80,8 +81,14 @@ def _config_value(config: Config | None, key: str) -> str | None:
     return value
 
 
+#: The limits when neither option is set: the schema's defaults ("30s", "512"), parsed
+#: (tests/scripting/test_engine_limits_default.py holds them equal). Known without importing
+#: `config.values`, ~0.6 M instructions of every `osm script` start-up without those options.
+DEFAULT_LIMITS: tuple[float | None, int | None] = (30.0, 512)
 #: `_script_limits` by the two raw option values (None: not set); most engines share one entry.
-_LIMITS: dict[tuple[str | None, str | None], tuple[float | None, int | None]] = {}
+_LIMITS: dict[tuple[str | None, str | None], tuple[float | None, int | None]] = {
+    (None, None): DEFAULT_LIMITS
+}
 
 
 def _script_limits(config: Config | None) -> tuple[float | None, int | None]:
@@ -99,6 +106,7 @@ def _script_limits(config: Config | None) -> tuple[float | None, int | None]:
     if limits is None:
         if len(_LIMITS) > 16:
             _LIMITS.clear()
+            _LIMITS[None, None] = DEFAULT_LIMITS
         limits = _LIMITS[raw] = _parse_limits(*raw)
     return limits
 
@@ -120,6 +128,13 @@ def _parse_limits(timeout: str | None, memory: str | None) -> tuple[float | None
     timeout_ns = read(timeout, SCRIPT_EVAL_TIMEOUT_DEFAULT, parse_duration)
     memory_mb = read(memory, SCRIPT_MEMORY_LIMIT_MB_DEFAULT, parse_int)
     return (timeout_ns / 1e9 if timeout_ns > 0 else None, memory_mb if memory_mb > 0 else None)
+
+
+def _globals() -> ModuleType:
+    """The `output`/`log` globals' module (imported with the first of those pieces)."""
+    from one_shot_man.scripting.globals import output_log as module
+
+    return module
 
 
 class Engine:
@@ -212,20 +227,30 @@ class Engine:
         return state
 
     def _register_host(self) -> None:
-        from one_shot_man.scripting.globals import output_log as _globals
-
+        # Each piece's host operations are built when the piece loads (bridge.add_piece).
         bridge = self.bridge
-        bridge.register_many(ctx_ops(lambda: self._stdout, lambda: self._stderr, self._test_mode))
-        bridge.register_many(_globals.output_ops(self.print_to_user, self._print_part))
-        bridge.register_many(_globals.log_ops(self.logger))
         bridge.register("require.resolve", self._require_resolve)
         bridge.register("require.native", self._require_native)
-        bridge.add_piece("ctx", lambda: CTX_JS)
-        bridge.add_piece("output", lambda: _globals.OUTPUT_JS)
-        bridge.add_piece("log", lambda: _globals.LOG_JS)
+        bridge.add_piece("script", lambda: SCRIPT_JS)
+        bridge.add_piece("ctx", lambda: CTX_JS, self._ctx_ops)
+        bridge.add_piece("output", lambda: _globals().OUTPUT_JS, self._output_ops)
+        bridge.add_piece("log", lambda: _globals().LOG_JS, self._log_ops)
         bridge.add_piece("tui", self._tui_piece)
         bridge.add_piece("context", self._context_piece)
         bridge.add_piece("require", self._require_piece)
+
+    def _ctx_ops(self) -> dict[str, Callable[..., Any]]:
+        return ctx_ops(lambda: self._stdout, lambda: self._stderr, self._test_mode)
+
+    def _output_ops(self) -> dict[str, Callable[..., Any]]:
+        from one_shot_man.scripting.globals.output_log import output_ops
+
+        return output_ops(self.print_to_user, self._print_part)
+
+    def _log_ops(self) -> dict[str, Callable[..., Any]]:
+        from one_shot_man.scripting.globals.output_log import log_ops
+
+        return log_ops(self.logger)
 
     def _tui_piece(self) -> str:
         from one_shot_man.scripting.globals import tui as _tui
@@ -373,7 +398,7 @@ class Engine:
         runtime = self._runtime
 
         def job(js: JSContext) -> tuple[str | None, bool]:
-            self.bridge.load_piece("ctx")
+            self.bridge.load_piece("script")
             # Timers the script starts report errors under its name.
             runtime._script = name
             js.eval(begin)

@@ -11,14 +11,11 @@ call) runs, then every microtask it queued, then unhandled rejections are report
 
 from __future__ import annotations
 
-import heapq
 import os
-import select
 import sys
-import threading
 import time
-from collections import deque
-from collections.abc import Callable
+from _heapq import heappop, heappush
+from _thread import allocate_lock, get_ident
 
 import _quickjs
 
@@ -37,16 +34,27 @@ from one_shot_man.scripting.prelude import BOOT_JS, CONSOLE_JS, DESCRIBE_JS
 
 TYPE_CHECKING = False  # typing costs ~2 ms to import; annotations only need it for checkers
 if TYPE_CHECKING:
+    from _thread import LockType
+    from collections import deque
+    from collections.abc import Callable
+    from types import ModuleType
     from typing import Any, TextIO, TypeVar
 
     from _quickjs import Context as JSContext
 
+    from one_shot_man.scripting import _native
+
     _T = TypeVar("_T")
+else:  # the same C type: `collections` itself costs ~7.8 M instructions at start-up
+    from _collections import deque
 
 __all__ = ["CompiledScript", "Runtime", "create_vm"]
 
 _JSException = _quickjs.JSException
-_get_ident = threading.get_ident
+# `threading`, `collections`, `heapq` and `select` are not imported: with `functools` they
+# cost ~17 M instructions (~30% of `osm script`'s start-up) for what their C halves give here
+# (`_thread`, `_collections`, `_heapq`; `select` is imported by `wait_for` on a file).
+_get_ident = get_ident
 _monotonic = time.monotonic
 _STRICT = '"use strict";'
 _SHIFT = len(_STRICT)
@@ -58,6 +66,25 @@ _NESTING_CLAMP_LEVEL = 5
 _MAX_DELAY_MS = 2**31 - 1
 #: How often `wait_for` looks again at an Event or predicate it cannot block on.
 _POLL_SLICE = 0.005
+
+
+_NATIVE: ModuleType | None = None  # `scripting._native` once imported, if usable here
+_NATIVE_TRIED = False
+
+
+def _native_module() -> ModuleType | None:
+    """`scripting._native` if its C API access works here, imported on the first Runtime only.
+
+    (A `from package import module` statement costs a Python-level `_handle_fromlist` call on
+    every execution, so the module is kept here after the first.)
+    """
+    global _NATIVE, _NATIVE_TRIED
+    if not _NATIVE_TRIED:
+        from one_shot_man.scripting import _native
+
+        _NATIVE_TRIED = True
+        _NATIVE = _native if _native.AVAILABLE else None
+    return _NATIVE
 
 
 def create_vm() -> JSContext:
@@ -95,9 +122,9 @@ class _Job:
 
     def __init__(self, fn: Callable[[], Any], wait: bool) -> None:
         self.fn = fn
-        self.lock: threading.Lock | None = None
+        self.lock: LockType | None = None
         if wait:
-            self.lock = threading.Lock()
+            self.lock = allocate_lock()
             self.lock.acquire()
         self.result: Any = None
         self.error: BaseException | None = None
@@ -156,7 +183,11 @@ class Runtime:
         self._freed = False
         self._depth = 0
         self._script = "<runtime>"
-        self._cond = threading.Condition(threading.Lock())
+        # Guards the job queue. Only the owner ever waits for work (`_block`): it parks on a
+        # lock of its own (`_waiter`) that queueing a job or closing releases; a Condition
+        # would do the same for ~14k more instructions per Runtime.
+        self._lock = allocate_lock()
+        self._waiter: Any = None
         self._jobs: deque[_Job] = deque()
         self._wake_r = self._wake_w = -1
         self._selecting = False
@@ -171,7 +202,7 @@ class Runtime:
         # watchdog protocol: the owner bumps _entry_gen and sets _armed around each entry
         self._entry_gen = 0
         self._armed = False
-        self._irq_lock = threading.Lock()
+        self._irq_lock = allocate_lock()
         self._irq_gen = -1
         self._aborting = False
         self._native: _native.NativeHandle | None = None
@@ -191,13 +222,12 @@ class Runtime:
         #: Registered with the watchdog at the first timed entry into JavaScript, not here:
         #: waking the watchdog thread costs a GIL hand-off, and many runtimes never run a script.
         self._watched = False
-        try:
-            from one_shot_man.scripting import _native
-
-            if _native.AVAILABLE:
-                self._native = _native.NativeHandle(ctx)
-        except OSError:
-            self._native = None
+        native = _native_module()
+        if native is not None:
+            try:
+                self._native = native.NativeHandle(ctx)
+            except OSError:
+                self._native = None
         self.run_static(BOOT_JS, pure=True)  # defines globals only
         if self._native is not None:
             self._native.track_rejections(self._on_rejection)
@@ -404,11 +434,11 @@ class Runtime:
         An exception it raises is reported like an uncaught timer error.
         """
         job = _Job(lambda: self._macro(fn), wait=False)
-        with self._cond:
+        with self._lock:
             if self._closed:
                 return False
             self._jobs.append(job)
-            self._cond.notify()
+            self._notify()
         if self._selecting:
             self._wake()
         return True
@@ -459,16 +489,16 @@ class Runtime:
         job = _Job(fn, wait=True)
         lock = job.lock
         assert lock is not None  # wait=True: the job carries its lock
-        with self._cond:
+        with self._lock:
             if self._closed:
                 raise RuntimeClosedError("runtime is closed")
             self._jobs.append(job)
-            self._cond.notify()
+            self._notify()
         if self._selecting:
             self._wake()
         done = lock.acquire(timeout=timeout) if timeout else lock.acquire()
         if not done:
-            with self._cond:
+            with self._lock:
                 if job.state == 0:
                     job.state = 3
                     try:
@@ -488,7 +518,7 @@ class Runtime:
         """Run every queued job (FIFO); called on the owner at depth 0."""
         jobs = self._jobs
         while jobs:
-            with self._cond:
+            with self._lock:
                 if not jobs:
                     return
                 job = jobs.popleft()
@@ -584,7 +614,9 @@ class Runtime:
             try:
                 if self._jobs:
                     continue
-                ready, _, _ = select.select([fd, self._wake_r], [], [], wait)
+                from select import select
+
+                ready, _, _ = select([fd, self._wake_r], [], [], wait)
             finally:
                 self._selecting = False
             if self._wake_r in ready:
@@ -605,9 +637,28 @@ class Runtime:
         return wait
 
     def _block(self, wait: float | None) -> None:
-        with self._cond:
-            if not self._jobs and not self._closed:
-                self._cond.wait(wait)
+        """Sleep until a job is queued, the runtime is closed, or `wait` seconds (owner only)."""
+        with self._lock:
+            if self._jobs or self._closed:
+                return
+            waiter = self._waiter = allocate_lock()
+            waiter.acquire()
+        try:
+            if wait is None:
+                waiter.acquire()
+            elif wait > 0:
+                waiter.acquire(True, wait)
+        finally:
+            with self._lock:
+                if self._waiter is waiter:
+                    self._waiter = None
+
+    def _notify(self) -> None:
+        """Wake the owner if it sleeps in `_block` (called holding `_lock`)."""
+        waiter = self._waiter
+        if waiter is not None:
+            self._waiter = None
+            waiter.release()
 
     def _wake(self) -> None:
         if self._wake_w >= 0:
@@ -660,7 +711,7 @@ class Runtime:
                 args,
             )
             self._timers[tid] = timer
-            heapq.heappush(self._heap, (timer.due, timer.seq, tid))
+            heappush(self._heap, (timer.due, timer.seq, tid))
             return tid
         except BaseException as exc:  # pragma: no cover - kept for the next report
             self._host_error = exc
@@ -708,7 +759,7 @@ class Runtime:
             _due, seq, tid = heap[0]
             if seq > limit:
                 break
-            heapq.heappop(heap)
+            heappop(heap)
             timer = timers.get(tid)
             if timer is None or timer.seq != seq:
                 continue
@@ -721,7 +772,7 @@ class Runtime:
                 self._seq += 1
                 timer.seq = self._seq
                 timer.due = _monotonic() + max(timer.interval or 0.0, _MIN_DELAY)
-                heapq.heappush(heap, (timer.due, timer.seq, tid))
+                heappush(heap, (timer.due, timer.seq, tid))
         return fired
 
     def _fire(self, timer: _Timer, repeat: bool) -> None:
@@ -854,13 +905,13 @@ class Runtime:
         called from inside JavaScript); called from another thread it fails queued work now and
         leaves freeing the context to the owner's next pump (QuickJS must stay on one thread).
         """
-        with self._cond:
+        with self._lock:
             if self._closed and self._freed:
                 return
             self._closed = True
             jobs = list(self._jobs)
             self._jobs.clear()
-            self._cond.notify_all()
+            self._notify()
         for job in jobs:
             if job.state == 0:
                 job.state = 3

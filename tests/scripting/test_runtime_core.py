@@ -345,3 +345,23 @@ def test_get_global_of_a_value_json_cannot_carry_is_a_script_error():
         for name in ("big", "loop"):
             with pytest.raises(ScriptError, match=f"cannot read global {name}"):
                 rt.get_global(name)
+
+
+def test_a_tighter_limit_is_watched_soon_after_a_looser_one(monkeypatch):
+    # The watchdog pauses a twentieth of the tightest limit between looks (at most MAX_PAUSE):
+    # a runtime with a 400 s limit makes it pause 20 s here, so a new runtime with a 0.2 s
+    # limit must wake it, or its runaway loop would first be seen 20 s later.
+    from one_shot_man.scripting import watchdog
+
+    monkeypatch.setattr(watchdog, "MAX_PAUSE", 20.0)
+    loose = Runtime(eval_timeout=400)
+    try:
+        loose.load_script("loose.js", "var x = 1")
+        time.sleep(0.1)  # the watchdog has looked and now pauses for the loose limit
+        with Runtime(eval_timeout=0.2, stderr=io.StringIO()) as tight:
+            start = time.monotonic()
+            with pytest.raises(TimeLimitError):
+                tight.load_script("loop.js", "for (;;) {}")
+            assert time.monotonic() - start < 5
+    finally:
+        loose.close()  # (a later runtime's register wakes the watchdog from its long pause)

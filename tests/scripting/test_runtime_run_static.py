@@ -37,3 +37,32 @@ def test_an_exception_is_the_bindings_own(pure: bool) -> None:
     for _ in range(2):
         with Runtime() as rt, pytest.raises(JSException, match="TypeError: broken piece"):
             rt.run_static(source, pure=pure)
+
+
+@pytest.mark.parametrize("pure", [True, False])
+def test_parsed_then_compiled_then_read_from_bytecode(pure: bool) -> None:
+    # A piece is parsed the first time a process runs it, compiled and cached the second
+    # time, read from bytecode after that: the three paths must behave alike.
+    from one_shot_man.scripting import _native
+
+    source = f"(function () {{ globalThis.path = {int(pure)}; globalThis.n = 6 * 7; }})();"
+    if not _native.AVAILABLE:
+        pytest.skip("the C API is not reachable here")
+    key = (source, pure)
+    cached = []
+    for _ in range(3):
+        with Runtime() as rt:
+            rt.run_static(source, pure=pure)
+            assert rt.get_global("n") == 42
+            assert rt.get_global("path") == int(pure)
+            assert rt.get_global("__rt_piece") is None
+        cached.append((key in _native._SEEN, key in _native._BYTECODE))
+    assert cached == [(True, False), (True, True), (True, True)]
+
+
+@pytest.mark.parametrize("pure", [True, False])
+def test_an_exception_is_the_same_on_every_path(pure: bool) -> None:
+    source = f"(function () {{ throw new RangeError('broken piece {int(pure)}'); }})();"
+    for _ in range(3):
+        with Runtime() as rt, pytest.raises(JSException, match="RangeError: broken piece"):
+            rt.run_static(source, pure=pure)

@@ -8,10 +8,9 @@ formatting and the writing lives in JavaScript: it only juggles JS closures.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 TYPE_CHECKING = False  # typing costs ~2 ms to import; annotations only need it for checkers
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from typing import Any, TextIO
 
 #: Message of the error returned when any context step failed.
@@ -89,19 +88,45 @@ osm.Ctx = makeCtx;
 osm.OsmFatal = OsmFatal;
 osm.errText = errText;
 osm.runDeferred = runDeferred;
-osm.beginScript = function (name, dir) {
-  osm.scriptDir = dir;
-  osm.scriptName = name;
-  osm.rootCtx = makeCtx(name);
-  osm.define('ctx', osm.rootCtx);
+// The script's root context, made by SCRIPT_JS's `beginScript` or on the script's first use
+// of `ctx`, and finished by its `endScript`.
+osm.startRoot = function () {
+  osm.rootCtx = makeCtx(osm.scriptName);
+  return osm.define('ctx', osm.rootCtx);
 };
-osm.endScript = function (fatal) {
-  const st = states.get(osm.rootCtx);
+osm.endRoot = function (root) {
+  const st = states.get(root);
   runDeferred(st);
-  osm.rootCtx = null;
   return st.failed ? 'failed' : 'ok';
 };
 osm.isFatal = function (e) { return e instanceof OsmFatal; };
+})(globalThis.__osm);
+"""
+
+#: Starts and ends each script. `ctx` is made eagerly once the (3 KB) `ctx` piece is loaded;
+#: before that it is a getter that loads the piece on first use, so a script that never
+#: touches `ctx` does not parse it (~2 M instructions, a tenth of `osm script`'s start-up).
+#: An untouched root context has no deferred functions and cannot have failed: 'ok'.
+SCRIPT_JS = r"""(function (osm) {
+'use strict';
+const g = globalThis;
+osm.beginScript = function (name, dir) {
+  osm.scriptDir = dir;
+  osm.scriptName = name;
+  osm.rootCtx = null;
+  if (osm.startRoot) { osm.startRoot(); return; }
+  Object.defineProperty(g, 'ctx', {configurable: true,
+    get: function osm$ctx() {
+      if (!osm.startRoot) osm.load('ctx');
+      return osm.startRoot();
+    },
+    set(v) { osm.define('ctx', v); }});
+};
+osm.endScript = function () {
+  const root = osm.rootCtx;
+  osm.rootCtx = null;
+  return root ? osm.endRoot(root) : 'ok';
+};
 })(globalThis.__osm);
 """
 

@@ -6,10 +6,9 @@ interactive shell redirects); `log` is the searchable application log.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 TYPE_CHECKING = False  # typing costs ~2 ms to import; annotations only need it for checkers
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from typing import Any
 
 OUTPUT_JS = r"""(function (osm) {
