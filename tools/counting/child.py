@@ -72,10 +72,18 @@ def _seeded_temp_names() -> None:
     tempfile._name_sequence = sequence
 
 
+def _ballast(units: int) -> list[object]:
+    """Live objects from pymalloc and, by 600-byte buffers, from glibc's heap."""
+    return [object() for _ in range(units)] + [bytearray(600) for _ in range(units // 20)]
+
+
 def run(spec: dict[str, Any]) -> None:
     # No forced GIL hand-offs: a helper thread (the runtime's watchdog) would otherwise take
     # the GIL every 5 ms of wall time, and the calling thread's count would depend on the clock.
     sys.setswitchinterval(spec.get("switch_interval", 1000.0))
+    # Spread tests only: live objects made before the benchmark's import and set-up, so
+    # everything those allocate (and the operation after them) sits at other addresses.
+    early = _ballast(int(spec.get("early_ballast", 0)))
     sys.meta_path.insert(0, _OnlyBenchmarksFinder(spec["benchmarks_parent"]))
     _seeded_temp_names()
     shim = ctypes.CDLL(spec["shim"])
@@ -93,8 +101,7 @@ def run(spec: dict[str, Any]) -> None:
     empty = _Empty().method
     # Spread tests only: live objects from pymalloc and, by 600-byte buffers, from glibc's heap,
     # so everything allocated later sits at other addresses.
-    units = int(spec.get("ballast", 0))
-    ballast = [object() for _ in range(units)] + [bytearray(600) for _ in range(units // 20)]
+    ballast = _ballast(int(spec.get("ballast", 0)))
     calls, warmup = int(spec["calls"]), int(spec["warmup"])
     _loop(empty, params, warmup)
     _loop(operation, params, warmup)
@@ -109,7 +116,7 @@ def run(spec: dict[str, Any]) -> None:
         _loop(fn, params, n)
         end(name)
     gc.enable()
-    del ballast
+    del ballast, early
     teardown = getattr(bench, "teardown", None)
     if teardown is not None:
         teardown(*params)

@@ -3,11 +3,11 @@
     python tools/counting/cli.py report [--previous DIR]   # table of the last bench-counts run
     python tools/counting/cli.py spread --runs 20 --jobs 2  # each count benchmark 20 times
 
-`spread` runs the suite's count benchmarks (one at a time: counts on one machine share one
-directory, see environment.run_dir) directly through the harness (no asv), with the
+`spread` runs the suite's count benchmarks (two at a time, in two run directories, inside the
+box lock: see count_all) directly through the harness (no asv), with the
 working tree's library (run it with .venv/bin/python), ``--runs`` times each, every run but
-the first few with a deliberately different heap (``perturb``: a longer environment and more
-live objects before set-up). It prints, per benchmark, the largest relative spread of the gated
+the first few with a deliberately different memory layout (``perturb``: more live objects
+before import and after set-up, a longer command line; harness.count). It prints, per benchmark, the largest relative spread of the gated
 figure, of raw Ir and of the other method (N calls minus N empty calls). The gate's threshold
 (1%) holds only while every gated spread stays below a tenth of it.
 """
@@ -15,7 +15,6 @@ figure, of raw Ir and of the other method (N calls minus N empty calls). The gat
 from __future__ import annotations
 
 import argparse
-import functools
 import importlib
 import itertools
 import json
@@ -31,7 +30,7 @@ from typing import Any
 if __package__ in (None, ""):  # run as a script: the repository root, not tools/counting/, first
     sys.path[0] = str(Path(__file__).resolve().parents[2])
 
-from tools.counting import harness, record
+from tools.counting import environment, harness, record
 
 #: Runs with the heap left alone before the perturbed ones start.
 PLAIN_RUNS = 5
@@ -96,16 +95,14 @@ def spread(args: argparse.Namespace) -> int:
     out = args.output or record.counts_dir() / "spread.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     results: dict[str, list[harness.CountResult]] = {name: [] for name, _ in ops}
-    with ThreadPoolExecutor(max_workers=args.jobs) as pool:
-        for run in range(args.runs):
-            perturb = 0 if run < args.plain or not args.perturb else 1 + run % 4
-            counted = pool.map(functools.partial(_count_job, perturb=perturb), ops)
-            for (name, _), result in zip(ops, counted):
-                results[name].append(result)
-            rows = spread_rows(results, args.plain)
-            # written after every run, so an interrupted measurement still shows what it saw
-            out.write_text(json.dumps({"runs": run + 1, "rows": rows}, indent=1), encoding="utf-8")
-            print(f"counting: {run + 1}/{args.runs} runs done", file=sys.stderr, flush=True)
+    for run in range(args.runs):
+        perturb = 0 if run < args.plain or not args.perturb else 1 + run % 4
+        for (name, _), result in zip(ops, count_all(ops, perturb, args.jobs)):
+            results[name].append(result)
+        rows = spread_rows(results, args.plain)
+        # written after every run, so an interrupted measurement still shows what it saw
+        out.write_text(json.dumps({"runs": run + 1, "rows": rows}, indent=1), encoding="utf-8")
+        print(f"counting: {run + 1}/{args.runs} runs done", file=sys.stderr, flush=True)
     print(
         f"{args.runs} runs per benchmark ({args.plain} plain, the rest with heap perturbations"
         f"{'' if args.perturb else ' (off)'}); spread = (max - min) / median\n"
@@ -126,8 +123,27 @@ def spread(args: argparse.Namespace) -> int:
     return 0 if worst["gated_spread_pct"] <= args.limit else 1
 
 
-def _count_job(job: tuple[str, harness.Operation], perturb: int) -> harness.CountResult:
-    return harness.count(job[1], perturb=perturb)
+def count_all(
+    ops: list[tuple[str, harness.Operation]], perturb: int, jobs: int
+) -> list[harness.CountResult]:
+    """Count every operation once; with ``jobs`` 2, two children at a time (one per core).
+
+    The pair runs inside one holding of the box lock, in the two run slots; operation i always
+    runs in slot i % jobs, so each benchmark sees the same paths in every run. Between pairs
+    the lock is let go, so other counts on the machine get their turn.
+    """
+    jobs = max(1, min(jobs, len(environment.SLOTS)))
+    results: list[harness.CountResult] = []
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        for start in range(0, len(ops), jobs):
+            batch = ops[start : start + jobs]
+            with environment.box_lock():
+                futures = [
+                    pool.submit(harness.count, op, perturb=perturb, slot=i, locked=True)
+                    for i, (_, op) in enumerate(batch)
+                ]
+                results.extend(f.result() for f in futures)
+    return results
 
 
 def spread_rows(

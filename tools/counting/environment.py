@@ -39,7 +39,8 @@ PROJECT = "one_shot_man"
 #: Bumped whenever the way a count is taken changes (child, regions, what is subtracted).
 METHOD = (
     "callgrind client requests; (2N - N calls) / N; calling thread; "
-    "allocators (and what they call) and thread hand-offs excluded; v3"
+    "allocators (and what they call, each instruction once) and thread hand-offs excluded; "
+    "10 warm-up calls; v4"
 )
 
 
@@ -54,15 +55,8 @@ LOCK_TIMEOUT = 1800.0
 
 
 @contextmanager
-def run_dir() -> Iterator[Path]:
-    """A clean directory for one counted child, at the same path for every count on this box.
-
-    Why one fixed path: paths end up in dicts and sets (prompt assembly keys its 100 files by
-    path), so their text changes hashes and therefore counts. With a random directory name the
-    100-file count moved by 0.17% between identical runs; with one directory per concurrent slot
-    (slot-00, slot-01) by 0.14% between slots; with one directory it repeated to 0.003%. So
-    concurrent counts (the spread measurement, another clone's compare) wait for each other.
-    """
+def box_lock() -> Iterator[None]:
+    """Hold the box-wide counting lock (every count on this machine takes it, one at a time)."""
     RUN_ROOT.mkdir(mode=0o700, parents=True, exist_ok=True)
     with (RUN_ROOT / "lock").open("a") as lock:
         deadline = time.monotonic() + LOCK_TIMEOUT
@@ -76,14 +70,40 @@ def run_dir() -> Iterator[Path]:
                         f"{RUN_ROOT}/lock held by another count for {LOCK_TIMEOUT:g} s"
                     ) from None
                 time.sleep(0.05)
-        path = RUN_ROOT / "run"
-        try:
-            shutil.rmtree(path, ignore_errors=True)
-            for sub in ("home", "tmp", "out"):
-                (path / sub).mkdir(parents=True)
-            yield path
-        finally:
-            shutil.rmtree(path, ignore_errors=True)
+        yield  # closing the file releases the lock
+
+
+#: Directory names of the run slots: slot 0 is the one every asv count uses.
+SLOTS = ("run", "ru1")
+
+
+@contextmanager
+def run_dir(slot: int = 0, *, locked: bool = False) -> Iterator[Path]:
+    """A clean directory for one counted child, at the same path for every count on this box.
+
+    Why one fixed path: paths end up in dicts and sets (prompt assembly keys its 100 files by
+    path), so their text changes hashes and therefore counts. With a random directory name the
+    100-file count moved by 0.17% between identical runs; with one directory per concurrent slot
+    (slot-00, slot-01) by 0.14% between slots; with one directory it repeated to 0.003%. So
+    counts wait for each other behind the box lock. ``slot`` 1 is a second directory for the
+    spread measurement, which runs two children at once inside one holding of the lock
+    (``locked``: the caller holds it) and keeps each benchmark in one slot.
+    """
+    if locked:
+        yield from _fresh(RUN_ROOT / SLOTS[slot])
+        return
+    with box_lock():
+        yield from _fresh(RUN_ROOT / SLOTS[slot])
+
+
+def _fresh(path: Path) -> Iterator[Path]:
+    try:
+        shutil.rmtree(path, ignore_errors=True)
+        for sub in ("home", "tmp", "out"):
+            (path / sub).mkdir(parents=True)
+        yield path
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
 
 
 def child_environment(run_dir: Path, pad: int = 0) -> dict[str, str]:

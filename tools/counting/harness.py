@@ -38,8 +38,8 @@ TOOLS = CHILD.parents[1]
 ROOT = TOOLS.parent
 #: Where the shim is cached (gitignored with the rest of .asv/).
 SHIM_CACHE = ROOT / ".asv" / "counting"
-#: Calls of the operation before counting (3.11 specialises bytecode in the first calls).
-WARMUP = 3
+#: Calls of the operation before counting (3.11 quickens a code object at its 8th call and specialises after; 3 calls left that inside the counted region: PromptAssembly(1) read 62,114 instead of the steady 64,885).
+WARMUP = 10
 
 CALLGRIND_OPTIONS = (
     "--tool=callgrind",
@@ -123,15 +123,27 @@ def check_available() -> None:
     shim.build_shim(SHIM_CACHE)
 
 
-def count(op: Operation, *, timeout: float = 600.0, perturb: int = 0) -> CountResult:
+def count(
+    op: Operation,
+    *,
+    timeout: float = 600.0,
+    perturb: int = 0,
+    slot: int = 0,
+    locked: bool = False,
+) -> CountResult:
     """Instructions per call of ``op``, counted in a fresh child under Callgrind.
 
-    ``perturb`` > 0 changes the child's heap on purpose (a longer environment, more live
-    objects before set-up), for the spread measurement: a robust figure does not move.
+    ``perturb`` > 0 changes the child's memory layout on purpose, for the spread measurement:
+    more live objects before the benchmark's import and after its set-up (heap offsets), and a
+    longer command line (the initial stack and ``sys.argv``, as a clone at a longer path
+    would). A robust figure does not move. ``slot``, ``locked``: see environment.run_dir.
+    The environment and the working directory are not
+    varied: the harness fixes both (environment.child_environment, run_dir), and the session
+    ID benchmarks read the environment as their input (a longer one is more work, not noise).
     """
     valgrind = valgrind_executable()
     shim_so = shim.build_shim(SHIM_CACHE)
-    with environment.run_dir() as run_dir:
+    with environment.run_dir(slot, locked=locked) as run_dir:
         spec = {
             "shim": str(shim_so),
             "benchmarks_parent": op.suite_parent or str(ROOT),
@@ -142,6 +154,7 @@ def count(op: Operation, *, timeout: float = 600.0, perturb: int = 0) -> CountRe
             "calls": op.calls,
             "warmup": WARMUP,
             "ballast": 1000 * perturb,
+            "early_ballast": 700 * perturb,
         }
         out_file = run_dir / "out" / "callgrind.out"
         argv = [
@@ -156,10 +169,9 @@ def count(op: Operation, *, timeout: float = 600.0, perturb: int = 0) -> CountRe
             "-P",
             str(CHILD),
             json.dumps(spec, sort_keys=True),
+            *(["-" * 37 * perturb] if perturb else []),  # ignored by the child
         ]
-        proc = _run_child(
-            argv, run_dir, environment.child_environment(run_dir, pad=37 * perturb), timeout, op
-        )
+        proc = _run_child(argv, run_dir, environment.child_environment(run_dir), timeout, op)
         if proc.returncode == 3:
             raise NotImplementedError(_last_line(proc.stderr, "SKIP "))
         if proc.returncode != 0:
@@ -230,18 +242,26 @@ def region_cost(out_dir: Path, base_name: str, dump: int) -> RegionCost:
     others = sum(callgrind.parse(p).total for p in files if p != main)
     return RegionCost(
         raw=caller.total,
-        allocator_self=allocators.allocator_cost(caller.self_cost, caller.call_cost),
+        allocator_self=allocators.allocator_cost(caller.self_cost, caller.call_cost, caller.calls),
         allocation_calls=allocators.allocation_calls(caller.calls.items()),
         other_threads=others,
         synchronisation_self=threads.synchronisation_self_cost(caller.self_cost),
     )
 
 
-#: The child's parent process: a shell that stays (two commands, so it cannot exec the last).
-#: The deep-anchor session ID walks up the child's ancestry through Python processes and reads
-#: each one's /proc stat; with asv's processes as ancestors (their CPU times and sizes change
-#: by the second) the count moved by 0.11% between identical runs. A shell ends the walk.
-_FIXED_PARENT = ("/bin/sh", "-c", '"$@"; exit $?', "osm-count")
+#: The child's parent and grandparent: two shells that stay (each runs two commands, so it
+#: cannot exec the last). The deep-anchor session ID reads the /proc stat of the child, its
+#: parent and its grandparent (to see whether the parent is a forked copy of it), and parses
+#: their CPU times and fault counts. With the harness's Python process as grandparent, whose
+#: times grow with every child it waits for, the count moved by 0.3% between identical runs
+#: (a one-digit time is a cached one-byte bytes object, two digits an allocation). Idle shells'
+#: times stay 0.
+_FIXED_PARENT = (
+    "/bin/sh",
+    "-c",
+    """/bin/sh -c '"$@"; exit $?' osm-count "$@"; exit $?""",
+    "osm-count-outer",
+)
 
 
 def _no_aslr() -> list[str]:
