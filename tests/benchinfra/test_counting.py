@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import subprocess
 import sys
 import textwrap
 from pathlib import Path
@@ -519,3 +520,23 @@ def test_spread_counts_two_at_a_time_each_benchmark_in_its_own_slot(
         assert cli.count_all(ops, 3, 2) == [f"result-C{i}" for i in range(5)]
     assert sorted(seen) == sorted([(f"C{i}", i % 2, True, 3) for i in range(5)] * 2)
     assert environment.SLOTS[0] == "run" and len(set(map(len, environment.SLOTS))) == 1
+
+
+def test_counted_child_runs_under_two_idle_shells() -> None:
+    # The deep-anchor session ID parses the stat of the child's parent and grandparent: their
+    # CPU times must not grow with the harness's work (one digit more is one allocation more).
+    probe = (
+        "import os\n"
+        "parent = os.getppid()\n"
+        "grand = int(open(f'/proc/{parent}/stat').read().rsplit(')', 1)[1].split()[1])\n"
+        "for pid in (parent, grand):\n"
+        "    comm, rest = open(f'/proc/{pid}/stat').read().split('(', 1)[1].rsplit(')', 1)\n"
+        "    print(comm, *rest.split()[11:15])\n"
+    )
+    out = subprocess.run(
+        [*harness._FIXED_PARENT, sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.splitlines()
+    assert out == ["sh 0 0 0 0", "sh 0 0 0 0"]
