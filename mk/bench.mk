@@ -48,6 +48,14 @@ COUNT_RX      := \.track_\w+_instructions(\(|$$)
 COUNT_FILTER  := -b '^(?=.*$(COUNT_RX))$(if $(BENCH),(?=.*$(BENCH)))'
 TIME_FILTER   := -b '^(?!.*$(COUNT_RX))$(if $(BENCH),(?=.*$(BENCH)))'
 COUNTS_DIR    := .asv/counts
+# One id per make run: the first count twin asv runs for a commit then counts the whole BENCH
+# selection two Callgrind children at a time, the others take their result from it
+# (tools/counting/prefetch.py). Plain `asv run` without these counts twin by twin.
+ifndef OSM_COUNT_RUN
+OSM_COUNT_RUN := $(shell od -An -N8 -tx8 /dev/urandom | tr -d ' ')
+endif
+OSM_COUNT_SELECT ?= $(BENCH)
+export OSM_COUNT_RUN OSM_COUNT_SELECT
 
 .PHONY: bench bench-quick bench-smoke history compare dashboard dashboard-check bench-machine
 .PHONY: bench-counts bench-tools
@@ -108,7 +116,7 @@ bench-quick: bench-machine
 # every count benchmark once (~2 min), then a table with the change against the previous run.
 # Exit 1 if a count benchmark failed, or skipped although this machine can count.
 bench-counts: bench-machine
-	@rm -rf $(COUNTS_DIR)/previous && mkdir -p $(COUNTS_DIR)/previous && \
+	@rm -rf $(COUNTS_DIR)/previous $(COUNTS_DIR)/prefetch && mkdir -p $(COUNTS_DIR)/previous && \
 	  { [ ! -d $(COUNTS_DIR)/worktree ] || mv $(COUNTS_DIR)/worktree $(COUNTS_DIR)/previous/; }
 	@rc=0; $(QUICK_RUN) $(COUNT_FILTER) || rc=$$?; \
 	$(PY) tools/counting/cli.py report --previous $(COUNTS_DIR)/previous \

@@ -8,6 +8,7 @@ of work moves it by 2%. Those tests skip where valgrind or a C compiler is missi
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import shutil
@@ -492,33 +493,43 @@ def test_harness_failure_names_the_operation(toy_suite: Path) -> None:
         harness.count(op)
 
 
-def test_spread_counts_two_at_a_time_each_benchmark_in_its_own_slot(
+def test_count_all_runs_pairs_under_the_lock_each_benchmark_in_its_own_slot(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from counting import cli, environment
+    from counting import batch, environment
 
     seen: list[tuple[str, int, bool, int]] = []
-    held = {"now": False}
+    held = {"now": 0}
 
     class Lock:
         def __enter__(self) -> None:
             assert not held["now"], "the lock is taken once per pair, not per child"
-            held["now"] = True
+            held["now"] = 1
 
         def __exit__(self, *exc: object) -> None:
-            held["now"] = False
+            held["now"] = 0
 
-    def fake_count(op: harness.Operation, **kw: object) -> str:
+    def fake_count(op: harness.Operation, **kw: object) -> object:
         assert held["now"], "a child ran outside the box lock"
         seen.append((op.cls, kw["slot"], kw["locked"], kw["perturb"]))
+        if op.cls == "C3":
+            raise harness.CountingFailed("C3 broke")
         return f"result-{op.cls}"
 
     monkeypatch.setattr(environment, "box_lock", Lock)
     monkeypatch.setattr(harness, "count", fake_count)
-    ops = [(f"b{i}", harness.Operation("m", f"C{i}", "time_x")) for i in range(5)]
+    monkeypatch.setattr(harness, "CountResult", str)  # the fake's results
+    monkeypatch.setattr(batch, "LOCK_GAP", 0)
+    ops = [harness.Operation("m", f"C{i}", "time_x") for i in range(6)]
+    slots = [batch.slot_of(op) for op in ops]
+    assert set(slots) == {0, 1}  # both slots used by these names
+    outcomes: dict[str, object] = {}
     for _ in range(2):  # the same slot for a benchmark in every run
-        assert cli.count_all(ops, 3, 2) == [f"result-C{i}" for i in range(5)]
-    assert sorted(seen) == sorted([(f"C{i}", i % 2, True, 3) for i in range(5)] * 2)
+        batch.count_all(ops, 3, 2, on_result=lambda op, out: outcomes.__setitem__(op.cls, out))
+    assert sorted(seen) == sorted([(f"C{i}", slots[i], True, 3) for i in range(6)] * 2)
+    assert outcomes["C0"] == "result-C0" and isinstance(outcomes["C3"], harness.CountingFailed)
+    with pytest.raises(harness.CountingFailed, match="C3 broke"):  # without on_result: raised
+        batch.count_all(ops, 0, 2)
     assert environment.SLOTS[0] == "run" and len(set(map(len, environment.SLOTS))) == 1
 
 
@@ -540,3 +551,56 @@ def test_counted_child_runs_under_two_idle_shells() -> None:
         check=True,
     ).stdout.splitlines()
     assert out == ["sh 0 0 0 0", "sh 0 0 0 0"]
+
+
+def _result(ir: float) -> harness.CountResult:
+    return harness.CountResult(ir, ir, 1.0, 0.0, 20, ir, {"python": "3.11"}, {})
+
+
+def test_prefetch_counts_the_selection_once_and_hands_each_twin_its_own(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from counting import batch, environment, prefetch, suite
+
+    ops = [harness.Operation("m", f"C{i}", "time_x") for i in range(3)]
+    counted: list[str] = []
+
+    def fake_count(op: harness.Operation, **kw: object) -> harness.CountResult:
+        counted.append(op.cls)
+        if op.cls == "C2":
+            raise NotImplementedError("no such API in this commit")
+        return _result(1000.0 + int(op.cls[1:]))
+
+    monkeypatch.setattr(harness, "count", fake_count)
+    monkeypatch.setattr(batch, "LOCK_GAP", 0)
+    monkeypatch.setattr(environment, "box_lock", contextlib.nullcontext)
+    monkeypatch.setattr(suite, "suite_operations", lambda pattern: [(o.cls, o) for o in ops])
+    monkeypatch.setattr(prefetch, "cache_key", lambda run_id, parent="": f"key-{run_id}")
+    monkeypatch.setenv("OSM_COUNTS_DIR", str(tmp_path))
+    monkeypatch.delenv(prefetch.RUN_VARIABLE, raising=False)
+    assert prefetch.result_for(ops[0], 10) is None  # plain asv run: the twin counts itself
+    assert counted == []
+    monkeypatch.setenv(prefetch.RUN_VARIABLE, "run-1")
+    assert prefetch.result_for(ops[1], 10).instructions == 1001
+    assert sorted(counted) == ["C0", "C1", "C2"]  # the whole selection, once
+    assert prefetch.result_for(ops[0], 10).instructions == 1000
+    with pytest.raises(NotImplementedError, match="no such API"):
+        prefetch.result_for(ops[2], 10)
+    assert prefetch.result_for(harness.Operation("m", "Other", "time_x"), 10) is None
+    assert len(counted) == 3
+    monkeypatch.setenv(prefetch.RUN_VARIABLE, "run-2")  # a new run counts afresh
+    prefetch.result_for(ops[0], 10)
+    assert len(counted) == 6
+
+
+@needs_callgrind
+def test_prefetch_key_changes_with_the_suite_and_the_run(tmp_path: Path) -> None:
+    from counting import prefetch
+
+    (tmp_path / "benchmarks").mkdir()
+    (tmp_path / "benchmarks" / "a.py").write_text("x = 1\n")
+    key = prefetch.cache_key("run-1", str(tmp_path))
+    assert prefetch.cache_key("run-1", str(tmp_path)) == key
+    assert prefetch.cache_key("run-2", str(tmp_path)) != key
+    (tmp_path / "benchmarks" / "a.py").write_text("x = 2\n")
+    assert prefetch.cache_key("run-1", str(tmp_path)) != key

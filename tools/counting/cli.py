@@ -15,69 +15,20 @@ figure, of raw Ir and of the other method (N calls minus N empty calls). The gat
 from __future__ import annotations
 
 import argparse
-import importlib
-import itertools
 import json
-import pkgutil
-import re
 import statistics
 import sys
-from collections.abc import Iterator, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 if __package__ in (None, ""):  # run as a script: the repository root, not tools/counting/, first
     sys.path[0] = str(Path(__file__).resolve().parents[2])
 
-from tools.counting import environment, harness, record
+from tools.counting import batch, harness, record
+from tools.counting.suite import suite_operations
 
 #: Runs with the heap left alone before the perturbed ones start.
 PLAIN_RUNS = 5
-
-
-def suite_operations(pattern: str | None = None) -> list[tuple[str, harness.Operation]]:
-    """(asv name, operation) of every count benchmark in benchmarks/, optionally filtered."""
-    sys.path.insert(0, str(harness.ROOT))  # the working tree's suite and library (.venv)
-    import benchmarks
-
-    found = []
-    for info in pkgutil.iter_modules(benchmarks.__path__, "benchmarks."):
-        module = importlib.import_module(info.name)
-        for cls_name, cls in sorted(vars(module).items()):
-            if not isinstance(cls, type) or cls.__module__ != module.__name__:
-                continue
-            for attr, fn in sorted(vars(cls).items()):
-                mirrors = getattr(fn, "_mirrors", None)
-                if mirrors is None:
-                    continue
-                for params in _param_combinations(getattr(cls, "params", [])):
-                    name = _asv_name(module.__name__, cls_name, attr, params)
-                    if pattern and not re.search(pattern, name):
-                        continue
-                    op = harness.Operation(
-                        module.__name__, cls_name, mirrors, params, _calls(fn._calls, params)
-                    )
-                    found.append((name, op))
-    return found
-
-
-def _param_combinations(params: Any) -> Iterator[tuple[Any, ...]]:
-    if not params:
-        yield ()
-        return
-    if not isinstance(params[0], (list, tuple)):
-        params = [params]
-    yield from itertools.product(*params)
-
-
-def _calls(calls: int | Mapping[Any, int], params: tuple[Any, ...]) -> int:
-    return calls[params[0]] if isinstance(calls, Mapping) else calls
-
-
-def _asv_name(module: str, cls: str, attr: str, params: tuple[Any, ...]) -> str:
-    args = f"({', '.join(map(repr, params))})" if params else ""
-    return f"{module.split('.', 1)[-1]}.{cls}.{attr}{args}"
 
 
 def relative_spread(values: list[float]) -> float:
@@ -97,7 +48,9 @@ def spread(args: argparse.Namespace) -> int:
     results: dict[str, list[harness.CountResult]] = {name: [] for name, _ in ops}
     for run in range(args.runs):
         perturb = 0 if run < args.plain or not args.perturb else 1 + run % 4
-        for (name, _), result in zip(ops, count_all(ops, perturb, args.jobs)):
+        for (name, _), result in zip(
+            ops, batch.count_all([op for _, op in ops], perturb, args.jobs)
+        ):
             results[name].append(result)
         rows = spread_rows(results, args.plain)
         # written after every run, so an interrupted measurement still shows what it saw
@@ -121,29 +74,6 @@ def spread(args: argparse.Namespace) -> int:
     worst = rows[0]
     print(f"\nLargest gated spread: {worst['gated_spread_pct']:.4f}% ({worst['name']}); {out}")
     return 0 if worst["gated_spread_pct"] <= args.limit else 1
-
-
-def count_all(
-    ops: list[tuple[str, harness.Operation]], perturb: int, jobs: int
-) -> list[harness.CountResult]:
-    """Count every operation once; with ``jobs`` 2, two children at a time (one per core).
-
-    The pair runs inside one holding of the box lock, in the two run slots; operation i always
-    runs in slot i % jobs, so each benchmark sees the same paths in every run. Between pairs
-    the lock is let go, so other counts on the machine get their turn.
-    """
-    jobs = max(1, min(jobs, len(environment.SLOTS)))
-    results: list[harness.CountResult] = []
-    with ThreadPoolExecutor(max_workers=jobs) as pool:
-        for start in range(0, len(ops), jobs):
-            batch = ops[start : start + jobs]
-            with environment.box_lock():
-                futures = [
-                    pool.submit(harness.count, op, perturb=perturb, slot=i, locked=True)
-                    for i, (_, op) in enumerate(batch)
-                ]
-                results.extend(f.result() for f in futures)
-    return results
 
 
 def spread_rows(
