@@ -604,3 +604,10 @@ def test_prefetch_key_changes_with_the_suite_and_the_run(tmp_path: Path) -> None
     assert prefetch.cache_key("run-2", str(tmp_path)) != key
     (tmp_path / "benchmarks" / "a.py").write_text("x = 2\n")
     assert prefetch.cache_key("run-1", str(tmp_path)) != key
+
+
+def test_warm_up_covers_quickening_and_stays_short_for_heavy_operations() -> None:
+    assert harness.warmup_calls(20) == 10  # past CPython 3.11's 8-call quickening
+    assert harness.warmup_calls(50) == 10
+    assert harness.warmup_calls(5) == 5
+    assert harness.warmup_calls(2) == harness.warmup_calls(1) == 3

@@ -40,7 +40,7 @@ PROJECT = "one_shot_man"
 METHOD = (
     "callgrind client requests; (2N - N calls) / N; calling thread; "
     "allocators (and what they call, each instruction once) and thread hand-offs excluded; "
-    "10 warm-up calls; v4"
+    "warm-up: as many calls as counted, 3-10; v4"
 )
 
 

@@ -38,8 +38,15 @@ TOOLS = CHILD.parents[1]
 ROOT = TOOLS.parent
 #: Where the shim is cached (gitignored with the rest of .asv/).
 SHIM_CACHE = ROOT / ".asv" / "counting"
-#: Calls of the operation before counting (3.11 quickens a code object at its 8th call and specialises after; 3 calls left that inside the counted region: PromptAssembly(1) read 62,114 instead of the steady 64,885).
+#: Calls of the operation before counting. CPython 3.11 quickens a code object at its 8th call
+#: and specialises its instructions after that: with 3 warm-up calls the quickening of the
+#: functions an operation calls once fell inside the counted region, and PromptAssembly(1) read
+#: 62,114 instead of its steady 64,885. An operation counted with fewer calls (a heavy one:
+#: millions of instructions per call, whose inner functions are quickened within its first
+#: call) gets as many warm-up calls as it has counted calls, at least MIN_WARMUP: ten calls
+#: of the tokenizer benchmark alone were ~1 G instructions.
 WARMUP = 10
+MIN_WARMUP = 3
 
 CALLGRIND_OPTIONS = (
     "--tool=callgrind",
@@ -107,6 +114,11 @@ class RegionCost:
         return self.raw - self.allocator_self - self.synchronisation_self
 
 
+def warmup_calls(calls: int) -> int:
+    """Warm-up calls before an operation counted with ``calls`` calls (see WARMUP)."""
+    return min(WARMUP, max(MIN_WARMUP, calls))
+
+
 def valgrind_executable() -> str:
     """Path of valgrind, or CountingUnavailable with the one-line reason."""
     found = shutil.which("valgrind")
@@ -152,7 +164,7 @@ def count(
             "method": op.method,
             "params": list(op.params),
             "calls": op.calls,
-            "warmup": WARMUP,
+            "warmup": warmup_calls(op.calls),
             "ballast": 1000 * perturb,
             "early_ballast": 700 * perturb,
         }
