@@ -553,7 +553,7 @@ def test_counted_child_runs_under_two_idle_shells() -> None:
     assert out == ["sh 0 0 0 0", "sh 0 0 0 0"]
 
 
-def _result(ir: float) -> harness.CountResult:
+def _count_result(ir: float) -> harness.CountResult:
     return harness.CountResult(ir, ir, 1.0, 0.0, 20, ir, {"python": "3.11"}, {})
 
 
@@ -569,7 +569,7 @@ def test_prefetch_counts_the_selection_once_and_hands_each_twin_its_own(
         counted.append(op.cls)
         if op.cls == "C2":
             raise NotImplementedError("no such API in this commit")
-        return _result(1000.0 + int(op.cls[1:]))
+        return _count_result(1000.0 + int(op.cls[1:]))
 
     monkeypatch.setattr(harness, "count", fake_count)
     monkeypatch.setattr(batch, "LOCK_GAP", 0)
