@@ -594,7 +594,9 @@ def test_prefetch_counts_the_selection_once_and_hands_each_twin_its_own(
 
 
 @needs_callgrind
-def test_prefetch_key_changes_with_the_suite_and_the_run(tmp_path: Path) -> None:
+def test_prefetch_key_changes_with_the_suite_the_commit_and_the_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from counting import prefetch
 
     (tmp_path / "benchmarks").mkdir()
@@ -603,6 +605,9 @@ def test_prefetch_key_changes_with_the_suite_and_the_run(tmp_path: Path) -> None
     assert prefetch.cache_key("run-1", str(tmp_path)) == key
     assert prefetch.cache_key("run-2", str(tmp_path)) != key
     (tmp_path / "benchmarks" / "a.py").write_text("x = 2\n")
+    assert prefetch.cache_key("run-1", str(tmp_path)) != key
+    key = prefetch.cache_key("run-1", str(tmp_path))
+    monkeypatch.setenv("ASV_COMMIT", "0123abcd" * 5)  # same files, another commit
     assert prefetch.cache_key("run-1", str(tmp_path)) != key
 
 

@@ -7,8 +7,8 @@ twin of a commit then counts every selected twin with batch.count_all and stores
 under ``<counts dir>/prefetch/<key>/``; each twin returns its own. Without ``OSM_COUNT_RUN``
 (plain ``asv run``) every twin counts itself.
 
-The key is a digest of everything a count depends on: the run id, the files of the installed
-library (under asv: the commit being measured), the suite and harness sources, the interpreter
+The key is a digest of everything a count depends on: the run id, the commit asv installed
+(``ASV_COMMIT``), the files of the installed library (under asv: the commit being measured), the suite and harness sources, the interpreter
 and the fingerprint (environment.py). A twin never gets a count of other code.
 """
 
@@ -73,6 +73,9 @@ def _file_name(op: harness.Operation) -> str:
 def cache_key(run_id: str, suite_parent: str = "") -> str:
     """Digest of the run id and of everything outside it that a count depends on."""
     digest = hashlib.sha256(run_id.encode())
+    # the commit too, although its library files are in the digest: two commits whose library
+    # is byte-identical (a docs-only change) are still counted each on its own
+    digest.update(record.current_commit().encode())
     digest.update(sys.executable.encode())
     fingerprint = environment.fingerprint(harness.valgrind_executable())
     digest.update(json.dumps(fingerprint, sort_keys=True).encode())
