@@ -496,7 +496,7 @@ def test_harness_failure_names_the_operation(toy_suite: Path) -> None:
 def test_count_all_runs_pairs_under_the_lock_each_benchmark_in_its_own_slot(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from counting import batch, environment
+    from tools.counting import batch, environment
 
     seen: list[tuple[str, int, bool, int]] = []
     held = {"now": 0}
@@ -560,7 +560,7 @@ def _count_result(ir: float) -> harness.CountResult:
 def test_prefetch_counts_the_selection_once_and_hands_each_twin_its_own(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    from counting import batch, environment, prefetch, suite
+    from tools.counting import batch, environment, prefetch, suite
 
     ops = [harness.Operation("m", f"C{i}", "time_x") for i in range(3)]
     counted: list[str] = []
@@ -597,7 +597,7 @@ def test_prefetch_counts_the_selection_once_and_hands_each_twin_its_own(
 def test_prefetch_key_changes_with_the_suite_the_commit_and_the_run(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from counting import prefetch
+    from tools.counting import prefetch
 
     (tmp_path / "benchmarks").mkdir()
     (tmp_path / "benchmarks" / "a.py").write_text("x = 1\n")
