@@ -77,6 +77,7 @@ def mirror(
     *,
     version: str,
     calls: int | Mapping[Any, int] = 20,
+    settle_cpu_times: bool = False,
 ) -> Callable[..., float]:
     """A ``track_`` method counting ``time_method`` of the same class, per call.
 
@@ -84,6 +85,8 @@ def mirror(
     single parameter (heavy parameter values need fewer calls to stay within the time budget).
     ``version`` is the benchmark's explicit asv version: change it only when the measurement
     changes (different calls, inputs or counting method), never for an edit of the library.
+    ``settle_cpu_times``: the operation parses the process's own CPU times (/proc/self/stat),
+    so the child brings them to fixed digit counts first (tools/counting/child.py).
     """
     name = count_name(time_method)
 
@@ -91,7 +94,12 @@ def mirror(
         counting = _counting()
         n = calls[params[0]] if isinstance(calls, Mapping) else calls
         op = counting.harness.Operation(
-            type(self).__module__, type(self).__name__, time_method, tuple(params), n
+            type(self).__module__,
+            type(self).__name__,
+            time_method,
+            tuple(params),
+            n,
+            settle_cpu_times=settle_cpu_times,
         )
         result = counting.prefetch.result_for(op, CHILD_TIMEOUT)
         if result is None:
@@ -112,4 +120,5 @@ def mirror(
     # tools/counting/cli.py (spread measurement) and the tests.
     track._mirrors = time_method  # type: ignore[attr-defined]
     track._calls = calls  # type: ignore[attr-defined]
+    track._settle_cpu_times = settle_cpu_times  # type: ignore[attr-defined]
     return track

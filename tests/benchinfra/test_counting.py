@@ -616,3 +616,22 @@ def test_warm_up_covers_quickening_and_stays_short_for_heavy_operations() -> Non
     assert harness.warmup_calls(50) == 10
     assert harness.warmup_calls(5) == 5
     assert harness.warmup_calls(2) == harness.warmup_calls(1) == 3
+
+
+@pytest.mark.slow
+def test_settled_cpu_times_have_fixed_digit_counts() -> None:
+    # utime >= 100 ticks (3 digits up to 10 s), stime >= 10 ticks (2 digits up to 1 s)
+    probe = (
+        "import os, runpy, sys\n"
+        "child = runpy.run_path(sys.argv[1])\n"
+        "child['_settle_cpu_times']()\n"
+        "fields = open('/proc/self/stat').read().rsplit(')', 1)[1].split()\n"
+        "print(len(fields[11]), len(fields[12]))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe, str(harness.CHILD)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    assert out == ["3", "2"]

@@ -71,6 +71,7 @@ class Operation:
     params: tuple[Any, ...] = ()
     calls: int = 20
     suite_parent: str = ""  # directory holding the `benchmarks` package (default: this repo)
+    settle_cpu_times: bool = False  # the operation parses its own CPU times (child.py)
 
     @property
     def label(self) -> str:
@@ -167,6 +168,7 @@ def count(
             "warmup": warmup_calls(op.calls),
             "ballast": 1000 * perturb,
             "early_ballast": 700 * perturb,
+            "settle_cpu_times": op.settle_cpu_times,
         }
         out_file = run_dir / "out" / "callgrind.out"
         argv = [

@@ -39,7 +39,12 @@ def suite_operations(pattern: str | None = None) -> list[tuple[str, harness.Oper
                     if pattern and not re.search(pattern, name):
                         continue
                     op = harness.Operation(
-                        module.__name__, cls_name, mirrors, params, _calls(fn._calls, params)
+                        module.__name__,
+                        cls_name,
+                        mirrors,
+                        params,
+                        _calls(fn._calls, params),
+                        settle_cpu_times=getattr(fn, "_settle_cpu_times", False),
                     )
                     found.append((name, op))
     return found
