@@ -439,20 +439,16 @@ class Engine:
         """The exception for a JS error escaping script `name` (limits keep their own types)."""
         from one_shot_man.scripting.errors import (
             JavaScriptError,
-            MemoryLimitError,
             ScriptSyntaxError,
-            TimeLimitError,
+            limit_error,
         )
 
         head, line, column, at = describe_js_error(text, name)
         runtime = self._runtime
         cls: type[JavaScriptError]
-        if head.startswith("InternalError: interrupted") and runtime.eval_timeout:
-            message = f"script {name} exceeded the time limit of {runtime.eval_timeout:g} s"
-            cls = TimeLimitError
-        elif head.startswith("InternalError: out of memory") and runtime.memory_limit_mb:
-            message = f"script {name} exceeded the memory limit of {runtime.memory_limit_mb} MB"
-            cls = MemoryLimitError
+        limit = limit_error(head, name, runtime.eval_timeout, runtime.memory_limit_mb)
+        if limit is not None:
+            message, cls = limit
         else:
             message = f"script execution failed: {format_js_error(text, name)}"
             if failed:

@@ -23,6 +23,7 @@ __all__ = [
     "describe_js_error",
     "format_js_error",
     "js_where",
+    "limit_error",
     "parse_js_exception",
 ]
 
@@ -171,6 +172,24 @@ def parse_js_exception(
         return ParsedJSError(head, None, None, "", stack)
     source, line, column = spot
     return ParsedJSError(head, line, column, f"{source}:{line}:{column}", stack)
+
+
+def limit_error(
+    head: str, name: str, eval_timeout: float | None, memory_limit_mb: int | None
+) -> tuple[str, type[JavaScriptError]] | None:
+    """(message, class) when QuickJS's error `head` is one of the runtime's limits, else None.
+
+    QuickJS reports a stopped script as "interrupted" and an allocation over the limit as "out of
+    memory"; only a runtime that set that limit turns them into the limit's own error.
+    """
+    if head.startswith("InternalError: interrupted") and eval_timeout:
+        return f"script {name} exceeded the time limit of {eval_timeout:g} s", TimeLimitError
+    if head.startswith("InternalError: out of memory") and memory_limit_mb:
+        return (
+            f"script {name} exceeded the memory limit of {memory_limit_mb} MB",
+            MemoryLimitError,
+        )
+    return None
 
 
 def describe_js_error(text: str, name: str) -> tuple[str, int | None, int | None, str]:

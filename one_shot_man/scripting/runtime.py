@@ -28,6 +28,7 @@ from one_shot_man.scripting.errors import (
     RuntimeClosedError,
     ScriptSyntaxError,
     TimeLimitError,
+    limit_error,
     parse_js_exception,
 )
 from one_shot_man.scripting.prelude import BOOT_JS, CONSOLE_JS, DESCRIBE_JS
@@ -827,12 +828,9 @@ class Runtime:
         parsed = parse_js_exception(str(exc), name, _SHIFT, 2 if function_body else 0)
         head, line, column, where = parsed.head, parsed.line, parsed.column, parsed.where
         cls: type[JavaScriptError]
-        if head.startswith("InternalError: interrupted") and self._eval_timeout:
-            message = f"script {name} exceeded the time limit of {self._eval_timeout:g} s"
-            cls = TimeLimitError
-        elif head.startswith("InternalError: out of memory") and self._memory_limit_mb:
-            message = f"script {name} exceeded the memory limit of {self._memory_limit_mb} MB"
-            cls = MemoryLimitError
+        limit = limit_error(head, name, self._eval_timeout, self._memory_limit_mb)
+        if limit is not None:
+            message, cls = limit
         else:
             message = f"{where or name}: {head}"
             cls = ScriptSyntaxError if head.startswith("SyntaxError") else JavaScriptError

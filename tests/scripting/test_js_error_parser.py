@@ -15,7 +15,13 @@ import pytest
 
 from one_shot_man.errors import ScriptError
 from one_shot_man.scripting import Engine, JavaScriptError, Runtime
-from one_shot_man.scripting.errors import format_js_error, parse_js_exception
+from one_shot_man.scripting.errors import (
+    MemoryLimitError,
+    TimeLimitError,
+    format_js_error,
+    limit_error,
+    parse_js_exception,
+)
 from one_shot_man.storage import clear_all_in_memory_sessions
 
 
@@ -121,3 +127,19 @@ def test_runtime_stack_names_every_frame() -> None:
         "    at osm$x (s.js:9:2)\n    at module:/m/a.js (/m/a.js:2:5)\n    at f (s.js:1:7)"
     )
     assert (parsed.line, parsed.column, parsed.where) == (2, 5, "/m/a.js:2:5")
+
+
+def test_limit_error_names_the_limit_only_when_the_runtime_set_it():
+    interrupted, oom = "InternalError: interrupted", "InternalError: out of memory"
+    assert limit_error(interrupted, "a.js", 0.5, None) == (
+        "script a.js exceeded the time limit of 0.5 s",
+        TimeLimitError,
+    )
+    assert limit_error(oom, "a.js", None, 32) == (
+        "script a.js exceeded the memory limit of 32 MB",
+        MemoryLimitError,
+    )
+    # without the limit the same text is an ordinary JavaScript error
+    assert limit_error(interrupted, "a.js", None, 32) is None
+    assert limit_error(oom, "a.js", 0.5, None) is None
+    assert limit_error("Error: boom", "a.js", 0.5, 32) is None
