@@ -168,18 +168,28 @@ def _read_small(path: str) -> bytes:
 #: of the time here). A descriptor belongs to one process for its whole life: once that process
 #: is gone it reads ESRCH, never another process that got the pid, and is dropped (the pid is
 #: then opened again, which finds the new process, as a fresh open always did). At most
-#: `_STAT_FDS_MAX` are kept (a new one closes the oldest); close-on-exec, so no child program
-#: inherits them. The lock makes a read and a drop of one descriptor exclusive (a
-#: closed number can be reused by another open in another thread).
+#: `_STAT_FDS_MAX` are kept (a new one closes the oldest; enough for a walk through ten levels
+#: of subshells, whose every call reads each level again: a cache smaller than the walk kept
+#: nothing and cost more than no cache); close-on-exec, so no child program inherits them.
+#: The lock makes a read and a drop of one descriptor exclusive (a closed number can be
+#: reused by another open in another thread). A forked child closes its copies at once (its
+#: code could close and reuse those numbers), and one forked without the hook (a C-level
+#: fork) forgets them without closing: `_STAT_FDS_PID` is the process they were opened in.
 _STAT_FDS: dict[int, int] = {}
-_STAT_FDS_MAX = 8
+_STAT_FDS_MAX = 24
 _STAT_FDS_LOCK = _thread.allocate_lock()
+_STAT_FDS_PID = os.getpid()
 _O_STAT = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0)
 
 
 def _after_fork_in_child() -> None:
-    global _STAT_FDS_LOCK
+    global _STAT_FDS_LOCK, _STAT_FDS_PID
     _STAT_FDS_LOCK = _thread.allocate_lock()  # another thread may have held it at the fork
+    _STAT_FDS_PID = os.getpid()
+    fds = list(_STAT_FDS.values())
+    _STAT_FDS.clear()
+    for fd in fds:
+        os.close(fd)
 
 
 if hasattr(os, "register_at_fork"):
@@ -188,7 +198,11 @@ if hasattr(os, "register_at_fork"):
 
 def _read_stat(pid: int) -> bytes:
     """The bytes of `/proc/<pid>/stat`, through a kept descriptor when there is one."""
+    global _STAT_FDS_PID
     with _STAT_FDS_LOCK:
+        if _STAT_FDS_PID != os.getpid():
+            _STAT_FDS.clear()
+            _STAT_FDS_PID = os.getpid()
         fd = _STAT_FDS.get(pid)
         if fd is not None:
             try:
@@ -297,25 +311,28 @@ def _try_stat(pid: int, reader: Callable[[int], ProcStat]) -> ProcStat | None:
         return None
 
 
-def is_forked_copy(child: ProcStat, parent: ProcStat) -> bool:
+def is_forked_copy(
+    child: ProcStat, parent: ProcStat, read: Callable[[str], bytes] | None = None
+) -> bool:
     """True when `child` is `parent` forked without an exec (a shell's subshell).
 
     What the kernel sets up at exec must be identical: the name, the memory layout
     (code, stack, argument and environment addresses, randomised per exec under ASLR),
     then the arguments and the initial environment themselves, which tell a separately
     started shell apart even without ASLR (bash exports a new `SHLVL` and `_`).
-    Unreadable means "not a copy".
+    Unreadable means "not a copy". `read` reads those two files (the watch of
+    `anchor_watch` records what it read).
     """
     if child.comm != parent.comm:
         return False
     layout = child.memory_layout()
     if layout is None or layout != parent.memory_layout():
         return False
+    if read is None:
+        read = _read_small
     try:
         for name in ("cmdline", "environ"):
-            if _read_small(f"/proc/{child.pid}/{name}") != _read_small(
-                f"/proc/{parent.pid}/{name}"
-            ):
+            if read(f"/proc/{child.pid}/{name}") != read(f"/proc/{parent.pid}/{name}"):
                 return False
     except OSError:
         return False
@@ -535,9 +552,30 @@ def _own_controlling_tty() -> str:
     return known[1]
 
 
+#: The pid that walked once; from its second walk on a process uses `anchor_watch`, which
+#: keeps the answer while it provably holds. A one-shot `osm` walks once and pays nothing for
+#: the watch (its pidfds and extra opens cost more than one walk).
+_WALKED_IN = 0
+_stable_anchor: Callable[[], tuple[int, int]] | None = None
+
+
+def _anchor_of_this_process() -> tuple[int, int]:
+    global _WALKED_IN, _stable_anchor
+    if _stable_anchor is not None:
+        return _stable_anchor()
+    pid = os.getpid()
+    if _WALKED_IN != pid:
+        _WALKED_IN = pid
+        return find_stable_anchor_linux(pid)
+    from one_shot_man.session.anchor_watch import stable_anchor
+
+    _stable_anchor = stable_anchor
+    return stable_anchor()
+
+
 def resolve_deep_anchor_linux() -> SessionContext:
     """Boot ID, PID namespace, TTY and stable ancestor of this process."""
     boot_id, container_id = _process_facts()
     tty_name = resolve_tty_name() or _own_controlling_tty()
-    anchor_pid, start_time = find_stable_anchor_linux(os.getpid())
+    anchor_pid, start_time = _anchor_of_this_process()
     return SessionContext(boot_id, container_id, anchor_pid, start_time, tty_name)
