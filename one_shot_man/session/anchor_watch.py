@@ -256,7 +256,7 @@ def _expect(watch: _Watch, fd: int, used: bytes) -> bool:
     which cannot show an exec, so it is not watchable).
     """
     now = _pread_all(fd)
-    if used and now != used or not now:
+    if (used and now != used) or not now:
         return False
     watch.checks.append((fd, now))
     return True

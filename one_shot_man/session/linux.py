@@ -200,7 +200,7 @@ def _read_stat(pid: int) -> bytes:
     """The bytes of `/proc/<pid>/stat`, through a kept descriptor when there is one."""
     global _STAT_FDS_PID
     with _STAT_FDS_LOCK:
-        if _STAT_FDS_PID != os.getpid():
+        if os.getpid() != _STAT_FDS_PID:
             _STAT_FDS.clear()
             _STAT_FDS_PID = os.getpid()
         fd = _STAT_FDS.get(pid)
@@ -564,7 +564,7 @@ def _anchor_of_this_process() -> tuple[int, int]:
     if _stable_anchor is not None:
         return _stable_anchor()
     pid = os.getpid()
-    if _WALKED_IN != pid:
+    if pid != _WALKED_IN:
         _WALKED_IN = pid
         return find_stable_anchor_linux(pid)
     from one_shot_man.session.anchor_watch import stable_anchor
