@@ -39,7 +39,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from one_shot_man.session.linux import ProcStat
 
-__all__ = ["MAX_WATCHED", "stable_anchor"]
+__all__ = ["MAX_WATCHED", "pidfds_work", "stable_anchor"]
 
 MAX_WATCHED = 12  # processes a watch covers (2-4 descriptors each); a longer walk is not watched
 _O_PROC = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0)
@@ -106,6 +106,11 @@ def _after_fork_in_child() -> None:
 
 if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
+def pidfds_work() -> bool:
+    """False once pidfd_open was refused (Linux < 5.3, a seccomp filter, valgrind 3.19)."""
+    return _PIDFDS
 
 
 def stable_anchor() -> tuple[int, int]:

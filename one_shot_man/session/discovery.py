@@ -1,8 +1,9 @@
 """`get_session_id`: the priority chain from an explicit flag down to a random UUID.
 
-Nothing is cached: every call re-reads the environment and /proc, so a long-lived
-process that changes OSM_SESSION (or a test) sees the change at once. Speed comes
-from reading each source once and cheaply instead.
+Every call re-reads the environment, so a long-lived process that changes OSM_SESSION
+(or a test) sees the change at once; the deep anchor's walk is kept only while each of
+its inputs is shown unchanged (`session.anchor_watch`). Speed comes from reading each
+source once and cheaply instead.
 """
 
 from __future__ import annotations

@@ -172,20 +172,17 @@ def _read_small(path: str) -> bytes:
 #: of subshells, whose every call reads each level again: a cache smaller than the walk kept
 #: nothing and cost more than no cache); close-on-exec, so no child program inherits them.
 #: The lock makes a read and a drop of one descriptor exclusive (a closed number can be
-#: reused by another open in another thread). A forked child closes its copies at once (its
-#: code could close and reuse those numbers), and one forked without the hook (a C-level
-#: fork) forgets them without closing: `_STAT_FDS_PID` is the process they were opened in.
+#: reused by another open in another thread). A forked child closes its copies at once,
+#: before its code can close those numbers and reuse them for other files.
 _STAT_FDS: dict[int, int] = {}
 _STAT_FDS_MAX = 24
 _STAT_FDS_LOCK = _thread.allocate_lock()
-_STAT_FDS_PID = os.getpid()
 _O_STAT = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0)
 
 
 def _after_fork_in_child() -> None:
-    global _STAT_FDS_LOCK, _STAT_FDS_PID
+    global _STAT_FDS_LOCK
     _STAT_FDS_LOCK = _thread.allocate_lock()  # another thread may have held it at the fork
-    _STAT_FDS_PID = os.getpid()
     fds = list(_STAT_FDS.values())
     _STAT_FDS.clear()
     for fd in fds:
@@ -198,11 +195,7 @@ if hasattr(os, "register_at_fork"):
 
 def _read_stat(pid: int) -> bytes:
     """The bytes of `/proc/<pid>/stat`, through a kept descriptor when there is one."""
-    global _STAT_FDS_PID
     with _STAT_FDS_LOCK:
-        if os.getpid() != _STAT_FDS_PID:
-            _STAT_FDS.clear()
-            _STAT_FDS_PID = os.getpid()
         fd = _STAT_FDS.get(pid)
         if fd is not None:
             try:
@@ -552,25 +545,36 @@ def _own_controlling_tty() -> str:
     return known[1]
 
 
-#: The pid that walked once; from its second walk on a process uses `anchor_watch`, which
-#: keeps the answer while it provably holds. A one-shot `osm` walks once and pays nothing for
-#: the watch (its pidfds and extra opens cost more than one walk).
-_WALKED_IN = 0
-_stable_anchor: Callable[[], tuple[int, int]] | None = None
+#: The first `WATCH_FROM - 1` walks of a process are plain walks; from then on it asks
+#: `anchor_watch`, which keeps the answer while every input it came from provably holds. A
+#: one-shot `osm` (one or two session-ID calls) never pays for the watch: its import (with
+#: `select`) and its extra opens cost several hundred microseconds once, ~50 walks' worth
+#: in the plainest tree. Without pidfds the walk is plain for good.
+WATCH_FROM = 8
+_WALKS = (0, 0)  # (pid, walks so far in it)
+_anchor_source: Callable[[], tuple[int, int]] | None = None
+
+
+def _walk_self() -> tuple[int, int]:
+    return find_stable_anchor_linux(os.getpid())
 
 
 def _anchor_of_this_process() -> tuple[int, int]:
-    global _WALKED_IN, _stable_anchor
-    if _stable_anchor is not None:
-        return _stable_anchor()
+    global _WALKS, _anchor_source
+    source = _anchor_source
+    if source is not None:
+        return source()
     pid = os.getpid()
-    if pid != _WALKED_IN:
-        _WALKED_IN = pid
+    walked_in, walks = _WALKS
+    walks = walks + 1 if walked_in == pid else 1
+    if walks < WATCH_FROM:
+        _WALKS = (pid, walks)
         return find_stable_anchor_linux(pid)
-    from one_shot_man.session.anchor_watch import stable_anchor
+    from one_shot_man.session import anchor_watch
 
-    _stable_anchor = stable_anchor
-    return stable_anchor()
+    answer = anchor_watch.stable_anchor()
+    _anchor_source = anchor_watch.stable_anchor if anchor_watch.pidfds_work() else _walk_self
+    return answer
 
 
 def resolve_deep_anchor_linux() -> SessionContext:

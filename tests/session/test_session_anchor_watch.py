@@ -20,6 +20,8 @@ from pathlib import Path
 
 import pytest
 
+from one_shot_man.session.linux import WATCH_FROM
+
 pytestmark = pytest.mark.skipif(
     not sys.platform.startswith("linux") or not hasattr(os, "pidfd_open"),
     reason="needs Linux /proc and pidfds",
@@ -92,7 +94,7 @@ class Reporter:
 
     def watched(self) -> tuple[tuple[int, int], int]:
         """Ask until the watch is in use; its answer must be the walk's all along."""
-        for _ in range(3):
+        for _ in range(WATCH_FROM):
             got, plain, watching, ppid = self.ask()
             assert got == plain
         assert watching, "the watch never engaged"
@@ -189,7 +191,7 @@ FORKER = """\
 import ctypes, os, sys
 from one_shot_man.session import linux
 
-for _ in range(3):
+for _ in range(linux.WATCH_FROM):
     linux._anchor_of_this_process()
 watch = sys.modules["one_shot_man.session.anchor_watch"]
 assert watch._WATCH is not None, "the watch never engaged"
