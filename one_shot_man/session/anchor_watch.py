@@ -66,7 +66,7 @@ class _Watch:
         self.owner = owner  # the pid that walked: a forked child walks for itself
         self.parent = parent  # os.getppid() at the walk
         self.answer = answer
-        self.fds: list[int] = []
+        self.fds: list[tuple[int, tuple[int, int]]] = []  # (descriptor, its device and inode)
         self.checks: list[tuple[int, bytes]] = []  # (descriptor, what it read at the walk)
         self.poll = select.poll()
 
@@ -83,9 +83,20 @@ class _Watch:
         return True
 
     def close(self) -> None:
+        """Close the descriptors that are still the ones opened (`os.closerange` and a reuse
+        of the numbers by other code must not make this close another's file)."""
         fds, self.fds, self.checks = self.fds, [], []
-        for fd in fds:
-            os.close(fd)
+        for fd, opened in fds:
+            try:
+                st = os.fstat(fd)
+            except OSError:
+                continue
+            if (st.st_dev, st.st_ino) == opened:
+                os.close(fd)
+
+    def keep(self, fd: int) -> None:
+        st = os.fstat(fd)
+        self.fds.append((fd, (st.st_dev, st.st_ino)))
 
 
 _WATCH: _Watch | None = None
@@ -203,7 +214,7 @@ def _walk_and_watch(pid: int) -> tuple[tuple[int, int], _Watch | None]:
         if _PIDFDS and not rec.failed and _proc_is_ours(pid):
             watch = _watch(rec, parent, answer)
     finally:
-        kept = set(watch.fds) if watch is not None else set()
+        kept = {fd for fd, _ in watch.fds} if watch is not None else set()
         for fd in rec.fds.values():
             if fd not in kept:
                 os.close(fd)
@@ -233,7 +244,8 @@ def _watch(rec: _Recorder, parent: int, answer: tuple[int, int]) -> _Watch | Non
             if pidfd is None or comm is None:
                 return None
             watch.poll.register(pidfd, select.POLLIN)
-            watch.fds += (pidfd, comm)
+            watch.keep(pidfd)
+            watch.keep(comm)
             if not _expect(watch, comm, st.comm.encode("utf-8", "surrogateescape") + b"\n"):
                 return None  # renamed since its stat was read
             for name in ("environ", "cmdline"):
@@ -245,7 +257,7 @@ def _watch(rec: _Recorder, parent: int, answer: tuple[int, int]) -> _Watch | Non
                 fd = fds.get((p, name))
                 if fd is None:
                     return None
-                watch.fds.append(fd)
+                watch.keep(fd)
                 if not _expect(watch, fd, used):
                     return None
     except OSError:

@@ -552,19 +552,18 @@ def _own_controlling_tty() -> str:
 #: in the plainest tree. Without pidfds the walk is plain for good.
 WATCH_FROM = 8
 _WALKS = (0, 0)  # (pid, walks so far in it)
-_anchor_source: Callable[[], tuple[int, int]] | None = None
-
-
-def _walk_self() -> tuple[int, int]:
-    return find_stable_anchor_linux(os.getpid())
+_anchor_source: Callable[[], tuple[int, int]] | None = None  # the watch, once in use
+_PLAIN_FOR_GOOD = False  # no pidfds here: every walk is a plain one
 
 
 def _anchor_of_this_process() -> tuple[int, int]:
-    global _WALKS, _anchor_source
+    global _WALKS, _anchor_source, _PLAIN_FOR_GOOD
     source = _anchor_source
     if source is not None:
         return source()
     pid = os.getpid()
+    if _PLAIN_FOR_GOOD:
+        return find_stable_anchor_linux(pid)
     walked_in, walks = _WALKS
     walks = walks + 1 if walked_in == pid else 1
     if walks < WATCH_FROM:
@@ -573,7 +572,10 @@ def _anchor_of_this_process() -> tuple[int, int]:
     from one_shot_man.session import anchor_watch
 
     answer = anchor_watch.stable_anchor()
-    _anchor_source = anchor_watch.stable_anchor if anchor_watch.pidfds_work() else _walk_self
+    if anchor_watch.pidfds_work():
+        _anchor_source = anchor_watch.stable_anchor
+    else:
+        _PLAIN_FOR_GOOD = True
     return answer
 
 
@@ -581,5 +583,11 @@ def resolve_deep_anchor_linux() -> SessionContext:
     """Boot ID, PID namespace, TTY and stable ancestor of this process."""
     boot_id, container_id = _process_facts()
     tty_name = resolve_tty_name() or _own_controlling_tty()
-    anchor_pid, start_time = _anchor_of_this_process()
+    source = _anchor_source
+    if source is not None:
+        anchor_pid, start_time = source()
+    elif _PLAIN_FOR_GOOD:
+        anchor_pid, start_time = find_stable_anchor_linux(os.getpid())
+    else:
+        anchor_pid, start_time = _anchor_of_this_process()
     return SessionContext(boot_id, container_id, anchor_pid, start_time, tty_name)

@@ -256,3 +256,32 @@ def test_no_pidfds_walks_every_time(monkeypatch: pytest.MonkeyPatch) -> None:
     assert anchor_watch.stable_anchor() == answer
     assert anchor_watch._PIDFDS is False and anchor_watch._WATCH is None
     assert anchor_watch.stable_anchor() == answer
+
+
+def test_a_watch_whose_descriptors_were_closed_closes_no_other_file(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Code that closes every descriptor (`os.closerange`) and opens files that get the same
+    # numbers: the watch then fails its check, and must not close those files.
+    from one_shot_man.session import anchor_watch, linux
+
+    monkeypatch.setattr(anchor_watch, "_WATCH", None)
+    monkeypatch.setattr(anchor_watch, "_UNWATCHED", None)
+    answer = anchor_watch.stable_anchor()
+    watch = anchor_watch._WATCH
+    if watch is None:
+        pytest.skip("this process's ancestry cannot be watched here")
+    numbers = [fd for fd, _ in watch.fds]
+    for fd in numbers:
+        os.close(fd)
+    others = []
+    try:
+        while len(others) < len(numbers) + 8 and not set(numbers) <= set(others):
+            others.append(os.open(os.devnull, os.O_RDONLY))
+        assert set(numbers) <= set(others)
+        assert anchor_watch.stable_anchor() == answer == linux.find_stable_anchor_linux(os.getpid())
+        for fd in others:
+            os.fstat(fd)  # still open
+    finally:
+        for fd in others:
+            os.close(fd)
