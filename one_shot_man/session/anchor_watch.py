@@ -39,9 +39,10 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from one_shot_man.session.linux import ProcStat
 
-__all__ = ["MAX_WATCHED", "pidfds_work", "stable_anchor"]
+__all__ = ["MAX_BUILDS", "MAX_WATCHED", "pidfds_work", "stable_anchor"]
 
 MAX_WATCHED = 12  # processes a watch covers (2-4 descriptors each); a longer walk is not watched
+MAX_BUILDS = 16  # watches built per process; then its tree changes too often to be worth one
 _O_PROC = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0)
 _NO_PIDFDS = (errno.ENOSYS, errno.EPERM, errno.EACCES)  # kernel < 5.3 or a seccomp filter
 _CHUNK = 65536
@@ -101,6 +102,7 @@ class _Watch:
 
 _WATCH: _Watch | None = None
 _UNWATCHED: tuple[int, tuple[int, int]] | None = None  # (pid, answer) of a walk not watchable
+_BUILDS = (0, 0)  # (pid, watches built in it)
 _PIDFDS = hasattr(os, "pidfd_open")  # False once the kernel or a sandbox refuses one
 _LOCK = _thread.allocate_lock()  # a check and a close of one watch's descriptors are exclusive
 
@@ -126,7 +128,7 @@ def pidfds_work() -> bool:
 
 def stable_anchor() -> tuple[int, int]:
     """`find_stable_anchor_linux(os.getpid())`, without the walk while its inputs hold."""
-    global _WATCH, _UNWATCHED
+    global _WATCH, _UNWATCHED, _BUILDS
     pid = os.getpid()
     with _LOCK:
         watch = _WATCH
@@ -136,7 +138,9 @@ def stable_anchor() -> tuple[int, int]:
             _WATCH = None
             if watch.owner == pid:  # else forked without the hook: the numbers may be others'
                 watch.close()
-        if not _PIDFDS:
+        if not _PIDFDS or _BUILDS[0] == pid and _BUILDS[1] >= MAX_BUILDS:
+            # No pidfds, or a tree that keeps changing (a watched process that rewrites its
+            # name or arguments all the time): a build costs more than a walk, so walk.
             return find_stable_anchor_linux(pid)
         unwatched = _UNWATCHED
         if unwatched is not None and unwatched[0] == pid:
@@ -145,6 +149,7 @@ def stable_anchor() -> tuple[int, int]:
             answer = find_stable_anchor_linux(pid)
             if answer == unwatched[1]:
                 return answer
+        _BUILDS = (pid, _BUILDS[1] + 1 if _BUILDS[0] == pid else 1)
         answer, _WATCH = _walk_and_watch(pid)
         _UNWATCHED = None if _WATCH is not None else (pid, answer)
         return answer

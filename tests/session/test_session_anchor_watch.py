@@ -139,6 +139,19 @@ def reporter(tmp_path: Path):
 PY = f'"{sys.executable}"'
 
 
+@pytest.fixture(autouse=True)
+def own_watch(monkeypatch: pytest.MonkeyPatch):  # noqa: ANN201
+    """Each test starts without a watch in this process and closes the one it leaves."""
+    from one_shot_man.session import anchor_watch
+
+    monkeypatch.setattr(anchor_watch, "_WATCH", None)
+    monkeypatch.setattr(anchor_watch, "_UNWATCHED", None)
+    monkeypatch.setattr(anchor_watch, "_BUILDS", (0, 0))
+    yield
+    if anchor_watch._WATCH is not None:
+        anchor_watch._WATCH.close()
+
+
 def test_an_ancestor_that_ends_moves_the_anchor(reporter) -> None:
     # sh (the anchor) -> python wrapper (skipped) -> reporter. sh ends and stays a zombie
     # (not waited for), whose name still reads; the wrapper is reparented and the
@@ -248,8 +261,6 @@ def test_no_pidfds_walks_every_time(monkeypatch: pytest.MonkeyPatch) -> None:
     def refused(pid: int, flags: int = 0) -> int:
         raise OSError(errno.ENOSYS, "Function not implemented")
 
-    monkeypatch.setattr(anchor_watch, "_WATCH", None)
-    monkeypatch.setattr(anchor_watch, "_UNWATCHED", None)
     monkeypatch.setattr(anchor_watch, "_PIDFDS", True)
     monkeypatch.setattr(os, "pidfd_open", refused)
     answer = linux.find_stable_anchor_linux(os.getpid())
@@ -265,8 +276,6 @@ def test_a_watch_whose_descriptors_were_closed_closes_no_other_file(
     # numbers: the watch then fails its check, and must not close those files.
     from one_shot_man.session import anchor_watch, linux
 
-    monkeypatch.setattr(anchor_watch, "_WATCH", None)
-    monkeypatch.setattr(anchor_watch, "_UNWATCHED", None)
     answer = anchor_watch.stable_anchor()
     watch = anchor_watch._WATCH
     if watch is None:
@@ -285,3 +294,25 @@ def test_a_watch_whose_descriptors_were_closed_closes_no_other_file(
     finally:
         for fd in others:
             os.close(fd)
+
+
+def test_a_tree_that_keeps_changing_is_walked(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Every check failing (as under a parent that rewrites its name all the time): after
+    # MAX_BUILDS watches the process walks, with the walk's answer.
+    from one_shot_man.session import anchor_watch, linux
+
+    monkeypatch.setattr(anchor_watch._Watch, "holds", lambda self: False)
+    built = []
+    real = anchor_watch._walk_and_watch
+
+    def counting(pid: int):  # noqa: ANN202
+        built.append(pid)
+        return real(pid)
+
+    monkeypatch.setattr(anchor_watch, "_walk_and_watch", counting)
+    answer = linux.find_stable_anchor_linux(os.getpid())
+    for _ in range(anchor_watch.MAX_BUILDS + 5):
+        assert anchor_watch.stable_anchor() == answer
+    if anchor_watch._UNWATCHED is not None:
+        pytest.skip("this process's ancestry cannot be watched here")
+    assert len(built) == anchor_watch.MAX_BUILDS
