@@ -138,7 +138,7 @@ def stable_anchor() -> tuple[int, int]:
             _WATCH = None
             if watch.owner == pid:  # else forked without the hook: the numbers may be others'
                 watch.close()
-        if not _PIDFDS or _BUILDS[0] == pid and _BUILDS[1] >= MAX_BUILDS:
+        if not _PIDFDS or (_BUILDS[0] == pid and _BUILDS[1] >= MAX_BUILDS):
             # No pidfds, or a tree that keeps changing (a watched process that rewrites its
             # name or arguments all the time): a build costs more than a walk, so walk.
             return find_stable_anchor_linux(pid)

@@ -140,7 +140,7 @@ PY = f'"{sys.executable}"'
 
 
 @pytest.fixture(autouse=True)
-def own_watch(monkeypatch: pytest.MonkeyPatch):  # noqa: ANN201
+def own_watch(monkeypatch: pytest.MonkeyPatch):
     """Each test starts without a watch in this process and closes the one it leaves."""
     from one_shot_man.session import anchor_watch
 
@@ -305,7 +305,7 @@ def test_a_tree_that_keeps_changing_is_walked(monkeypatch: pytest.MonkeyPatch) -
     built = []
     real = anchor_watch._walk_and_watch
 
-    def counting(pid: int):  # noqa: ANN202
+    def counting(pid: int):
         built.append(pid)
         return real(pid)
 
