@@ -25,6 +25,8 @@ import sys
 
 import _quickjs
 
+from one_shot_man.scripting.prelude import TRACK_JS
+
 TYPE_CHECKING = False  # typing costs ~2 ms to import; annotations only need it for checkers
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -174,7 +176,7 @@ def _track_rejection(
             return
         lib = _LIB
         glob = lib.JS_GetGlobalObject(ctx)
-        fn = lib.JS_GetPropertyStr(ctx, glob, b"__rt_track")
+        fn = _tracker_function(lib, ctx, glob)
         args = (_JSValue * 3)(promise, reason, _JSValue(1 if handled else 0, _JS_TAG_BOOL))
         result = lib.JS_Call(ctx, fn, _JSValue(0, _JS_TAG_UNDEFINED), 3, args)
         if result.tag == 6:  # JS_TAG_EXCEPTION: never leave an exception pending
@@ -189,6 +191,18 @@ def _track_rejection(
         pass
 
 
+def _tracker_function(lib: Any, ctx: int, glob: _JSValue) -> _JSValue:
+    """The runtime's `__rt_track`, defined (pure JS, no Python) at its first rejection."""
+    fn: _JSValue = lib.JS_GetPropertyStr(ctx, glob, b"__rt_track")
+    if fn.tag != _JS_TAG_UNDEFINED:
+        return fn
+    done = lib.JS_Eval(ctx, _TRACK_SOURCE, len(_TRACK_SOURCE), b"<input>", 0)
+    lib.JS_FreeValue(ctx, lib.JS_GetException(ctx) if done.tag == _JS_TAG_EXCEPTION else done)
+    fn = lib.JS_GetPropertyStr(ctx, glob, b"__rt_track")
+    return fn
+
+
+_TRACK_SOURCE = TRACK_JS.encode()
 _track = _TRACKER(_track_rejection)
 _TRACK_ADDRESS = ctypes.cast(_track, ctypes.c_void_p).value
 

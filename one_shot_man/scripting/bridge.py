@@ -26,6 +26,9 @@ if TYPE_CHECKING:
 
     HostFunction = Callable[..., Any]
 
+#: The global the prelude takes the dispatcher from (and deletes).
+HOST_NAME = "__osm_host"
+
 #: Globals that load their JavaScript on first access.
 LAZY_GLOBALS = ("output", "log", "tui", "context", "require")
 
@@ -229,10 +232,25 @@ class HostBridge:
         them from bytecode; `run(source, True)` for code that calls no Python); without it
         they are parsed with `js.eval`.
         """
+        run = self.attach(js, run)
+        js.add_callable(HOST_NAME, self.dispatch)
+        run(PRELUDE_JS, True)  # defines the lazy getters only
+
+    def attach(
+        self, js: JSContext, run: Callable[..., object] | None = None
+    ) -> Callable[..., object]:
+        """Use `js` (and `run` for osm's pieces) where `dispatch` and the prelude are in place.
+
+        For a Runtime that ran them with its boot code (`Runtime(host=bridge.host())`);
+        `install` does both steps itself. Returns the piece runner.
+        """
         self.js = js
         self._run = run = run or (lambda source, pure=False: js.eval(source))
-        js.add_callable("__osm_host", self.dispatch)
-        run(PRELUDE_JS, True)  # defines the lazy getters only
+        return run
+
+    def host(self) -> tuple[str, Callable[..., Any], str]:
+        """The dispatcher's global name, the dispatcher and the prelude, for `Runtime(host=)`."""
+        return (HOST_NAME, self.dispatch, PRELUDE_JS)
 
     def load_piece(self, name: str) -> None:
         """Evaluate piece `name` once (after `core`); on the owner thread."""

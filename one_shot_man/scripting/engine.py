@@ -181,13 +181,19 @@ class Engine:
         self.bridge = HostBridge()
         self._register_host()
         eval_timeout, memory_mb = _script_limits(config)
-        # The creating thread owns the runtime and runs all JavaScript (spec §4.3, HEAD).
-        self._runtime = Runtime(
-            eval_timeout=eval_timeout,
-            memory_limit_mb=memory_mb,
-            stdout=self._stdout,
-            stderr=self._stderr,
-        )
+        # The creating thread owns the runtime and runs all JavaScript (spec §4.3, HEAD); the
+        # bridge's dispatcher and prelude are set up with the runtime's own boot code.
+        try:
+            self._runtime = Runtime(
+                eval_timeout=eval_timeout,
+                memory_limit_mb=memory_mb,
+                stdout=self._stdout,
+                stderr=self._stderr,
+                host=self.bridge.host(),
+            )
+        except BaseException:
+            self._close_log()
+            raise
         # The session (storage, its lock, msgspec) is opened on first use: a script that
         # never touches state starts faster and leaves no session behind.
         self._state_manager: StateManager | None = None
@@ -195,12 +201,7 @@ class Engine:
         self._session_id: str | None = None
         self._store = store
         self.bridge.on_broken_pipe = self._runtime.abort
-        try:
-            self.bridge.install(self._runtime.context, self._runtime.run_static)
-        except BaseException:
-            self._runtime.close()
-            self._close_log()
-            raise
+        self.bridge.attach(self._runtime.context, self._runtime.run_static)
 
     # -- construction ----------------------------------------------------------------------
 

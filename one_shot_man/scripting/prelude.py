@@ -7,7 +7,7 @@ the rejection formatter are parsed only on first use (`CONSOLE_JS`, `DESCRIBE_JS
 
 from __future__ import annotations
 
-__all__ = ["BOOT_JS", "CONSOLE_JS", "DESCRIBE_JS", "TIMER_FUNCTIONS"]
+__all__ = ["BOOT_JS", "CONSOLE_JS", "DESCRIBE_JS", "TIMER_FUNCTIONS", "TRACK_JS"]
 
 #: Python-backed globals the runtime installs with `add_callable`.
 TIMER_FUNCTIONS = (
@@ -19,24 +19,33 @@ TIMER_FUNCTIONS = (
     "clearImmediate",
 )
 
-# `__rt_track.m` is the Map of unhandled rejections (promise -> reason) that `__rt_track`
-# maintains (QuickJS's rejection tracker calls it from C, so it must never call into Python).
+# Timers: each wrapper replaces the Python function of its name in place (a plain
+# assignment keeps the property's attributes and its place in the global object; a
+# `defineProperty` per wrapper cost ~5k instructions more each).
 BOOT_JS = r"""(() => {
-const g = globalThis, m = new Map;
-Object.defineProperty(g, '__rt_track', {value(p, r, h) { h ? m.delete(p) : m.set(p, r); }});
-Object.defineProperty(g.__rt_track, 'm', {value: m});
+const g = globalThis;
 for (const n of ['setTimeout', 'setInterval', 'setImmediate']) {
   const h = g[n];
-  Object.defineProperty(g, n, {writable: true, configurable: true, value: {[n](f, ...a) {
+  g[n] = {[n](f, ...a) {
     if (typeof f !== 'function') {
       throw new TypeError('The "callback" argument must be of type function');
     }
     return h(f, ...a);
-  }}[n]});
+  }}[n];
 }
 Object.defineProperty(g, 'console', {configurable: true, get: g.__rt_console,
   set(v) { Object.defineProperty(g, 'console', {value: v, writable: true, configurable: true}); }});
 delete g.__rt_console;
+})()"""
+
+# `__rt_track.m` is the Map of unhandled rejections (promise -> reason) that `__rt_track`
+# maintains. QuickJS's rejection tracker calls it from C (`_native`), so it must never call
+# into Python; the tracker defines it at the first rejection of a runtime (most runtimes
+# never see one: defining it at creation was ~22k instructions of every Runtime).
+TRACK_JS = r"""(() => {
+const g = globalThis, m = new Map;
+Object.defineProperty(g, '__rt_track', {value(p, r, h) { h ? m.delete(p) : m.set(p, r); }});
+Object.defineProperty(g.__rt_track, 'm', {value: m});
 })()"""
 
 # Node-like `inspect(value, depth, seen)`, shared by `console` and the rejection formatter.
