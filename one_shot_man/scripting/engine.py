@@ -167,7 +167,8 @@ class Engine:
         self._context_manager: ContextManager | None = None
         self._owned_log: TextIO | None = None
         json_file: TextIO | None = None
-        if isinstance(log_file, (str, os.PathLike)):
+        # (`os.PathLike` is an ABC: its isinstance check is skipped for the usual None)
+        if log_file is not None and isinstance(log_file, (str, os.PathLike)):
             json_file = self._owned_log = open(log_file, "a", encoding="utf-8")  # noqa: SIM115
         else:
             json_file = log_file

@@ -936,8 +936,9 @@ class Runtime:
             if self._closed and self._freed:
                 return
             self._closed = True
-            jobs = list(self._jobs)
-            self._jobs.clear()
+            jobs = list(self._jobs) if self._jobs else ()
+            if jobs:
+                self._jobs.clear()
             self._notify()
         for job in jobs:
             if job.state == 0:
@@ -967,7 +968,8 @@ class Runtime:
         if native is not None:
             native.release()
         self._timers.clear()
-        self._rejected = self._describe = None
+        if self._describe is not None:  # (set with the first rejection report)
+            self._rejected = self._describe = None
         self._ctx = None  # type: ignore[assignment]  # freed: nothing reads it once closed
         if self._wake_r >= 0:
             os.close(self._wake_r)
