@@ -214,6 +214,15 @@ class HostBridge:
         if ops is not None:
             self._piece_ops[name] = ops
 
+    def add_pieces(
+        self,
+        sources: dict[str, Callable[[], str]],
+        ops: dict[str, Callable[[], dict[str, HostFunction]]],
+    ) -> None:
+        """`add_piece` for many pieces at once: `ops` by piece name, for those that have any."""
+        self._pieces.update(sources)
+        self._piece_ops.update(ops)
+
     def _register_piece_ops(self, name: str | None = None) -> None:
         """Register the deferred operations of piece `name` (None: of every piece)."""
         pending = self._piece_ops

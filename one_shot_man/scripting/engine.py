@@ -137,6 +137,15 @@ def _globals() -> ModuleType:
     return module
 
 
+#: The pieces whose source is the same for every engine (one table, not four lambdas each).
+_STATIC_PIECES: dict[str, Callable[[], str]] = {
+    "script": lambda: SCRIPT_JS,
+    "ctx": lambda: CTX_JS,
+    "output": lambda: _globals().OUTPUT_JS,
+    "log": lambda: _globals().LOG_JS,
+}
+
+
 class Engine:
     """A JavaScript engine with osm's API, bound to one session (spec §4.2)."""
 
@@ -233,13 +242,15 @@ class Engine:
         bridge = self.bridge
         bridge.register("require.resolve", self._require_resolve)
         bridge.register("require.native", self._require_native)
-        bridge.add_piece("script", lambda: SCRIPT_JS)
-        bridge.add_piece("ctx", lambda: CTX_JS, self._ctx_ops)
-        bridge.add_piece("output", lambda: _globals().OUTPUT_JS, self._output_ops)
-        bridge.add_piece("log", lambda: _globals().LOG_JS, self._log_ops)
-        bridge.add_piece("tui", self._tui_piece)
-        bridge.add_piece("context", self._context_piece)
-        bridge.add_piece("require", self._require_piece)
+        bridge.add_pieces(
+            {
+                **_STATIC_PIECES,
+                "tui": self._tui_piece,
+                "context": self._context_piece,
+                "require": self._require_piece,
+            },
+            {"ctx": self._ctx_ops, "output": self._output_ops, "log": self._log_ops},
+        )
 
     def _ctx_ops(self) -> dict[str, Callable[..., Any]]:
         return ctx_ops(lambda: self._stdout, lambda: self._stderr, self._test_mode)
