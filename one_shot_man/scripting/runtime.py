@@ -845,7 +845,7 @@ class Runtime:
             self._rejections = False
             if self._describe is None:
                 self._describe = ctx.eval(DESCRIBE_JS)
-                self._rejected = ctx.eval("__rt_track.m")
+                self._rejected = ctx.eval("globalThis.__rt_track.m")  # (not a lexical binding)
             for text in json_lite.loads(self._describe(self._rejected) or "[]"):
                 self._report_text(text, self._script, "unhandled promise rejection")
 
