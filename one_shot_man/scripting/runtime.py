@@ -65,6 +65,11 @@ _MIN_DELAY = 0.001
 _NESTED_MIN_DELAY = 0.004
 _NESTING_CLAMP_LEVEL = 5
 _MAX_DELAY_MS = 2**31 - 1
+#: The tracker's map of unhandled rejections, or undefined when `__rt_track` is not osm's.
+_REJECTED_JS = (
+    "(() => { const m = (globalThis.__rt_track || {}).m;"
+    " return m instanceof Map ? m : undefined; })()"
+)
 #: How often `wait_for` looks again at an Event or predicate it cannot block on.
 _POLL_SLICE = 0.005
 
@@ -843,9 +848,15 @@ class Runtime:
             self._report_python(host_exc, "host function")
         if self._rejections:
             self._rejections = False
-            if self._describe is None:
+            if self._rejected is None:
+                # The map of the tracker defined at the first rejection (`prelude.TRACK_JS`),
+                # through `globalThis` (a script's top-level `let` cannot hide it); not a Map
+                # when a script took the name first: then there is nothing to report.
+                rejected = ctx.eval(_REJECTED_JS)
+                if not isinstance(rejected, _quickjs.Object):
+                    return
+                self._rejected = rejected
                 self._describe = ctx.eval(DESCRIBE_JS)
-                self._rejected = ctx.eval("globalThis.__rt_track.m")  # (not a lexical binding)
             for text in json_lite.loads(self._describe(self._rejected) or "[]"):
                 self._report_text(text, self._script, "unhandled promise rejection")
 
@@ -968,7 +979,7 @@ class Runtime:
         if native is not None:
             native.release()
         self._timers.clear()
-        if self._describe is not None:  # (set with the first rejection report)
+        if self._rejected is not None:  # (set with the first rejection report)
             self._rejected = self._describe = None
         self._ctx = None  # type: ignore[assignment]  # freed: nothing reads it once closed
         if self._wake_r >= 0:

@@ -77,3 +77,19 @@ def test_an_engine_boots_its_prelude_with_the_runtime() -> None:
         assert js.eval("typeof setTimeout") == "function"
         engine.execute_script("a.js", "output.print('hi ' + typeof log.info)")
     assert out.getvalue() == "hi function\n"
+
+
+def test_a_script_of_its_own_rt_track_does_not_break_the_loop() -> None:
+    # `__rt_track` is defined at a runtime's first rejection, so a script can take the name
+    # first; rejection reports then stop, but the loop and the next runtime carry on.
+    err = io.StringIO()
+    with Runtime(stderr=err) as rt:
+        rt.load_script("s.js", "globalThis.__rt_track = 1; Promise.reject(new Error('x'));")
+        rt.run_until_idle(timeout=5)
+        rt.load_script("t.js", "globalThis.after = 2;")
+        assert rt.get_global("after") == 2
+    err = io.StringIO()
+    with Runtime(stderr=err) as rt:
+        rt.load_script("p.js", "Promise.reject(new Error('next'));")
+        rt.run_until_idle(timeout=5)
+    assert "unhandled promise rejection: Error: next" in err.getvalue()
