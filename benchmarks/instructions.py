@@ -78,6 +78,7 @@ def mirror(
     version: str,
     calls: int | Mapping[Any, int] = 20,
     settle_cpu_times: bool = False,
+    layouts: int = 1,
 ) -> Callable[..., float]:
     """A ``track_`` method counting ``time_method`` of the same class, per call.
 
@@ -87,6 +88,9 @@ def mirror(
     changes (different calls, inputs or counting method), never for an edit of the library.
     ``settle_cpu_times``: the operation parses the process's own CPU times (/proc/self/stat),
     so the child brings them to fixed digit counts first (tools/counting/child.py).
+    ``layouts``: count in that many fixed heap layouts and report the mean, for an operation
+    whose cost depends on addresses (alignment-dependent string functions, address-keyed
+    hashes; tools/counting/harness.py ``combine``). Each layout is one more child.
     """
     name = count_name(time_method)
 
@@ -100,6 +104,7 @@ def mirror(
             tuple(params),
             n,
             settle_cpu_times=settle_cpu_times,
+            layouts=layouts,
         )
         result = counting.prefetch.result_for(op, CHILD_TIMEOUT)
         if result is None:
@@ -121,4 +126,5 @@ def mirror(
     track._mirrors = time_method  # type: ignore[attr-defined]
     track._calls = calls  # type: ignore[attr-defined]
     track._settle_cpu_times = settle_cpu_times  # type: ignore[attr-defined]
+    track._layouts = layouts  # type: ignore[attr-defined]
     return track

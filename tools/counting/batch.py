@@ -41,26 +41,41 @@ def count_all(
     ``on_result`` sees each outcome (a result, or the CountingFailed / NotImplementedError of
     that operation) as it comes; with it, failures are handed over and not raised.
     """
-    queues: list[list[int]] = [[] for _ in environment.SLOTS]
+    # one job per (operation, layout): an operation counted in several layouts runs them one
+    # after the other in its slot, while the other slot counts other operations
+    queues: list[list[tuple[int, int]]] = [[] for _ in environment.SLOTS]
     for i, op in enumerate(ops):
-        queues[slot_of(op) if jobs > 1 else 0].append(i)
+        queues[slot_of(op) if jobs > 1 else 0].extend((i, layout) for layout in range(op.layouts))
+    layouts: dict[int, list[harness.CountResult]] = {i: [] for i in range(len(ops))}
     outcomes: dict[int, Outcome] = {}
 
-    def one(i: int, slot: int) -> None:
+    def one(i: int, layout: int) -> None:
+        if i in outcomes:  # an earlier layout of it failed
+            return
         try:
-            outcomes[i] = harness.count(
-                ops[i], timeout=timeout, perturb=perturb, slot=slot, locked=True
+            result = harness.count(
+                ops[i],
+                timeout=timeout,
+                perturb=perturb,
+                slot=slot_of(ops[i]),
+                locked=True,
+                layout=layout,
             )
         except (CountingFailed, NotImplementedError) as exc:
             outcomes[i] = exc
+        else:
+            layouts[i].append(result)
+            if len(layouts[i]) < ops[i].layouts:
+                return
+            outcomes[i] = harness.combine(layouts[i])
         if on_result is not None:
             on_result(ops[i], outcomes[i])
 
     with ThreadPoolExecutor(max_workers=len(queues)) as pool:
         while any(queues):
-            pair = [(q.pop(0), slot) for slot, q in enumerate(queues) if q]
+            pair = [q.pop(0) for q in queues if q]
             with environment.box_lock():
-                for future in [pool.submit(one, i, slot_of(ops[i])) for i, _ in pair]:
+                for future in [pool.submit(one, i, layout) for i, layout in pair]:
                     future.result()
             time.sleep(LOCK_GAP)
     ordered = [outcomes[i] for i in range(len(ops))]

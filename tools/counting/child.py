@@ -10,6 +10,8 @@ benchmarked interpreter, in a fixed, minimal environment. What it does:
    empty method with the same arguments ``warmup`` times each, so lazily built caches exist and
    CPython 3.11's specialising interpreter has rewritten the bytecode (first calls cost ~10%
    more);
+   (with ``layout`` > 0, live objects of every size class before the import and after
+   set-up first: one of the fixed layouts of a twin counted in several, harness.combine);
 4. ``gc.collect(); gc.disable()``, then three regions, each dumped to its own Callgrind file:
    the empty method ``calls`` times (the cost of the loop, the call and the region markers),
    the operation ``calls`` times, and the operation ``2 * calls`` times. The harness takes the
@@ -77,6 +79,25 @@ def _ballast(units: int) -> list[object]:
     return [object() for _ in range(units)] + [bytearray(600) for _ in range(units // 20)]
 
 
+def _layout_ballast(layout: int) -> list[object]:
+    """Live objects for layout number ``layout`` of an operation counted in several layouts.
+
+    Unlike the spread's ballast (16-byte objects), one object of every pymalloc size class per
+    step (bytes of 1-505 bytes) and a glibc buffer whose size steps by 16 bytes: each layout
+    moves every size class's later objects, and glibc's chunks by 16 bytes modulo 64.
+    """
+    if not layout:
+        return []
+    # Classes whose first attribute lookup takes a type version tag, so the types made later
+    # get other tags: CPython's method cache is indexed by tag ^ (name address >> 3).
+    classes = [type(f"_Layout{i}", (), {}) for i in range(3 * layout)]
+    for cls in classes:
+        hasattr(cls, "_osm_layout")  # a miss, so the class gets its tag
+    return [*classes, *(bytes(8 * (i % 64) + 1) for i in range(64 * layout))] + [
+        bytearray(520 + 16 * layout) for _ in range(layout)
+    ]
+
+
 def _settle_cpu_times() -> None:
     """Bring this process's CPU times to 3 digits of clock ticks (user) and 2 (system).
 
@@ -101,9 +122,11 @@ def run(spec: dict[str, Any]) -> None:
     # No forced GIL hand-offs: a helper thread (the runtime's watchdog) would otherwise take
     # the GIL every 5 ms of wall time, and the calling thread's count would depend on the clock.
     sys.setswitchinterval(spec.get("switch_interval", 1000.0))
-    # Spread tests only: live objects made before the benchmark's import and set-up, so
-    # everything those allocate (and the operation after them) sits at other addresses.
-    early = _ballast(int(spec.get("early_ballast", 0)))
+    # Live objects made before the benchmark's import and set-up (the spread's perturbation;
+    # the layout of a twin counted in several), so everything those allocate (and the
+    # operation after them) sits at other addresses.
+    layout = int(spec.get("layout", 0))
+    early = _ballast(int(spec.get("early_ballast", 0))) + _layout_ballast(layout)
     sys.meta_path.insert(0, _OnlyBenchmarksFinder(spec["benchmarks_parent"]))
     _seeded_temp_names()
     shim = ctypes.CDLL(spec["shim"])
@@ -119,9 +142,9 @@ def run(spec: dict[str, Any]) -> None:
         setup(*params)
     operation = getattr(bench, spec["method"])
     empty = _Empty().method
-    # Spread tests only: live objects from pymalloc and, by 600-byte buffers, from glibc's heap,
-    # so everything allocated later sits at other addresses.
-    ballast = _ballast(int(spec.get("ballast", 0)))
+    # The same after set-up: live objects from pymalloc and, by 520-600-byte buffers, from
+    # glibc's heap, so everything the operation allocates sits at other addresses.
+    ballast = _ballast(int(spec.get("ballast", 0))) + _layout_ballast(layout)
     calls, warmup = int(spec["calls"]), int(spec["warmup"])
     _loop(empty, params, warmup)
     _loop(operation, params, warmup)

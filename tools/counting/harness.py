@@ -72,6 +72,7 @@ class Operation:
     calls: int = 20
     suite_parent: str = ""  # directory holding the `benchmarks` package (default: this repo)
     settle_cpu_times: bool = False  # the operation parses its own CPU times (child.py)
+    layouts: int = 1  # counted in this many fixed heap layouts; the figures are their mean
 
     @property
     def label(self) -> str:
@@ -91,6 +92,7 @@ class CountResult:
     minus_empty: float  # the gated figure by the other method (N calls minus N empty calls)
     fingerprint: dict[str, str] = field(default_factory=dict)
     regions: dict[str, dict[str, int]] = field(default_factory=dict)  # region -> totals
+    layout_figures: list[float] = field(default_factory=list)  # gated, per layout (layouts > 1)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -143,8 +145,12 @@ def count(
     perturb: int = 0,
     slot: int = 0,
     locked: bool = False,
+    layout: int | None = None,
 ) -> CountResult:
     """Instructions per call of ``op``, counted in a fresh child under Callgrind.
+
+    ``layout``: count only that one of the op's fixed layouts (0 .. op.layouts - 1); None
+    counts each of them, one child after the other, and returns their mean (``combine``).
 
     ``perturb`` > 0 changes the child's memory layout on purpose, for the spread measurement:
     more live objects before the benchmark's import and after its set-up (heap offsets), and a
@@ -154,6 +160,13 @@ def count(
     varied: the harness fixes both (environment.child_environment, run_dir), and the session
     ID benchmarks read the environment as their input (a longer one is more work, not noise).
     """
+    if layout is None:
+        return combine(
+            [
+                count(op, timeout=timeout, perturb=perturb, slot=slot, locked=locked, layout=i)
+                for i in range(op.layouts)
+            ]
+        )
     valgrind = valgrind_executable()
     shim_so = shim.build_shim(SHIM_CACHE)
     with environment.run_dir(slot, locked=locked) as run_dir:
@@ -168,10 +181,12 @@ def count(
             "warmup": warmup_calls(op.calls),
             "ballast": 1000 * perturb,
             "early_ballast": 700 * perturb,
+            "layout": layout,  # child._layout_ballast
             "settle_cpu_times": op.settle_cpu_times,
         }
         out_file = run_dir / "out" / "callgrind.out"
         argv = [
+            *environment.pid_namespace()[0],
             *_FIXED_PARENT,
             *_no_aslr(),
             valgrind,
@@ -192,6 +207,35 @@ def count(
             raise CountingFailed(_failure(op, proc, run_dir))
         empty, once, twice = (region_cost(run_dir / "out", "callgrind.out", i) for i in (1, 2, 3))
     return figures(op.calls, empty, once, twice, environment.fingerprint(valgrind))
+
+
+def combine(results: list[CountResult]) -> CountResult:
+    """One result from the counts of an operation in its fixed layouts: the mean of each figure.
+
+    Why the mean: some costs depend on where the heap puts things (glibc's SSE2 ``memchr`` and
+    ``memcpy`` run longer on a buffer at another offset modulo 64; QuickJS hashes its shapes by
+    address, so chains differ in length). One layout gives one sample of that; an unrelated
+    change elsewhere picks another (PromptAssembly(100): 0.26% between layouts). Over the same
+    fixed layouts, whatever shifted all of them, the mean moved by <= 0.03% (the median 0.08%).
+    """
+    if len(results) == 1:
+        return results[0]
+
+    def mean(attr: str) -> float:
+        return sum(getattr(r, attr) for r in results) / len(results)
+
+    first = results[0]
+    return CountResult(
+        instructions=mean("instructions"),
+        raw=mean("raw"),
+        allocation_calls=mean("allocation_calls"),
+        other_threads=mean("other_threads"),
+        calls=first.calls,
+        minus_empty=mean("minus_empty"),
+        fingerprint=first.fingerprint,
+        regions=first.regions,
+        layout_figures=[r.instructions for r in results],
+    )
 
 
 def figures(
@@ -269,7 +313,8 @@ def region_cost(out_dir: Path, base_name: str, dump: int) -> RegionCost:
 #: their CPU times and fault counts. With the harness's Python process as grandparent, whose
 #: times grow with every child it waits for, the count moved by 0.3% between identical runs
 #: (a one-digit time is a cached one-byte bytes object, two digits an allocation). Idle shells'
-#: times stay 0.
+#: times stay 0. In the child's PID namespace (environment.pid_namespace) they are pids 1 and 2 and
+#: the child pid 3, on every machine and under every caller.
 _FIXED_PARENT = (
     "/bin/sh",
     "-c",

@@ -45,6 +45,7 @@ def suite_operations(pattern: str | None = None) -> list[tuple[str, harness.Oper
                         params,
                         _calls(fn._calls, params),
                         settle_cpu_times=getattr(fn, "_settle_cpu_times", False),
+                        layouts=getattr(fn, "_layouts", 1),
                     )
                     found.append((name, op))
     return found
