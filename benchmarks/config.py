@@ -125,10 +125,8 @@ class ConfigLoading(BatchedBenchmark):
     track_config_load_ten_lines_instructions = instructions.mirror(
         "time_config_load_ten_lines", version="1", calls=20
     )
-    # Its cost moved with unrelated heap changes (CPython's attribute cache is indexed by name
-    # addresses, a miss costs ~650 Ir here), so it is the mean of 4 fixed layouts (version 2).
     track_config_path_resolution_instructions = instructions.mirror(
-        "time_config_path_resolution", version="2", calls=50, layouts=4
+        "time_config_path_resolution", version="1", calls=50
     )
     track_config_validation_instructions = instructions.mirror(
         "time_config_validation", version="1", calls=20

@@ -29,9 +29,10 @@ from typing import Any
 
 _TOOLS = Path(__file__).resolve().parents[1] / "tools"
 #: Added to every twin's asv version: bumped when the harness's figure changes for all twins at
-#: once (2: allocators counted once through PLT stubs, 10 warm-up calls), so the dashboard starts
-#: new series instead of drawing a step no commit made.
-HARNESS_REVISION = "2"
+#: once (2: allocators counted once through PLT stubs, 10 warm-up calls; 3: CPython's type
+#: attribute cache left out, own PID namespace), so the dashboard starts new series instead of
+#: drawing a step no commit made.
+HARNESS_REVISION = "3"
 #: Seconds asv gives one count benchmark: the first twin of a commit counts the whole
 #: selection (counting/prefetch.py), two Callgrind children at a time.
 TIMEOUT = 1800.0
@@ -78,7 +79,7 @@ def mirror(
     version: str,
     calls: int | Mapping[Any, int] = 20,
     settle_cpu_times: bool = False,
-    layouts: int = 1,
+    layouts: int | Mapping[Any, int] = 1,
 ) -> Callable[..., float]:
     """A ``track_`` method counting ``time_method`` of the same class, per call.
 
@@ -90,7 +91,8 @@ def mirror(
     so the child brings them to fixed digit counts first (tools/counting/child.py).
     ``layouts``: count in that many fixed heap layouts and report the mean, for an operation
     whose cost depends on addresses (alignment-dependent string functions, address-keyed
-    hashes; tools/counting/harness.py ``combine``). Each layout is one more child.
+    hashes; tools/counting/harness.py ``combine``). Each layout is one more child; a mapping
+    gives one per parameter value, like ``calls``.
     """
     name = count_name(time_method)
 
@@ -104,7 +106,7 @@ def mirror(
             tuple(params),
             n,
             settle_cpu_times=settle_cpu_times,
-            layouts=layouts,
+            layouts=layouts[params[0]] if isinstance(layouts, Mapping) else layouts,
         )
         result = counting.prefetch.result_for(op, CHILD_TIMEOUT)
         if result is None:

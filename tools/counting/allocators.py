@@ -157,9 +157,14 @@ ALLOCATION_ENTRIES = frozenset(
 )
 
 
+def base_name(name: str) -> str:
+    """A function's name without GCC's clone suffix: ``unlink_chunk.constprop.0`` -> ``unlink_chunk``."""
+    return _CLONE_SUFFIX.sub("", name)
+
+
 def is_allocator(name: str) -> bool:
     """An allocator function, GCC clones (``unlink_chunk.constprop.0``) included."""
-    return _CLONE_SUFFIX.sub("", name) in ALLOCATOR_FUNCTIONS
+    return base_name(name) in ALLOCATOR_FUNCTIONS
 
 
 def allocator_self_cost(self_cost: Mapping[str, int]) -> int:

@@ -39,7 +39,8 @@ PROJECT = "one_shot_man"
 #: Bumped whenever the way a count is taken changes (child, regions, what is subtracted).
 METHOD = (
     "callgrind client requests; (2N - N calls) / N; calling thread; "
-    "allocators (and what they call, each instruction once) and thread hand-offs excluded; "
+    "allocators (and what they call, each instruction once), thread hand-offs and the type "
+    "attribute cache (lookup self cost, refills) excluded; "
     "warm-up: as many calls as counted, 3-10; own PID namespace where possible; "
     "address-dependent twins: mean of their fixed layouts; v5"
 )
@@ -245,6 +246,7 @@ def _harness_digest() -> str:
         "threads.py",
         "environment.py",
         "harness.py",
+        "typecache.py",
     ):
         digest.update((here / name).read_bytes())
     return digest.hexdigest()[:12]

@@ -5,8 +5,8 @@
 ``setarch -R valgrind --tool=callgrind --instr-atstart=no``, reads the two regions the child
 dumped (an empty loop and the operation's loop, ``calls`` iterations each) and returns, per call:
 
-- ``instructions``: Ir of the calling thread minus the self cost of the allocators and of the
-  thread hand-off functions (the gated figure);
+- ``instructions``: Ir of the calling thread minus the self cost of the allocators, of the
+  thread hand-off functions and of CPython's type attribute cache (the gated figure);
 - ``raw``: all Ir of the calling thread;
 - ``allocation_calls``: calls into the allocators (PyObject_Malloc, malloc, ...);
 - ``other_threads``: Ir other threads executed meanwhile (reported, never gated: a helper
@@ -30,7 +30,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import allocators, callgrind, environment, shim, threads
+from . import allocators, callgrind, environment, shim, threads, typecache
 from .errors import CountingFailed, CountingUnavailable
 
 CHILD = Path(__file__).resolve().with_name("child.py")
@@ -111,10 +111,11 @@ class RegionCost:
     allocation_calls: int
     other_threads: int
     synchronisation_self: int = 0  # GIL and pthread hand-offs (threads.py)
+    type_cache: int = 0  # CPython's type attribute cache: lookups and refills (typecache.py)
 
     @property
     def gated(self) -> int:
-        return self.raw - self.allocator_self - self.synchronisation_self
+        return self.raw - self.allocator_self - self.synchronisation_self - self.type_cache
 
 
 def warmup_calls(calls: int) -> int:
@@ -304,6 +305,7 @@ def region_cost(out_dir: Path, base_name: str, dump: int) -> RegionCost:
         allocation_calls=allocators.allocation_calls(caller.calls.items()),
         other_threads=others,
         synchronisation_self=threads.synchronisation_self_cost(caller.self_cost),
+        type_cache=typecache.type_cache_cost(caller.self_cost, caller.call_cost),
     )
 
 

@@ -43,9 +43,9 @@ def suite_operations(pattern: str | None = None) -> list[tuple[str, harness.Oper
                         cls_name,
                         mirrors,
                         params,
-                        _calls(fn._calls, params),
+                        _per_param(fn._calls, params),
                         settle_cpu_times=getattr(fn, "_settle_cpu_times", False),
-                        layouts=getattr(fn, "_layouts", 1),
+                        layouts=_per_param(getattr(fn, "_layouts", 1), params),
                     )
                     found.append((name, op))
     return found
@@ -60,8 +60,9 @@ def _param_combinations(params: Any) -> Iterator[tuple[Any, ...]]:
     yield from itertools.product(*params)
 
 
-def _calls(calls: int | Mapping[Any, int], params: tuple[Any, ...]) -> int:
-    return calls[params[0]] if isinstance(calls, Mapping) else calls
+def _per_param(value: int | Mapping[Any, int], params: tuple[Any, ...]) -> int:
+    """A twin's calls or layouts: one number, or one per value of its single parameter."""
+    return value[params[0]] if isinstance(value, Mapping) else value
 
 
 def _asv_name(module: str, cls: str, attr: str, params: tuple[Any, ...]) -> str:
