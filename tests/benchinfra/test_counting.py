@@ -21,7 +21,7 @@ import pytest
 
 from benchmarks import instructions
 from tools import asv_compare
-from tools.counting import allocators, callgrind, gate, harness, record, threads
+from tools.counting import allocators, callgrind, gate, harness, record, threads, typecache
 
 # A dump shaped like Callgrind 3.19's with --compress-strings=no --compress-pos=no --dump-line=no.
 DUMP = """\
@@ -184,6 +184,51 @@ def test_thread_hand_off_cost_is_excluded_and_symbol_versions_dropped(tmp_path: 
     assert threads.synchronisation_self_cost(profile.self_cost) == 70
     region = harness.RegionCost(170, 0, 0, 0, synchronisation_self=70)
     assert region.gated == 100
+
+
+TYPE_CACHE_DUMP = """\
+events: Ir
+summary: 400
+fn=op
+0 100
+cfn=_PyType_Lookup
+calls=3 0
+0 260
+cfn=getattr_helper
+calls=1 0
+0 40
+fn=_PyType_Lookup
+0 60
+cfn=find_name_in_mro.isra.0
+calls=1 0
+0 190
+cfn=assign_version_tag.isra.0
+calls=1 0
+0 10
+fn=find_name_in_mro.isra.0
+0 40
+cfn=_Py_dict_lookup
+calls=2 0
+0 150
+fn=_Py_dict_lookup
+0 150
+fn=assign_version_tag.isra.0
+0 10
+fn=getattr_helper
+0 40
+totals: 400
+"""
+
+
+def test_type_cache_lookups_and_refills_are_excluded_once(tmp_path: Path) -> None:
+    # A miss walks the MRO (find_name_in_mro and the dict lookups it makes) and takes a version
+    # tag: which lookups miss follows the names' addresses, so all of that is out, once; the
+    # dict lookups anyone else makes (getattr_helper) and the caller's own cost stay in.
+    profile = callgrind.parse(_dump(tmp_path, TYPE_CACHE_DUMP))
+    cost = typecache.type_cache_cost(profile.self_cost, profile.call_cost)
+    assert cost == 60 + 190 + 10
+    region = harness.RegionCost(400, 0, 0, 0, type_cache=cost)
+    assert region.gated == 100 + 40
 
 
 def _region(raw: int, alloc_self: int = 0, allocs: int = 0, others: int = 0) -> harness.RegionCost:
@@ -606,7 +651,7 @@ def test_count_all_counts_every_layout_in_the_operations_slot_and_combines(
     ops = [harness.Operation("m", "A", "time_x", layouts=4), harness.Operation("m", "B", "time_x")]
     results = batch.count_all(ops, 0, 2)
     assert sorted(seen) == sorted(
-        [("A", batch.slot_of(ops[0]), i) for i in range(4)] + [("B", batch.slot_of(ops[1]), 0)]
+        [("A", batch.slot_of(ops[0], i), i) for i in range(4)] + [("B", batch.slot_of(ops[1]), 0)]
     )
     assert [r.instructions for r in results] == [101.5, 100.0]
     assert results[0].layout_figures == [100.0, 101.0, 102.0, 103.0]

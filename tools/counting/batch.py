@@ -23,9 +23,14 @@ LOCK_GAP = 0.2
 Outcome = harness.CountResult | Exception
 
 
-def slot_of(op: harness.Operation) -> int:
-    """The run slot of ``op``: the same for a benchmark in every run, on every machine."""
-    return zlib.crc32(op.label.encode()) % len(environment.SLOTS)
+def slot_of(op: harness.Operation, layout: int = 0) -> int:
+    """The run slot of ``op`` (in its ``layout``): the same in every run, on every machine.
+
+    Layout i of a twin counted in several runs in the slot after its first one's, i % 2 on:
+    fixed like the rest of the layout, and both cores share the extra children.
+    """
+    first = zlib.crc32(op.label.encode()) % len(environment.SLOTS)
+    return (first + layout) % len(environment.SLOTS)
 
 
 def count_all(
@@ -41,11 +46,11 @@ def count_all(
     ``on_result`` sees each outcome (a result, or the CountingFailed / NotImplementedError of
     that operation) as it comes; with it, failures are handed over and not raised.
     """
-    # one job per (operation, layout): an operation counted in several layouts runs them one
-    # after the other in its slot, while the other slot counts other operations
+    # one job per (operation, layout), each in its own fixed slot (slot_of)
     queues: list[list[tuple[int, int]]] = [[] for _ in environment.SLOTS]
     for i, op in enumerate(ops):
-        queues[slot_of(op) if jobs > 1 else 0].extend((i, layout) for layout in range(op.layouts))
+        for layout in range(op.layouts):
+            queues[slot_of(op, layout) if jobs > 1 else 0].append((i, layout))
     layouts: dict[int, list[harness.CountResult]] = {i: [] for i in range(len(ops))}
     outcomes: dict[int, Outcome] = {}
 
@@ -57,7 +62,7 @@ def count_all(
                 ops[i],
                 timeout=timeout,
                 perturb=perturb,
-                slot=slot_of(ops[i]),
+                slot=slot_of(ops[i], layout),
                 locked=True,
                 layout=layout,
             )

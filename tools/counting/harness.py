@@ -151,7 +151,8 @@ def count(
     """Instructions per call of ``op``, counted in a fresh child under Callgrind.
 
     ``layout``: count only that one of the op's fixed layouts (0 .. op.layouts - 1); None
-    counts each of them, one child after the other, and returns their mean (``combine``).
+    counts each of them, one child after the other, layout i in slot ``slot + i`` (modulo
+    the slots, as batch.slot_of), and returns their mean (``combine``).
 
     ``perturb`` > 0 changes the child's memory layout on purpose, for the spread measurement:
     more live objects before the benchmark's import and after its set-up (heap offsets), and a
@@ -164,7 +165,14 @@ def count(
     if layout is None:
         return combine(
             [
-                count(op, timeout=timeout, perturb=perturb, slot=slot, locked=locked, layout=i)
+                count(
+                    op,
+                    timeout=timeout,
+                    perturb=perturb,
+                    slot=(slot + i) % len(environment.SLOTS),  # as batch.slot_of
+                    locked=locked,
+                    layout=i,
+                )
                 for i in range(op.layouts)
             ]
         )
