@@ -739,3 +739,12 @@ def test_settled_cpu_times_have_fixed_digit_counts() -> None:
         check=True,
     ).stdout.split()
     assert out == ["3", "2"]
+
+
+def test_spread_rows_work_without_plain_runs() -> None:
+    # `cli.py spread --plain 0` crashed after its first run: no plain values, no median
+    from tools.counting import cli
+
+    rows = cli.spread_rows({"a": [_result(100.0), _result(101.0)]}, plain=0)
+    assert rows[0]["plain_gated_spread_pct"] == 0.0
+    assert rows[0]["gated_spread_pct"] == pytest.approx(1 / 100.5 * 100)

@@ -32,7 +32,9 @@ PLAIN_RUNS = 5
 
 
 def relative_spread(values: list[float]) -> float:
-    """(max - min) / median, in percent."""
+    """(max - min) / median, in percent (0 for no values: e.g. no plain runs)."""
+    if not values:
+        return 0.0
     mid = statistics.median(values)
     return 0.0 if mid == 0 else (max(values) - min(values)) / abs(mid) * 100
 
