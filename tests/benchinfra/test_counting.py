@@ -335,6 +335,19 @@ def test_count_section_lists_every_change_from_half_a_percent_both_ways() -> Non
     assert re.search(r"\| \+5\.06% \|", rows[0])  # raw Ir column (1.02 * 1.03 - 1)
 
 
+def test_count_section_names_the_largest_change_even_when_none_is_listed() -> None:
+    # Identical code: nothing reaches the listing, but the reader sees how close the run came.
+    before = {"a": 100_000.0, "b": 50_000.0, "c": 80_000.0}
+    after = {"a": 100_015.0, "b": 49_980.0, "c": None}
+    text = gate.judge(before, after, {}, {}).markdown()
+    assert "No count changed by 0.5% or more." in text
+    assert "Largest change: -0.040% (`b`)." in text
+    other = {"x": _result(100.0, **{"dep:quickjs-ng": "0.17.1"})}
+    moved = {"x": _result(150.0, **{"dep:quickjs-ng": "0.17.2"})}
+    text = gate.judge({"x": 100.0}, {"x": 150.0}, other, moved).markdown()
+    assert "Largest change" not in text  # a count from another toolchain is not a change
+
+
 def test_compare_report_first_line_states_both_verdicts() -> None:
     rows = asv_compare.parse_table(
         "| | 3.98±0.2μs | 3.75±0.2μs | 0.94 | config.ConfigGrowth.time_load_from_reader(10) |\n"

@@ -125,6 +125,15 @@ class CountReport:
             return f"counts FAIL ({len(bad)} regression(s) >= {self.threshold:g}%)"
         return f"counts OK (no change >= {self.threshold:g}%)"
 
+    def largest(self) -> CountChange | None:
+        """The comparable count that moved most either way: how close the run came to the gate."""
+        judged = [
+            c
+            for c in self.changes
+            if c.change_pct is not None and c.verdict(self.threshold) != NOT_COMPARABLE
+        ]
+        return max(judged, key=lambda c: abs(c.change_pct or 0), default=None)
+
     def listed(self) -> list[CountChange]:
         """Rows for the table: every change >= REPORT% either way, and every abnormal row."""
         out = []
@@ -148,6 +157,9 @@ class CountReport:
             f"{self.report:g}% either way.",
             "",
         ]
+        top = self.largest()
+        if top is not None:
+            lines += [f"Largest change: {top.change_pct or 0:+.3f}% (`{top.name}`).", ""]
         if not measured:
             lines.append("No count was taken (the count benchmarks skipped on this machine).")
             return "\n".join(lines) + "\n"
