@@ -20,11 +20,11 @@ falls back to no interrupt and no rejection reports (documented in docs/scriptin
 from __future__ import annotations
 
 import _thread
-import ctypes
 import sys
 
 import _quickjs
 
+from one_shot_man.scripting import ctypes_lite as ctypes
 from one_shot_man.scripting.prelude import TRACK_JS
 
 TYPE_CHECKING = False  # typing costs ~2 ms to import; annotations only need it for checkers
@@ -54,7 +54,7 @@ _JS_TAG_UNDEFINED = 3
 
 class _JSValue(ctypes.Structure):
     # quickjs-ng on 64-bit hosts: a 16-byte struct {union u; int64 tag}, passed by value.
-    _fields_ = [("u", ctypes.c_uint64), ("tag", ctypes.c_int64)]
+    _fields_ = (("u", ctypes.c_uint64), ("tag", ctypes.c_int64))
 
 
 _TRACKER = ctypes.CFUNCTYPE(
