@@ -30,25 +30,8 @@ __all__ = [
     "string_at",
 ]
 
-if TYPE_CHECKING:
-    from ctypes import (
-        CFUNCTYPE,
-        POINTER,
-        PyDLL,
-        Structure,
-        byref,
-        c_bool,
-        c_char_p,
-        c_int,
-        c_int64,
-        c_size_t,
-        c_uint64,
-        c_void_p,
-        cast,
-        sizeof,
-        string_at,
-    )
-else:
+_LEAN = False
+if not TYPE_CHECKING:
     try:
         from _ctypes import (
             FUNCFLAG_CDECL,
@@ -134,21 +117,26 @@ else:
             """The bytes at a C address (ctypes.string_at)."""
             data: bytes = _string_at(address, size)
             return data
+
+        _LEAN = True
     except (ImportError, AttributeError):  # pragma: no cover - an interpreter without these
-        from ctypes import (
-            CFUNCTYPE,
-            POINTER,
-            PyDLL,
-            Structure,
-            byref,
-            c_bool,
-            c_char_p,
-            c_int,
-            c_int64,
-            c_size_t,
-            c_uint64,
-            c_void_p,
-            cast,
-            sizeof,
-            string_at,
-        )
+        pass
+
+if TYPE_CHECKING or not _LEAN:  # checkers, or the real ctypes in their place
+    from ctypes import (
+        CFUNCTYPE,
+        POINTER,
+        PyDLL,
+        Structure,
+        byref,
+        c_bool,
+        c_char_p,
+        c_int,
+        c_int64,
+        c_size_t,
+        c_uint64,
+        c_void_p,
+        cast,
+        sizeof,
+        string_at,
+    )
