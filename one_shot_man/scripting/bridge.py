@@ -170,7 +170,7 @@ class HostBridge:
         #: when any unknown operation is called): an engine pays only for what runs.
         self._piece_ops: dict[str, Callable[[], dict[str, HostFunction]]] = {}
         self._loaded: set[str] = set()
-        self.js: JSContext | None = None  # set by `install` on the owner thread
+        self.js: JSContext | None = None  # set by `attach` on the owner thread
         #: Evaluates one of osm's own pieces (`Runtime.run_static`: cached bytecode).
         self._run: Callable[..., object] | None = None
         #: Set when Ctrl-C interrupted a host function; the engine turns it back into
@@ -234,24 +234,14 @@ class HostBridge:
             for op, fn in pending.pop(piece)().items():
                 table.setdefault(op, fn)
 
-    def install(self, js: JSContext, run: Callable[..., object] | None = None) -> None:
-        """Add the dispatcher and evaluate the prelude. Must run on the owner thread.
-
-        `run(source)` evaluates osm's own pieces (the Runtime's `run_static`, which reads
-        them from bytecode; `run(source, True)` for code that calls no Python); without it
-        they are parsed with `js.eval`.
-        """
-        run = self.attach(js, run)
-        js.add_callable(HOST_NAME, self.dispatch)
-        run(PRELUDE_JS, True)  # defines the lazy getters only
-
     def attach(
         self, js: JSContext, run: Callable[..., object] | None = None
     ) -> Callable[..., object]:
-        """Use `js` (and `run` for osm's pieces) where `dispatch` and the prelude are in place.
+        """Use `js`, where `host()`'s dispatcher and prelude ran with the Runtime's boot code.
 
-        For a Runtime that ran them with its boot code (`Runtime(host=bridge.host())`);
-        `install` does both steps itself. Returns the piece runner.
+        `run(source)` evaluates osm's own pieces (the Runtime's `run_static`, which reads them
+        from bytecode; `run(source, True)` for code that calls no Python); without it they are
+        parsed with `js.eval`. On the owner thread. Returns the piece runner.
         """
         self.js = js
         self._run = run = run or (lambda source, pure=False: js.eval(source))
@@ -267,7 +257,7 @@ class HostBridge:
             return
         run = self._run
         if run is None:
-            raise HostError(f"engine piece {name} asked for before install (or after close)")
+            raise HostError(f"engine piece {name} asked for before attach (or after close)")
         if name != "core" and "core" not in self._loaded:
             run(CORE_JS, True)  # defines `__osm` only
             self._loaded.add("core")
