@@ -80,6 +80,7 @@ def mirror(
     calls: int | Mapping[Any, int] = 20,
     settle_cpu_times: bool = False,
     layouts: int | Mapping[Any, int] = 1,
+    between_calls: str = "",
 ) -> Callable[..., float]:
     """A ``track_`` method counting ``time_method`` of the same class, per call.
 
@@ -93,20 +94,27 @@ def mirror(
     whose cost depends on addresses (alignment-dependent string functions, address-keyed
     hashes; tools/counting/harness.py ``combine``). Each layout is one more child; a mapping
     gives one per parameter value, like ``calls``.
+    ``between_calls``: a method of the class (same arguments) run after every counted call with
+    counting paused: a JavaScript engine's garbage collection, for an operation on a long-lived
+    engine whose collections would otherwise fall into the regions by the heap's layout
+    (tools/counting/collectors.py). The harness refuses counts where that happens.
     """
     name = count_name(time_method)
 
+    def operation_fields(params: tuple[Any, ...]) -> dict[str, Any]:
+        """The harness Operation's fields after (module, class, method, params), at ``params``."""
+        return {
+            "calls": calls[params[0]] if isinstance(calls, Mapping) else calls,
+            "settle_cpu_times": settle_cpu_times,
+            "layouts": layouts[params[0]] if isinstance(layouts, Mapping) else layouts,
+            "between_calls": between_calls,
+        }
+
     def track(self: Any, *params: Any) -> float:
         counting = _counting()
-        n = calls[params[0]] if isinstance(calls, Mapping) else calls
+        cls = type(self)
         op = counting.harness.Operation(
-            type(self).__module__,
-            type(self).__name__,
-            time_method,
-            tuple(params),
-            n,
-            settle_cpu_times=settle_cpu_times,
-            layouts=layouts[params[0]] if isinstance(layouts, Mapping) else layouts,
+            cls.__module__, cls.__name__, time_method, params, **operation_fields(params)
         )
         result = counting.prefetch.result_for(op, CHILD_TIMEOUT)
         if result is None:
@@ -129,4 +137,6 @@ def mirror(
     track._calls = calls  # type: ignore[attr-defined]
     track._settle_cpu_times = settle_cpu_times  # type: ignore[attr-defined]
     track._layouts = layouts  # type: ignore[attr-defined]
+    track._between_calls = between_calls  # type: ignore[attr-defined]
+    track._operation_fields = operation_fields  # type: ignore[attr-defined]
     return track

@@ -14,12 +14,12 @@ import re
 import shutil
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
 
 import pytest
 
 from benchmarks import instructions
+from tests.benchinfra.toy_suites import write_toy_suite
 from tools import asv_compare
 from tools.counting import allocators, callgrind, gate, harness, record, threads, typecache
 
@@ -470,6 +470,17 @@ def test_calls_per_parameter_cover_every_parameter_value() -> None:
             assert fn._calls >= 2, name
 
 
+def test_work_between_calls_names_a_method_of_the_twins_class() -> None:
+    hooked = {}
+    for name, (cls, _attr, fn) in _count_twins().items():
+        if fn._between_calls:
+            assert callable(getattr(cls, fn._between_calls, None)), name
+            assert not fn._between_calls.startswith(("time_", "track_", "peakmem_")), name
+            hooked[name] = fn._between_calls
+    # the goals render on one long-lived engine: QuickJS's collections run between calls
+    assert hooked["workflows.GoalRendering.track_render_goal_instructions"] == "collect_garbage"
+
+
 def test_count_benchmarks_skip_with_a_reason_without_valgrind(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -507,11 +518,7 @@ class Toy:
 
 @pytest.fixture(scope="module")
 def toy_suite(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    parent = tmp_path_factory.mktemp("toysuite")
-    (parent / "benchmarks").mkdir()
-    (parent / "benchmarks" / "__init__.py").write_text("")
-    (parent / "benchmarks" / "toy.py").write_text(textwrap.dedent(TOY))
-    return parent
+    return write_toy_suite(tmp_path_factory.mktemp("toysuite"), TOY)
 
 
 def _toy_count(parent: Path, n: int, **kw: int) -> harness.CountResult:

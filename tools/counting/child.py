@@ -16,6 +16,9 @@ benchmarked interpreter, in a fixed, minimal environment. What it does:
    the empty method ``calls`` times (the cost of the loop, the call and the region markers),
    the operation ``calls`` times, and the operation ``2 * calls`` times. The harness takes the
    difference of the last two (see harness.py for why) and reports the others.
+   With ``between_calls`` (a method of the benchmark), that method runs after every call, in
+   the warm-up and in all three regions, with counting paused around it (collectors.py: a
+   JavaScript engine's collection, run between calls so that none falls inside one).
 
 Standard library only; imports nothing from tools/.
 """
@@ -56,6 +59,22 @@ class _Empty:
 def _loop(fn: Callable[..., Any], params: Sequence[Any], calls: int) -> None:
     for _ in range(calls):
         fn(*params)
+
+
+def _loop_with_pauses(
+    fn: Callable[..., Any],
+    between: Callable[..., Any],
+    params: Sequence[Any],
+    calls: int,
+    pause: Callable[[], None],
+    resume: Callable[[], None],
+) -> None:
+    """``calls`` calls of ``fn``, each followed by ``between``, which is not counted."""
+    for _ in range(calls):
+        fn(*params)
+        pause()
+        between(*params)
+        resume()
 
 
 def _seeded_temp_names() -> None:
@@ -133,6 +152,9 @@ def run(spec: dict[str, Any]) -> None:
     begin, end = shim.osm_count_begin, shim.osm_count_end
     begin.argtypes, begin.restype = [], None
     end.argtypes, end.restype = [ctypes.c_char_p], None
+    pause, resume = shim.osm_count_pause, shim.osm_count_resume
+    pause.argtypes = resume.argtypes = []
+    pause.restype = resume.restype = None
 
     module = importlib.import_module(spec["module"])
     bench = getattr(module, spec["class"])()
@@ -146,8 +168,15 @@ def run(spec: dict[str, Any]) -> None:
     # glibc's heap, so everything the operation allocates sits at other addresses.
     ballast = _ballast(int(spec.get("ballast", 0))) + _layout_ballast(layout)
     calls, warmup = int(spec["calls"]), int(spec["warmup"])
-    _loop(empty, params, warmup)
-    _loop(operation, params, warmup)
+    loop = _loop
+    if spec.get("between_calls"):
+        between = getattr(bench, spec["between_calls"])
+
+        def loop(fn: Callable[..., Any], params: Sequence[Any], calls: int) -> None:
+            _loop_with_pauses(fn, between, params, calls, pause, resume)
+
+    loop(empty, params, warmup)
+    loop(operation, params, warmup)
     if spec.get("settle_cpu_times"):
         _settle_cpu_times()
     gc.collect()
@@ -158,7 +187,7 @@ def run(spec: dict[str, Any]) -> None:
         (b"operation-twice", operation, 2 * calls),
     ):
         begin()
-        _loop(fn, params, n)
+        loop(fn, params, n)
         end(name)
     gc.enable()
     del ballast, early

@@ -7,7 +7,8 @@
 box lock: see count_all) directly through the harness (no asv), with the
 working tree's library (run it with .venv/bin/python), ``--runs`` times each, every run but
 the first few with a deliberately different memory layout (``perturb``: more live objects
-before import and after set-up, a longer command line; harness.count). It prints, per benchmark, the largest relative spread of the gated
+before import and after set-up, a longer command line; harness.count), a different one in
+each run. It prints, per benchmark, the largest relative spread of the gated
 figure, of raw Ir and of the other method (N calls minus N empty calls). The gate's threshold
 (1%) holds only while every gated spread stays below a tenth of it.
 """
@@ -49,7 +50,8 @@ def spread(args: argparse.Namespace) -> int:
     out.parent.mkdir(parents=True, exist_ok=True)
     results: dict[str, list[harness.CountResult]] = {name: [] for name, _ in ops}
     for run in range(args.runs):
-        perturb = 0 if run < args.plain or not args.perturb else 1 + run % 4
+        # each perturbed run in a layout of its own: level 1, 2, 3, ... (harness.count)
+        perturb = 0 if run < args.plain or not args.perturb else run - args.plain + 1
         for (name, _), result in zip(
             ops, batch.count_all([op for _, op in ops], perturb, args.jobs)
         ):

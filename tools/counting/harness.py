@@ -30,7 +30,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import allocators, callgrind, environment, shim, threads, typecache
+from . import allocators, callgrind, collectors, environment, shim, threads, typecache
 from .errors import CountingFailed, CountingUnavailable
 
 CHILD = Path(__file__).resolve().with_name("child.py")
@@ -73,6 +73,7 @@ class Operation:
     suite_parent: str = ""  # directory holding the `benchmarks` package (default: this repo)
     settle_cpu_times: bool = False  # the operation parses its own CPU times (child.py)
     layouts: int = 1  # counted in this many fixed heap layouts; the figures are their mean
+    between_calls: str = ""  # a method of the class run after each call, uncounted (child.py)
 
     @property
     def label(self) -> str:
@@ -112,6 +113,7 @@ class RegionCost:
     other_threads: int
     synchronisation_self: int = 0  # GIL and pthread hand-offs (threads.py)
     type_cache: int = 0  # CPython's type attribute cache: lookups and refills (typecache.py)
+    collections: int = 0  # calls into a garbage collector (collectors.py)
 
     @property
     def gated(self) -> int:
@@ -192,6 +194,7 @@ def count(
             "early_ballast": 700 * perturb,
             "layout": layout,  # child._layout_ballast
             "settle_cpu_times": op.settle_cpu_times,
+            "between_calls": op.between_calls,
         }
         out_file = run_dir / "out" / "callgrind.out"
         argv = [
@@ -215,6 +218,7 @@ def count(
         if proc.returncode != 0:
             raise CountingFailed(_failure(op, proc, run_dir))
         empty, once, twice = (region_cost(run_dir / "out", "callgrind.out", i) for i in (1, 2, 3))
+    check_collections(op, once, twice)
     return figures(op.calls, empty, once, twice, environment.fingerprint(valgrind))
 
 
@@ -314,7 +318,22 @@ def region_cost(out_dir: Path, base_name: str, dump: int) -> RegionCost:
         other_threads=others,
         synchronisation_self=threads.synchronisation_self_cost(caller.self_cost),
         type_cache=typecache.type_cache_cost(caller.self_cost, caller.call_cost),
+        collections=collectors.collection_calls(caller.calls),
     )
+
+
+def check_collections(op: Operation, once: RegionCost, twice: RegionCost) -> None:
+    """Refuse a count whose regions collected garbage out of step with their calls.
+
+    N calls with k collections and 2N calls with other than 2k: the figure would follow the
+    collector's phase, i.e. the heap's layout, not the operation (collectors.py).
+    """
+    if collectors.phase_dependent(once.collections, twice.collections):
+        raise CountingFailed(
+            f"{op.label}: {once.collections} garbage collection(s) in {op.calls} calls but "
+            f"{twice.collections} in {2 * op.calls}: the count would depend on when the "
+            "collector runs; run the collection between calls (mirror(..., between_calls=))"
+        )
 
 
 #: The child's parent and grandparent: two shells that stay (each runs two commands, so it

@@ -1,4 +1,4 @@
-"""The Callgrind client-request shim: two C functions the child calls around a counted region.
+"""The Callgrind client-request shim: C functions the child calls around a counted region.
 
 Callgrind's client requests are macros in valgrind/callgrind.h (shipped by Debian's `valgrind`
 package); Python cannot issue them, so a tiny shared library wraps them and the child loads it
@@ -38,6 +38,16 @@ void osm_count_begin(void) {
 void osm_count_end(const char *region) {
     CALLGRIND_DUMP_STATS_AT(region);
     CALLGRIND_STOP_INSTRUMENTATION;
+}
+
+/* Inside a region: stop adding costs (osm_count_resume adds them again); for work between
+   the calls that is not the operation's (a twin's between_calls). */
+void osm_count_pause(void) {
+    CALLGRIND_TOGGLE_COLLECT;
+}
+
+void osm_count_resume(void) {
+    CALLGRIND_TOGGLE_COLLECT;
 }
 """
 

@@ -12,7 +12,7 @@ import itertools
 import pkgutil
 import re
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from typing import Any
 
 from . import harness
@@ -38,15 +38,8 @@ def suite_operations(pattern: str | None = None) -> list[tuple[str, harness.Oper
                     name = _asv_name(module.__name__, cls_name, attr, params)
                     if pattern and not re.search(pattern, name):
                         continue
-                    op = harness.Operation(
-                        module.__name__,
-                        cls_name,
-                        mirrors,
-                        params,
-                        _per_param(fn._calls, params),
-                        settle_cpu_times=getattr(fn, "_settle_cpu_times", False),
-                        layouts=_per_param(getattr(fn, "_layouts", 1), params),
-                    )
+                    fields = fn._operation_fields(params)
+                    op = harness.Operation(module.__name__, cls_name, mirrors, params, **fields)
                     found.append((name, op))
     return found
 
@@ -58,11 +51,6 @@ def _param_combinations(params: Any) -> Iterator[tuple[Any, ...]]:
     if not isinstance(params[0], (list, tuple)):
         params = [params]
     yield from itertools.product(*params)
-
-
-def _per_param(value: int | Mapping[Any, int], params: tuple[Any, ...]) -> int:
-    """A twin's calls or layouts: one number, or one per value of its single parameter."""
-    return value[params[0]] if isinstance(value, Mapping) else value
 
 
 def _asv_name(module: str, cls: str, attr: str, params: tuple[Any, ...]) -> str:
