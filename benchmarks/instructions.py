@@ -132,11 +132,8 @@ def mirror(
     track.timeout = TIMEOUT  # type: ignore[attr-defined]
     track.setup = _skip_without_callgrind  # type: ignore[attr-defined]
     # Underscored, so asv does not copy them into its benchmark attributes; read by
-    # tools/counting/cli.py (spread measurement) and the tests.
+    # tools/counting/suite.py (the spread measurement, the prefetch) and the tests.
     track._mirrors = time_method  # type: ignore[attr-defined]
     track._calls = calls  # type: ignore[attr-defined]
-    track._settle_cpu_times = settle_cpu_times  # type: ignore[attr-defined]
-    track._layouts = layouts  # type: ignore[attr-defined]
-    track._between_calls = between_calls  # type: ignore[attr-defined]
     track._operation_fields = operation_fields  # type: ignore[attr-defined]
     return track

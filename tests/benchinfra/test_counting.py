@@ -9,6 +9,7 @@ of work moves it by 2%. Those tests skip where valgrind or a C compiler is missi
 from __future__ import annotations
 
 import contextlib
+import importlib
 import json
 import re
 import shutil
@@ -434,7 +435,6 @@ REQUIRED_TWINS = {
 
 
 def _count_twins() -> dict[str, tuple[type, str, object]]:
-    import importlib
     import pkgutil
 
     import benchmarks
@@ -471,12 +471,15 @@ def test_calls_per_parameter_cover_every_parameter_value() -> None:
 
 
 def test_work_between_calls_names_a_method_of_the_twins_class() -> None:
+    from tools.counting import suite
+
     hooked = {}
-    for name, (cls, _attr, fn) in _count_twins().items():
-        if fn._between_calls:
-            assert callable(getattr(cls, fn._between_calls, None)), name
-            assert not fn._between_calls.startswith(("time_", "track_", "peakmem_")), name
-            hooked[name] = fn._between_calls
+    for name, op in suite.suite_operations():
+        if op.between_calls:
+            cls = getattr(importlib.import_module(op.module), op.cls)
+            assert callable(getattr(cls, op.between_calls, None)), name
+            assert not op.between_calls.startswith(("time_", "track_", "peakmem_")), name
+            hooked[name.split("(")[0]] = op.between_calls
     # the goals render on one long-lived engine: QuickJS's collections run between calls
     assert hooked["workflows.GoalRendering.track_render_goal_instructions"] == "collect_garbage"
 
